@@ -1,0 +1,64 @@
+#pragma once
+// The engine behind `engineio::server`: shards, the acceptor, and the routing of each request to
+// a handshake or to the session it names (routing lives in router.cpp).
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "engineio/detail/http.hpp"
+#include "engineio/detail/http_connection.hpp"
+#include "engineio/detail/pending_request.hpp"
+#include "engineio/detail/shard.hpp"
+#include "engineio/handler.hpp"
+#include "engineio/options.hpp"
+
+namespace engineio::detail {
+
+class websocket_transport;
+
+class engine {
+ public:
+  engine(options opts, handler& events, unsigned threads);
+  ~engine();
+
+  void listen(const std::string& host, std::uint16_t port);
+  std::uint16_t port() const noexcept { return port_; }
+  void start();
+  void stop();
+  std::size_t clients_count() const noexcept { return clients_.load(); }
+  const options& opts() const noexcept { return *opts_; }
+
+  /// Every request read by a connection comes here, on the connection's shard.
+  void route(std::shared_ptr<http_connection> conn, request req);
+
+ private:
+  // router.cpp
+  void route_polling(pending_request pending, std::string_view transport_name, std::string sid);
+  void route_upgrade(std::shared_ptr<http_connection> conn, request req, std::string_view transport_name,
+                     std::string sid);
+  void on_session_request(shard& owner, pending_request pending, const std::string& sid);
+  void on_session_upgrade(shard& owner, tcp::socket socket, request req, const std::string& sid);
+  void handshake_polling(pending_request pending);
+  void handshake_websocket(std::shared_ptr<http_connection> conn, request req);
+  std::optional<protocol_version> protocol_of(const request& req) const;
+  void check_allowed(const request& req, const std::string& remote, shard& home,
+                     std::function<void(std::string message, bool success)> then);
+  std::shared_ptr<session> create_session(shard& home, std::string sid, protocol_version protocol,
+                                          request_info info);
+
+  void do_accept();
+
+  std::shared_ptr<const options> opts_;
+  handler& events_;
+  std::vector<std::unique_ptr<shard>> shards_;
+  std::optional<tcp::acceptor> acceptor_;
+  std::uint16_t port_ = 0;
+  std::atomic<std::size_t> clients_{0};
+  unsigned next_shard_ = 0;
+  bool started_ = false;
+  bool stopped_ = false;
+};
+
+}  // namespace engineio::detail

@@ -1,0 +1,148 @@
+#include "engineio/detail/http_connection.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+
+#include "engineio/detail/engine.hpp"
+#include "engineio/detail/shard.hpp"
+
+namespace engineio::detail {
+namespace {
+
+// Pipelined bytes kept while a request waits; past this the watch stops reading.
+constexpr std::size_t max_buffered_while_waiting = 64 * 1024;
+
+}  // namespace
+
+http_connection::http_connection(tcp::socket socket, engine& owner, shard& home)
+    : stream_(std::move(socket)), engine_(owner), home_(home) {
+  beast::error_code ec;
+  auto endpoint = stream_.socket().remote_endpoint(ec);
+  if (!ec) remote_address_ = endpoint.address().to_string();
+}
+
+void http_connection::start() {
+  asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->do_read(); });
+}
+
+void http_connection::do_read() {
+  parser_.emplace();
+  parser_->header_limit(static_cast<std::uint32_t>(engine_.opts().max_header_bytes));
+  parser_->body_limit(engine_.opts().max_http_buffer_size);
+  stream_.expires_after(engine_.opts().request_timeout);
+  http::async_read(stream_, buffer_, *parser_,
+                   [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+}
+
+void http_connection::on_read(beast::error_code ec) {
+  if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted) return;
+  // Node's http server answers these with a status and "Connection: close".
+  if (ec == http::error::header_limit) return reply_and_close(http::status::request_header_fields_too_large);
+  if (ec == http::error::body_limit) return reply_and_close(http::status::payload_too_large);
+  if (ec == beast::error::timeout) {
+    if (parser_->got_some()) return reply_and_close(http::status::request_timeout);
+    return;  // an idle keep-alive connection: just close
+  }
+  if (ec) {
+    if (parser_->got_some() && ec != asio::error::connection_reset && ec != asio::error::eof &&
+        ec != http::error::partial_message) {
+      return reply_and_close(http::status::bad_request);
+    }
+    return;
+  }
+  stream_.expires_never();
+  awaiting_answer_ = true;
+  peer_gone_ = false;
+  auto req = parser_->release();
+  engine_.route(shared_from_this(), std::move(req));
+  if (awaiting_answer_ && !released_) watch_peer();
+}
+
+void http_connection::reply_and_close(http::status status) {
+  auto res = std::make_shared<response>(status, 11);
+  res->set(http::field::connection, "close");
+  res->prepare_payload();
+  res->keep_alive(false);
+  write_response(std::move(res));
+}
+
+void http_connection::watch_peer() {
+  if (watching_ || buffer_.size() >= max_buffered_while_waiting) return;
+  watching_ = true;
+  stream_.async_read_some(buffer_.prepare(4096),
+                          [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                            self->on_watch(ec, n);
+                          });
+}
+
+void http_connection::on_watch(beast::error_code ec, std::size_t bytes) {
+  watching_ = false;
+  if (!ec) {
+    buffer_.commit(bytes);
+    if (awaiting_answer_) return watch_peer();
+  } else if (ec != asio::error::operation_aborted) {
+    peer_gone_ = true;
+    if (awaiting_answer_ && abandon_) {
+      asio::post(abandon_executor_, std::move(abandon_));
+      abandon_ = nullptr;
+    }
+    return;
+  }
+  if (resume_after_watch_) {
+    resume_after_watch_ = false;
+    do_read();
+  }
+}
+
+void http_connection::on_abandon(asio::any_io_executor executor, std::function<void()> f) {
+  asio::dispatch(stream_.get_executor(),
+                 [self = shared_from_this(), executor, f = std::move(f)]() mutable {
+                   if (!self->awaiting_answer_) return;
+                   if (self->peer_gone_) return asio::post(executor, std::move(f));
+                   self->abandon_executor_ = executor;
+                   self->abandon_ = std::move(f);
+                 });
+}
+
+void http_connection::send_response(response res) {
+  auto shared = std::make_shared<response>(std::move(res));
+  asio::dispatch(stream_.get_executor(), [self = shared_from_this(), shared] {
+    if (!self->awaiting_answer_) return;
+    self->awaiting_answer_ = false;
+    self->abandon_ = nullptr;
+    if (self->peer_gone_) return;
+    self->write_response(shared);
+  });
+}
+
+void http_connection::write_response(std::shared_ptr<response> res) {
+  bool keep_alive = res->keep_alive();
+  stream_.expires_after(engine_.opts().request_timeout);
+  http::async_write(stream_, *res,
+                    [self = shared_from_this(), res, keep_alive](beast::error_code ec, std::size_t) {
+                      self->on_write(keep_alive, ec);
+                    });
+}
+
+void http_connection::on_write(bool keep_alive, beast::error_code ec) {
+  if (ec) return;
+  if (!keep_alive) {
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    return;
+  }
+  // A watch read may still be pending: stop it, and read the next request when it returns.
+  if (watching_) {
+    resume_after_watch_ = true;
+    stream_.socket().cancel(ec);
+    return;
+  }
+  do_read();
+}
+
+tcp::socket http_connection::release_socket() {
+  released_ = true;
+  awaiting_answer_ = false;
+  return stream_.release_socket();
+}
+
+}  // namespace engineio::detail

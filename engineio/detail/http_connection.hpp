@@ -1,0 +1,62 @@
+#pragma once
+// One accepted TCP connection speaking HTTP/1.1 (the Beast http_session shape): reads a request,
+// hands it to the engine, writes the answer (which may come from another shard), repeats. While
+// a request waits for its answer (a parked long-poll), it watches the socket so that a client
+// that goes away is noticed, as Node notices a request's "close".
+
+#include <functional>
+#include <memory>
+
+#include <boost/beast/core/flat_buffer.hpp>
+
+#include "engineio/detail/http.hpp"
+
+namespace engineio::detail {
+
+class engine;
+class shard;
+
+class http_connection : public std::enable_shared_from_this<http_connection> {
+ public:
+  http_connection(tcp::socket socket, engine& owner, shard& home);
+
+  void start();
+
+  /// Writes the answer to the current request; callable from any thread.
+  void send_response(response res);
+
+  /// Runs `f` on `executor` if the peer closes the connection before the answer is written.
+  /// Callable from any thread.
+  void on_abandon(asio::any_io_executor executor, std::function<void()> f);
+
+  /// Gives the socket away (WebSocket upgrade); the connection stops reading.
+  tcp::socket release_socket();
+
+  shard& home() noexcept { return home_; }
+  const std::string& remote_address() const noexcept { return remote_address_; }
+
+ private:
+  void do_read();
+  void on_read(beast::error_code ec);
+  void reply_and_close(http::status status);
+  void watch_peer();
+  void on_watch(beast::error_code ec, std::size_t bytes);
+  void write_response(std::shared_ptr<response> res);
+  void on_write(bool keep_alive, beast::error_code ec);
+
+  beast::tcp_stream stream_;
+  engine& engine_;
+  shard& home_;
+  std::string remote_address_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  bool awaiting_answer_ = false;
+  bool watching_ = false;
+  bool resume_after_watch_ = false;
+  bool peer_gone_ = false;
+  bool released_ = false;
+  asio::any_io_executor abandon_executor_;
+  std::function<void()> abandon_;
+};
+
+}  // namespace engineio::detail

@@ -1,0 +1,30 @@
+#include "engineio/detail/pending_request.hpp"
+
+#include <fmt/format.h>
+
+#include "engineio/detail/json_string.hpp"
+
+namespace engineio::detail {
+
+void pending_request::respond(http::status status, std::string body, std::string_view content_type) {
+  response res{status, req_.version()};
+  if (!content_type.empty()) res.set(http::field::content_type, content_type);
+  res.body() = std::move(body);
+  respond(std::move(res));
+}
+
+void pending_request::respond(response res) {
+  for (const auto& field : headers_) res.insert(field.name_string(), field.value());
+  res.keep_alive(req_.keep_alive());
+  res.prepare_payload();
+  conn_->send_response(std::move(res));
+}
+
+void pending_request::respond_error(unsigned status, unsigned code, std::string_view message) {
+  std::string body = fmt::format(R"({{"code":{},"message":)", code);
+  append_json_string(body, message);
+  body += '}';
+  respond(static_cast<http::status>(status), std::move(body), "application/json");
+}
+
+}  // namespace engineio::detail

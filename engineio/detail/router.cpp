@@ -1,0 +1,329 @@
+// Request routing of the engine, following Node's engine.io `Server#verify`, `handshake`,
+// `handleRequest` and `handleUpgrade`, in the same order of checks so the same request gets the
+// same error.
+
+#include <boost/asio/post.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+#include <boost/url/parse.hpp>
+
+#include <algorithm>
+
+#include "engineio/detail/cookie.hpp"
+#include "engineio/detail/cors.hpp"
+#include "engineio/detail/engine.hpp"
+#include "engineio/detail/jsonp.hpp"
+#include "engineio/detail/polling_transport.hpp"
+#include "engineio/detail/timer.hpp"
+#include "engineio/detail/websocket_transport.hpp"
+#include "engineio/sid.hpp"
+
+namespace engineio::detail {
+namespace {
+
+namespace websocket = beast::websocket;
+namespace urls = boost::urls;
+
+struct parsed_query {
+  std::vector<std::pair<std::string, std::string>> params;
+
+  // Node builds its query with Object.fromEntries, so a repeated key keeps its last value.
+  std::optional<std::string_view> get(std::string_view key) const {
+    for (auto it = params.rbegin(); it != params.rend(); ++it) {
+      if (it->first == key) return it->second;
+    }
+    return std::nullopt;
+  }
+};
+
+parsed_query parse_query(std::string_view target) {
+  parsed_query out;
+  auto url = urls::parse_origin_form(target);
+  if (!url) return out;
+  urls::encoding_opts opt;
+  opt.space_as_plus = true;
+  for (auto param : url->params(opt)) {
+    out.params.emplace_back(param.key, param.has_value ? param.value : std::string{});
+  }
+  return out;
+}
+
+std::optional<transport_kind> parse_transport(std::string_view name) {
+  if (name == "polling") return transport_kind::polling;
+  if (name == "websocket") return transport_kind::websocket;
+  return std::nullopt;
+}
+
+// Node refuses an Origin header with characters outside what HTTP allows in a field value.
+bool invalid_origin(const request& req) {
+  auto origin = req[http::field::origin];
+  return std::any_of(origin.begin(), origin.end(), [](char c) {
+    auto u = static_cast<unsigned char>(c);
+    return u != '\t' && (u < 0x20 || u == 0x7f);
+  });
+}
+
+request_info make_request_info(const request& req, parsed_query query, const std::string& remote) {
+  request_info info;
+  info.method = std::string(req.method_string());
+  info.url = std::string(req.target());
+  for (const auto& field : req) {
+    std::string name(field.name_string());
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    info.headers.emplace_back(std::move(name), std::string(field.value()));
+  }
+  info.query = std::move(query.params);
+  info.remote_address = remote;
+  return info;
+}
+
+// Node's abortUpgrade: a bare 400 with the message as text/html, then the socket is closed.
+response upgrade_refusal(std::string_view message) {
+  response res{http::status::bad_request, 11};
+  res.set(http::field::connection, "close");
+  res.set(http::field::content_type, "text/html");
+  res.body() = std::string(message);
+  res.keep_alive(false);
+  res.prepare_payload();
+  return res;
+}
+
+void write_and_close(tcp::socket socket, response res) {
+  auto stream = std::make_shared<beast::tcp_stream>(std::move(socket));
+  auto shared = std::make_shared<response>(std::move(res));
+  stream->expires_after(std::chrono::seconds(5));
+  http::async_write(*stream, *shared, [stream, shared](beast::error_code, std::size_t) {
+    beast::error_code ec;
+    stream->socket().shutdown(tcp::socket::shutdown_send, ec);
+  });
+}
+
+// Completes the WebSocket handshake, then calls `then` with the open stream (or drops it).
+template <typename Then>
+void accept_websocket(tcp::socket socket, request req, const options& opts, std::string cookie, Then then) {
+  auto ws = std::make_shared<websocket_stream>(std::move(socket));
+  configure_websocket(*ws, opts);
+  if (!cookie.empty()) {
+    ws->set_option(websocket::stream_base::decorator(
+        [cookie](websocket::response_type& res) { res.set(http::field::set_cookie, cookie); }));
+  }
+  auto shared_req = std::make_shared<request>(std::move(req));
+  ws->async_accept(*shared_req, [ws, shared_req, then = std::move(then)](beast::error_code ec) mutable {
+    if (!ec) then(std::move(*ws));
+  });
+}
+
+// Node closes a WebSocket it will not use right after the handshake (no close code).
+void accept_and_close(tcp::socket socket, request req, const options& opts) {
+  accept_websocket(std::move(socket), std::move(req), opts, {}, [](websocket_stream ws) {
+    auto holder = std::make_shared<websocket_stream>(std::move(ws));
+    holder->async_close(websocket::close_code::none, [holder](beast::error_code) {});
+  });
+}
+
+}  // namespace
+
+void engine::route(std::shared_ptr<http_connection> conn, request req) {
+  auto target = req.target();
+  auto path = target.substr(0, target.find('?'));
+  if (path.substr(0, opts_->path.size()) != opts_->path) {
+    pending_request(std::move(req), std::move(conn), {}).respond(http::status::not_found, "Not Found", "text/plain");
+    return;
+  }
+  auto query = parse_query(target);
+  auto transport_name = std::string(query.get("transport").value_or(""));
+  auto sid = std::string(query.get("sid").value_or(""));
+
+  if (websocket::is_upgrade(req)) return route_upgrade(std::move(conn), std::move(req), transport_name, sid);
+
+  bool preflight = req.method() == http::verb::options;
+  http::fields headers;
+  if (opts_->cors) add_cors_headers(*opts_->cors, req, preflight, headers);
+  pending_request pending(std::move(req), std::move(conn), std::move(headers));
+  if (preflight && opts_->cors) {
+    return pending.respond(static_cast<http::status>(opts_->cors->options_success_status));
+  }
+  route_polling(std::move(pending), transport_name, std::move(sid));
+}
+
+void engine::route_polling(pending_request pending, std::string_view transport_name, std::string sid) {
+  auto kind = parse_transport(transport_name);
+  auto fail = [&](request_error e) {
+    pending.respond_error(http_status(e), static_cast<unsigned>(e), default_message(e));
+  };
+  if (!kind || std::find(opts_->transports.begin(), opts_->transports.end(), *kind) == opts_->transports.end()) {
+    return fail(request_error::unknown_transport);
+  }
+  if (invalid_origin(pending.req())) return fail(request_error::bad_request);
+  if (!sid.empty()) {
+    auto owner = sid_shard(sid, static_cast<unsigned>(shards_.size()));
+    if (!owner) return fail(request_error::unknown_sid);
+    auto& target = *shards_[*owner];
+    if (target.running_here()) return on_session_request(target, std::move(pending), sid);
+    auto task = [this, &target, sid, p = std::make_shared<pending_request>(std::move(pending))] {
+      on_session_request(target, std::move(*p), sid);
+    };
+    return asio::post(target.context(), std::move(task));
+  }
+  if (pending.req().method() != http::verb::get) return fail(request_error::bad_handshake_method);
+  if (*kind == transport_kind::websocket) return fail(request_error::bad_request);
+  handshake_polling(std::move(pending));
+}
+
+void engine::on_session_request(shard& owner, pending_request pending, const std::string& sid) {
+  auto it = owner.sessions().find(sid);
+  if (it == owner.sessions().end()) {
+    auto e = request_error::unknown_sid;
+    return pending.respond_error(http_status(e), static_cast<unsigned>(e), default_message(e));
+  }
+  auto& s = *it->second;
+  auto query = parse_query(pending.req().target());
+  if (to_string(s.transport_name()) != query.get("transport").value_or("")) {
+    auto e = request_error::bad_request;  // Node: TRANSPORT_MISMATCH
+    return pending.respond_error(http_status(e), static_cast<unsigned>(e), default_message(e));
+  }
+  static_cast<polling_transport&>(s.current_transport()).on_request(std::move(pending));
+}
+
+void engine::check_allowed(const request& req, const std::string& remote, shard& home,
+                           std::function<void(std::string message, bool success)> then) {
+  if (!opts_->allow_request) return then({}, true);
+  auto answered = std::make_shared<std::atomic<bool>>(false);
+  auto info = make_request_info(req, parse_query(req.target()), remote);
+  opts_->allow_request(info, [answered, &home, then = std::move(then)](std::string message, bool success) {
+    if (answered->exchange(true)) return;  // the hook answers once
+    asio::post(home.context(), [then, message = std::move(message), success] { then(message, success); });
+  });
+}
+
+std::optional<protocol_version> engine::protocol_of(const request& req) const {
+  // Node: EIO "4" is v4; anything else, including no EIO at all, is v3.
+  if (parse_query(req.target()).get("EIO") == "4") return protocol_version::v4;
+  if (opts_->allow_eio3) return protocol_version::v3;
+  return std::nullopt;
+}
+
+std::shared_ptr<session> engine::create_session(shard& home, std::string sid, protocol_version protocol,
+                                                request_info info) {
+  session::config cfg;
+  cfg.id = std::move(sid);
+  cfg.protocol = protocol;
+  cfg.opts = opts_;
+  cfg.events = &events_;
+  cfg.timers = asio_timer_factory(home.executor());
+  cfg.request = std::move(info);
+  cfg.on_closed = [this, &home](session& s) {
+    if (home.sessions().erase(s.id()) > 0) --clients_;
+  };
+  auto s = std::make_shared<session>(std::move(cfg));
+  home.sessions().emplace(s->id(), s);
+  ++clients_;
+  return s;
+}
+
+void engine::handshake_polling(pending_request pending) {
+  auto& home = pending.connection().home();
+  auto remote = pending.connection().remote_address();
+  auto p = std::make_shared<pending_request>(std::move(pending));
+  check_allowed(p->req(), remote, home, [this, p, &home, remote](std::string message, bool success) {
+    if (!success) {
+      auto e = request_error::forbidden;
+      return p->respond_error(http_status(e), static_cast<unsigned>(e),
+                              message.empty() ? default_message(e) : std::string_view(message));
+    }
+    auto protocol = protocol_of(p->req());
+    if (!protocol) {
+      auto e = request_error::unsupported_protocol_version;
+      return p->respond_error(http_status(e), static_cast<unsigned>(e), default_message(e));
+    }
+    auto query = parse_query(p->req().target());
+    polling_transport::config tcfg;
+    tcfg.protocol = *protocol;
+    tcfg.supports_binary = query.get("b64").value_or("").empty();
+    if (auto j = query.get("j")) tcfg.jsonp = jsonp_index(*j);
+    tcfg.opts = opts_;
+    tcfg.executor = home.executor();
+    tcfg.timers = asio_timer_factory(home.executor());
+    auto s = create_session(home, generate_sid(home.index()), *protocol,
+                            make_request_info(p->req(), std::move(query), remote));
+    if (opts_->cookie) p->headers().set(http::field::set_cookie, serialize_cookie(*opts_->cookie, s->id()));
+    auto transport = std::make_shared<polling_transport>(std::move(tcfg));
+    s->start(transport);
+    transport->on_request(std::move(*p));
+  });
+}
+
+void engine::route_upgrade(std::shared_ptr<http_connection> conn, request req, std::string_view transport_name,
+                           std::string sid) {
+  auto refuse = [&](request_error e, std::string_view message = {}) {
+    pending_request(std::move(req), conn, {}).respond(upgrade_refusal(message.empty() ? default_message(e) : message));
+  };
+  auto kind = parse_transport(transport_name);
+  if (!kind || std::find(opts_->transports.begin(), opts_->transports.end(), *kind) == opts_->transports.end()) {
+    return refuse(request_error::unknown_transport);
+  }
+  if (invalid_origin(req)) return refuse(request_error::bad_request);
+  if (sid.empty()) return handshake_websocket(std::move(conn), std::move(req));
+
+  auto owner = sid_shard(sid, static_cast<unsigned>(shards_.size()));
+  if (!owner) return refuse(request_error::unknown_sid);
+  auto& target = *shards_[*owner];
+  auto socket = conn->release_socket();
+  if (target.running_here()) return on_session_upgrade(target, std::move(socket), std::move(req), sid);
+  // Move the connection to the session's shard once; from then on it lives there.
+  auto protocol = socket.local_endpoint().protocol();
+  auto fd = socket.release();
+  asio::post(target.context(), [this, &target, protocol, fd, sid, r = std::make_shared<request>(std::move(req))] {
+    on_session_upgrade(target, tcp::socket(target.context(), protocol, fd), std::move(*r), sid);
+  });
+}
+
+void engine::on_session_upgrade(shard& owner, tcp::socket socket, request req, const std::string& sid) {
+  auto it = owner.sessions().find(sid);
+  if (it == owner.sessions().end()) {
+    return write_and_close(std::move(socket), upgrade_refusal(default_message(request_error::unknown_sid)));
+  }
+  std::weak_ptr<session> weak = it->second;
+  auto& s = *it->second;
+  bool wants_websocket = parse_query(req.target()).get("transport") == "websocket";
+  if (!wants_websocket || s.upgrading() || s.upgraded() || s.transport_name() == transport_kind::websocket ||
+      !opts_->allow_upgrades) {
+    return accept_and_close(std::move(socket), std::move(req), *opts_);
+  }
+  auto protocol = s.protocol();
+  accept_websocket(std::move(socket), std::move(req), *opts_, {}, [this, weak, protocol](websocket_stream ws) {
+    auto transport = std::make_shared<websocket_transport>(std::move(ws), protocol, opts_);
+    auto s = weak.lock();
+    if (!s || s->ready_state() != session::state::open || s->upgrading()) return transport->close();
+    s->begin_upgrade(transport);
+    transport->start();
+  });
+}
+
+void engine::handshake_websocket(std::shared_ptr<http_connection> conn, request req) {
+  auto& home = conn->home();
+  auto remote = conn->remote_address();
+  auto r = std::make_shared<request>(std::move(req));
+  check_allowed(*r, remote, home, [this, conn, r, &home, remote](std::string message, bool success) {
+    auto refuse = [&](std::string_view text) {
+      pending_request(std::move(*r), conn, {}).respond(upgrade_refusal(text));
+    };
+    if (!success) return refuse(message.empty() ? default_message(request_error::forbidden) : message);
+    auto protocol = protocol_of(*r);
+    if (!protocol) return refuse(default_message(request_error::unsupported_protocol_version));
+    auto query = parse_query(r->target());
+    if (query.get("transport") != "websocket") return accept_and_close(conn->release_socket(), std::move(*r), *opts_);
+    auto info = make_request_info(*r, std::move(query), remote);
+    auto sid = generate_sid(home.index());
+    std::string cookie = opts_->cookie ? serialize_cookie(*opts_->cookie, sid) : std::string{};
+    accept_websocket(conn->release_socket(), std::move(*r), *opts_, cookie,
+                     [this, &home, protocol, sid, info = std::move(info)](websocket_stream ws) mutable {
+                       auto transport = std::make_shared<websocket_transport>(std::move(ws), *protocol, opts_);
+                       auto s = create_session(home, sid, *protocol, std::move(info));
+                       s->start(transport);
+                       transport->start();
+                     });
+  });
+}
+
+}  // namespace engineio::detail

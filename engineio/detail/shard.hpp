@@ -1,0 +1,40 @@
+#pragma once
+// One event loop on one thread, owning the sessions whose connection it accepted. Everything a
+// shard owns is touched only on its thread; other threads post to it.
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+
+#include <memory>
+#include <string>
+#include <thread>
+#include <unordered_map>
+
+#include "engineio/session.hpp"
+
+namespace engineio::detail {
+
+class shard {
+ public:
+  explicit shard(unsigned index) : index_(index) {}
+
+  unsigned index() const noexcept { return index_; }
+  boost::asio::io_context& context() noexcept { return context_; }
+  boost::asio::any_io_executor executor() { return context_.get_executor(); }
+  bool running_here() noexcept { return context_.get_executor().running_in_this_thread(); }
+
+  void start();
+  void stop_and_join();
+
+  /// Sessions living on this shard, by sid.
+  std::unordered_map<std::string, std::shared_ptr<session>>& sessions() noexcept { return sessions_; }
+
+ private:
+  unsigned index_;
+  boost::asio::io_context context_{1};
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_{context_.get_executor()};
+  std::thread thread_;
+  std::unordered_map<std::string, std::shared_ptr<session>> sessions_;
+};
+
+}  // namespace engineio::detail

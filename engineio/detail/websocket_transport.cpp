@@ -1,0 +1,119 @@
+#include "engineio/detail/websocket_transport.hpp"
+
+#include <array>
+
+#include "engineio/packet.hpp"
+#include "engineio/session.hpp"
+
+namespace engineio::detail {
+
+namespace websocket = beast::websocket;
+using namespace std::chrono_literals;
+
+void configure_websocket(websocket_stream& ws, const options& opts) {
+  ws.read_message_max(opts.max_http_buffer_size);
+  ws.auto_fragment(false);
+  websocket::stream_base::timeout timeouts{};
+  timeouts.handshake_timeout = 30s;
+  timeouts.idle_timeout = websocket::stream_base::none();  // the Engine.IO heartbeat watches liveness
+  timeouts.keep_alive_pings = false;
+  ws.set_option(timeouts);
+  if (opts.per_message_deflate) {
+    websocket::permessage_deflate deflate;
+    deflate.server_enable = true;
+    deflate.msg_size_threshold = opts.per_message_deflate->threshold;
+    ws.set_option(deflate);
+  }
+}
+
+websocket_transport::websocket_transport(websocket_stream ws, protocol_version protocol,
+                                         std::shared_ptr<const options> opts)
+    : ws_(std::move(ws)), protocol_(protocol), opts_(std::move(opts)) {}
+
+void websocket_transport::start() { do_read(); }
+
+void websocket_transport::do_read() {
+  ws_.async_read(read_buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    self->on_read(ec);
+  });
+}
+
+void websocket_transport::on_read(beast::error_code ec) {
+  if (ec) {
+    // A close frame from the client is a "transport close"; anything else, including a message
+    // over maxHttpBufferSize (Beast answers it with close code 1009), a "transport error".
+    bool orderly = ec == websocket::error::closed || ec == asio::error::eof;
+    return report_closed(orderly ? close_reason::transport_close : close_reason::transport_error);
+  }
+  auto data = read_buffer_.cdata();
+  std::string_view frame(static_cast<const char*>(data.data()), data.size());
+  auto p = ws_.got_text() ? decode_text_packet(frame, protocol_) : decode_binary_frame(frame, protocol_);
+  if (auto s = session_.lock()) {
+    if (p) {
+      s->on_packet(*this, *p);
+    } else {
+      s->on_error(close_reason::parse_error);
+    }
+  }
+  read_buffer_.consume(read_buffer_.size());
+  if (!closed_) do_read();
+}
+
+void websocket_transport::send(std::vector<outgoing> packets) {
+  if (closed_ || close_requested_) return;
+  for (auto& p : packets) batch_.push_back(std::move(p));
+  if (!writing_) write_next();
+}
+
+void websocket_transport::write_next() {
+  if (next_ == batch_.size()) {
+    batch_.clear();
+    next_ = 0;
+    writing_ = false;
+    if (close_requested_) return do_close();
+    if (auto s = session_.lock()) s->on_drain(*this);
+    return;
+  }
+  writing_ = true;
+  const auto& p = batch_[next_++];
+  ws_.text(!p.binary);
+  auto done = [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_write(ec); };
+  if (p.binary && protocol_ == protocol_version::v3) {
+    static constexpr char message_type = 4;
+    std::array<asio::const_buffer, 2> buffers{asio::buffer(&message_type, 1), asio::buffer(*p.bytes)};
+    ws_.async_write(buffers, std::move(done));
+  } else {
+    ws_.async_write(asio::buffer(*p.bytes), std::move(done));
+  }
+}
+
+void websocket_transport::on_write(beast::error_code ec) {
+  if (ec) {
+    writing_ = false;
+    return report_closed(close_reason::transport_error);
+  }
+  write_next();
+}
+
+void websocket_transport::close() {
+  if (closed_ || close_requested_) return;
+  close_requested_ = true;
+  // Like Node, the session learns at once that the transport is closed; the close frame goes
+  // out after the frames already handed over.
+  report_closed(close_reason::transport_close);
+  if (!writing_) do_close();
+}
+
+void websocket_transport::do_close() {
+  // Bounded: a client that never reads cannot keep the socket open.
+  beast::get_lowest_layer(ws_).expires_after(5s);
+  ws_.async_close(websocket::close_code::none, [self = shared_from_this()](beast::error_code) {});
+}
+
+void websocket_transport::report_closed(close_reason reason) {
+  if (closed_) return;
+  closed_ = true;
+  if (auto s = session_.lock()) s->on_transport_close(*this, reason);
+}
+
+}  // namespace engineio::detail

@@ -1,0 +1,92 @@
+#pragma once
+/// Server options, named after Node's engine.io options (camelCase → snake_case) with Node's
+/// defaults.
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engineio/protocol.hpp"
+#include "engineio/request.hpp"
+
+namespace engineio {
+
+using std::chrono::milliseconds;
+
+/// Node's `cors` option (the `cors` npm package's options).
+struct cors_options {
+  /// Allowed origins: `{"*"}` answers `*`; one other entry is sent as is; several entries are
+  /// matched against the request's Origin and reflected when one matches.
+  std::vector<std::string> origin{"*"};
+  /// When set, replaces `origin`: the request's Origin is reflected when it returns true (Node's
+  /// `origin: true` is a predicate that always returns true).
+  std::function<bool(std::string_view origin)> origin_predicate{};
+  bool credentials = false;
+  std::vector<std::string> methods{"GET", "HEAD", "PUT", "PATCH", "POST", "DELETE"};
+  /// Empty: reflect the preflight's Access-Control-Request-Headers.
+  std::vector<std::string> allowed_headers{};
+  std::vector<std::string> exposed_headers{};
+  std::optional<std::chrono::seconds> max_age{};
+  unsigned options_success_status = 204;
+};
+
+/// Node's `cookie` option: the sticky-session cookie holding the sid.
+struct cookie_options {
+  std::string name = "io";
+  std::string path = "/";
+  bool http_only = true;
+  std::string same_site = "Lax";  // "", "Strict", "Lax" or "None"
+  bool secure = false;
+  std::optional<std::chrono::seconds> max_age{};
+};
+
+/// Node's `httpCompression`: gzip or deflate for polling responses of at least `threshold` bytes.
+struct http_compression_options {
+  std::size_t threshold = 1024;
+};
+
+/// Node's `perMessageDeflate` for WebSocket frames.
+struct per_message_deflate_options {
+  std::size_t threshold = 1024;
+};
+
+/// Answer of an `allow_request` hook: `success == false` refuses with 403 and `message`.
+using allow_request_callback = std::function<void(std::string message, bool success)>;
+
+/// Node's `allowRequest(req, callback)`; may answer later and from any thread.
+using allow_request_hook = std::function<void(const request_info&, allow_request_callback)>;
+
+struct options {
+  /// Where the engine answers; Node's `path` with its trailing slash.
+  std::string path = "/engine.io/";
+  milliseconds ping_interval{25000};
+  milliseconds ping_timeout{20000};
+  milliseconds upgrade_timeout{10000};
+  /// Node's `maxHttpBufferSize`: the largest message or POST body accepted.
+  std::size_t max_http_buffer_size = 1'000'000;
+  std::vector<transport_kind> transports{transport_kind::polling, transport_kind::websocket};
+  bool allow_upgrades = true;
+  /// Node's `allowEIO3`: also speak Engine.IO v3 (then a request without `EIO` is v3).
+  bool allow_eio3 = false;
+  std::optional<cors_options> cors{};
+  std::optional<cookie_options> cookie{};
+  allow_request_hook allow_request{};
+  /// Node's `initialPacket`: a message sent right after the open packet.
+  std::optional<std::string> initial_packet{};
+  std::optional<per_message_deflate_options> per_message_deflate{};  // off, as in Node
+  std::optional<http_compression_options> http_compression = http_compression_options{};
+
+  /// Not in Node, whose write buffer grows without bound: bytes a session may hold queued for a
+  /// client that does not read. Past it, the session is closed with "transport error".
+  std::size_t max_buffered_bytes = 64u << 20;
+  /// A request must arrive whole within this time (slowloris guard; Node: headersTimeout 60 s).
+  std::chrono::seconds request_timeout{30};
+  /// Largest request header block; over it the answer is 431 as Node's (16 KiB, like Node).
+  std::size_t max_header_bytes = 16 * 1024;
+};
+
+}  // namespace engineio

@@ -1,0 +1,29 @@
+#pragma once
+/// The parts of an HTTP request that the layers above Engine.IO may look at (Socket.IO's
+/// handshake, `allow_request`), copied out of the parser so they outlive the connection.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace engineio {
+
+struct request_info {
+  std::string method;
+  std::string url;  // the request target as sent: path and query
+  /// Header names lower-cased, as Node's `req.headers`; repeated headers stay separate.
+  std::vector<std::pair<std::string, std::string>> headers;
+  /// Decoded query parameters in order.
+  std::vector<std::pair<std::string, std::string>> query;
+  std::string remote_address;
+  bool secure = false;
+
+  /// First header of that (lower-case) name.
+  std::optional<std::string_view> header(std::string_view name) const;
+  /// Query parameter of that name (the last one when repeated).
+  std::optional<std::string_view> query_param(std::string_view name) const;
+};
+
+}  // namespace engineio

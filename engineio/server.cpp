@@ -1,0 +1,52 @@
+#include "engineio/server.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <thread>
+
+#include "engineio/detail/engine.hpp"
+
+namespace engineio {
+
+server::server(options opts, handler& events, unsigned threads)
+    : engine_(std::make_unique<detail::engine>(std::move(opts), events, threads)) {}
+
+server::~server() { stop(); }
+
+void server::listen(const std::string& host, std::uint16_t port) { engine_->listen(host, port); }
+
+std::uint16_t server::port() const noexcept { return engine_->port(); }
+
+void server::start() { engine_->start(); }
+
+void server::run() {
+  boost::asio::io_context signals_context;
+  boost::asio::signal_set signals(signals_context, SIGINT, SIGTERM);
+  signals.async_wait([this](boost::system::error_code ec, int) {
+    if (!ec) request_stop();
+  });
+  std::thread signal_thread([&] { signals_context.run(); });
+  start();
+  {
+    std::unique_lock lock(mutex_);
+    stop_requested_.wait(lock, [this] { return stop_flag_; });
+  }
+  signals_context.stop();
+  signal_thread.join();
+  stop();
+}
+
+void server::request_stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stop_flag_ = true;
+  }
+  stop_requested_.notify_all();
+}
+
+void server::stop() { engine_->stop(); }
+
+std::size_t server::clients_count() const noexcept { return engine_->clients_count(); }
+
+}  // namespace engineio

@@ -1,0 +1,70 @@
+#pragma once
+/// An Engine.IO server: HTTP long-polling and WebSocket on one port, speaking the protocol of
+/// Node's engine.io 6.x (v4, and v3 with `allow_eio3`).
+///
+/// ```cpp
+/// struct echo : eio::handler {
+///   void on_open(eio::session&) override {}
+///   void on_message(eio::session& s, std::string_view text) override { s.send_text(text); }
+///   void on_binary(eio::session& s, std::string_view bytes) override { s.send_binary(bytes); }
+///   void on_close(eio::session&, eio::close_reason) override {}
+/// };
+/// echo events;
+/// eio::server server({.ping_interval = 300ms}, events);
+/// server.listen("127.0.0.1", 3000);
+/// server.run();  // until SIGINT or SIGTERM
+/// ```
+///
+/// Threading: `threads` shards, each an event loop on its own thread that owns the sessions it
+/// accepted. Handler calls for one session run on that session's shard, one at a time.
+
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "engineio/handler.hpp"
+#include "engineio/options.hpp"
+#include "engineio/session.hpp"
+
+namespace engineio {
+
+namespace detail {
+class engine;
+}
+
+class server {
+ public:
+  server(options opts, handler& events, unsigned threads = 1);
+  ~server();
+  server(const server&) = delete;
+  server& operator=(const server&) = delete;
+
+  /// Binds and listens; throws boost::system::system_error when the address is taken.
+  /// Port 0 picks a free port: read it back with `port()`.
+  void listen(const std::string& host, std::uint16_t port);
+  std::uint16_t port() const noexcept;
+
+  /// Starts the shard threads and returns.
+  void start();
+  /// Starts if needed and blocks until SIGINT, SIGTERM or `request_stop()`, then stops.
+  void run();
+  /// Makes `run()` return; callable from any thread, handlers included.
+  void request_stop();
+  /// Closes every session and joins the shard threads. Not from a handler.
+  void stop();
+
+  /// Open sessions across all shards.
+  std::size_t clients_count() const noexcept;
+
+ private:
+  std::unique_ptr<detail::engine> engine_;
+  std::mutex mutex_;
+  std::condition_variable stop_requested_;
+  bool stop_flag_ = false;
+};
+
+}  // namespace engineio
+
+namespace eio = engineio;

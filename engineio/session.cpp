@@ -1,0 +1,233 @@
+#include "engineio/session.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <iterator>
+#include <vector>
+
+#include "engineio/detail/base64.hpp"
+#include "engineio/detail/log.hpp"
+
+namespace engineio {
+
+using namespace std::chrono_literals;
+
+session::session(config cfg)
+    : id_(std::move(cfg.id)),
+      protocol_(cfg.protocol),
+      opts_(std::move(cfg.opts)),
+      events_(cfg.events),
+      request_(std::move(cfg.request)),
+      on_closed_(std::move(cfg.on_closed)),
+      ping_interval_timer_(cfg.timers()),
+      ping_timeout_timer_(cfg.timers()),
+      upgrade_timeout_timer_(cfg.timers()),
+      upgrade_check_timer_(cfg.timers()) {}
+
+session::~session() = default;
+
+void session::start(std::shared_ptr<transport> first) {
+  transport_ = std::move(first);
+  transport_->attach(weak_from_this());
+  send_packet(packet_type::open, open_packet_json());
+  if (opts_->initial_packet) send_packet(packet_type::message, *opts_->initial_packet);
+  events_->on_open(*this);
+  // v4: the server pings; v3: the client pings and the server only watches for silence.
+  if (protocol_ == protocol_version::v4) {
+    schedule_ping();
+  } else {
+    reset_ping_timeout();
+  }
+}
+
+std::string session::open_packet_json() const {
+  bool websocket_enabled = std::find(opts_->transports.begin(), opts_->transports.end(),
+                                     transport_kind::websocket) != opts_->transports.end();
+  bool can_upgrade = opts_->allow_upgrades && websocket_enabled &&
+                     transport_->kind() == transport_kind::polling;
+  return fmt::format(
+      R"({{"sid":"{}","upgrades":[{}],"pingInterval":{},"pingTimeout":{},"maxPayload":{}}})", id_,
+      can_upgrade ? R"("websocket")" : "", opts_->ping_interval.count(),
+      opts_->ping_timeout.count(), opts_->max_http_buffer_size);
+}
+
+void session::send_text(std::string_view text) { send_packet(packet_type::message, text); }
+
+void session::send_binary(std::string_view bytes) { send(make_binary_packet(bytes)); }
+
+void session::send_packet(packet_type type, std::string_view data) {
+  send(make_text_packet(type, data));
+}
+
+void session::send(outgoing packet) {
+  if (state_ != state::open) return;
+  queued_bytes_ += packet.bytes->size();
+  if (queued_bytes_ > opts_->max_buffered_bytes) {
+    detail::log_warning("session {}: client is not reading, {} bytes queued; closing", id_, queued_bytes_);
+    on_error(close_reason::transport_error);
+    return;
+  }
+  queue_.push_back(std::move(packet));
+  flush();
+}
+
+void session::flush() {
+  if (state_ == state::closed || !transport_->writable() || queue_.empty()) return;
+  std::vector<outgoing> batch(std::make_move_iterator(queue_.begin()),
+                              std::make_move_iterator(queue_.end()));
+  queue_.clear();
+  queued_bytes_ = 0;
+  transport_->send(std::move(batch));
+}
+
+void session::close() {
+  if (state_ != state::open) return;
+  state_ = state::closing;
+  // Like Node, what is queued goes out first; on_drain closes the transport once it has.
+  if (queue_.empty()) close_transport();
+}
+
+void session::close_transport() {
+  if (transport_closing_) return;
+  transport_closing_ = true;
+  transport_->close();
+}
+
+void session::on_drain(transport& from) {
+  if (&from != transport_.get()) return;
+  flush();
+  if (state_ == state::closing && queue_.empty()) close_transport();
+}
+
+void session::on_packet(transport& from, const packet& p) {
+  if (upgrading_ && &from == upgrading_.get()) return on_upgrade_packet(p);
+  if (&from != transport_.get() || state_ != state::open) return;
+  switch (p.type) {
+    case packet_type::ping:
+      if (protocol_ != protocol_version::v3) return on_error(close_reason::transport_error);
+      reset_ping_timeout();
+      send_packet(packet_type::pong);
+      return;
+    case packet_type::pong:
+      if (protocol_ == protocol_version::v3) return on_error(close_reason::transport_error);
+      ping_timeout_timer_->cancel();
+      schedule_ping();
+      return;
+    case packet_type::message: return deliver_message(p);
+    case packet_type::close: return on_transport_close(from, close_reason::transport_close);
+    default: return;  // open, upgrade and noop mean nothing here, as in Node
+  }
+}
+
+void session::deliver_message(const packet& p) {
+  if (!p.binary) return events_->on_message(*this, p.data);
+  if (!p.base64) return events_->on_binary(*this, p.data);
+  auto bytes = detail::base64_decode(p.data);
+  if (!bytes) return on_error(close_reason::parse_error);
+  events_->on_binary(*this, *bytes);
+}
+
+void session::begin_upgrade(std::shared_ptr<transport> candidate) {
+  upgrading_ = std::move(candidate);
+  upgrading_->attach(weak_from_this());
+  upgrade_timeout_timer_->start(opts_->upgrade_timeout, [self = weak_from_this()] {
+    if (auto s = self.lock()) s->cancel_upgrade();
+  });
+}
+
+void session::on_upgrade_packet(const packet& p) {
+  if (p.type == packet_type::ping && p.data == "probe") {
+    std::vector<outgoing> pong;
+    pong.push_back(make_text_packet(packet_type::pong, "probe"));
+    upgrading_->send(std::move(pong));
+    schedule_upgrade_check();
+  } else if (p.type == packet_type::upgrade && state_ != state::closed) {
+    finish_upgrade();
+  } else {
+    cancel_upgrade();
+  }
+}
+
+// While the client probes, a parked poll would hold it up: answer it with a noop every 100 ms so
+// the client can pause polling and send the upgrade packet (Node's "fast upgrade" check).
+void session::schedule_upgrade_check() {
+  upgrade_check_timer_->start(100ms, [self = weak_from_this()] {
+    auto s = self.lock();
+    if (!s || !s->upgrading_) return;
+    if (s->transport_->kind() == transport_kind::polling && s->transport_->writable()) {
+      std::vector<outgoing> noop;
+      noop.push_back(make_text_packet(packet_type::noop));
+      s->transport_->send(std::move(noop));
+    }
+    s->schedule_upgrade_check();
+  });
+}
+
+void session::finish_upgrade() {
+  upgrade_timeout_timer_->cancel();
+  upgrade_check_timer_->cancel();
+  auto old = std::move(transport_);
+  transport_ = std::move(upgrading_);
+  upgraded_ = true;
+  old->discard();
+  old->close();  // its close report is ignored: it is no longer the session's transport
+  flush();
+  if (state_ == state::closing && queue_.empty()) close_transport();
+}
+
+void session::cancel_upgrade() {
+  upgrade_timeout_timer_->cancel();
+  upgrade_check_timer_->cancel();
+  if (auto candidate = std::move(upgrading_)) candidate->close();
+}
+
+void session::on_transport_close(transport& from, close_reason reason) {
+  if (upgrading_ && &from == upgrading_.get()) {
+    upgrade_timeout_timer_->cancel();
+    upgrade_check_timer_->cancel();
+    upgrading_.reset();
+    return;
+  }
+  if (&from != transport_.get()) return;
+  on_close(state_ == state::closing ? close_reason::forced_close : reason);
+}
+
+void session::on_error(close_reason reason) { on_close(reason); }
+
+void session::schedule_ping() {
+  ping_interval_timer_->start(opts_->ping_interval, [self = weak_from_this()] {
+    auto s = self.lock();
+    if (!s) return;
+    s->send_packet(packet_type::ping);
+    s->reset_ping_timeout();
+  });
+}
+
+void session::reset_ping_timeout() {
+  auto wait = protocol_ == protocol_version::v3 ? opts_->ping_interval + opts_->ping_timeout
+                                                 : opts_->ping_timeout;
+  ping_timeout_timer_->start(wait, [self = weak_from_this()] {
+    if (auto s = self.lock()) s->on_close(close_reason::ping_timeout);
+  });
+}
+
+void session::on_close(close_reason reason) {
+  if (state_ == state::closed) return;
+  state_ = state::closed;
+  ping_interval_timer_->cancel();
+  ping_timeout_timer_->cancel();
+  cancel_upgrade();
+  queue_.clear();
+  queued_bytes_ = 0;
+  // A polling transport still holding a GET answers it with a close packet.
+  if (!transport_closing_) {
+    transport_closing_ = true;
+    transport_->close();
+  }
+  auto keep_alive = shared_from_this();  // the callbacks below may drop the last owner
+  events_->on_close(*this, reason);
+  if (on_closed_) on_closed_(*this);
+}
+
+}  // namespace engineio

@@ -1,0 +1,116 @@
+#pragma once
+/// The Engine.IO socket: open handshake, heartbeat, the write queue, the upgrade from polling to
+/// WebSocket and the close, as Node's engine.io `Socket`. Transport-agnostic: it talks to a
+/// `transport`, and times through `detail::timer`, so tests drive it with fakes.
+///
+/// Every member runs on the session's shard thread.
+
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "engineio/buffer.hpp"
+#include "engineio/detail/timer.hpp"
+#include "engineio/error.hpp"
+#include "engineio/handler.hpp"
+#include "engineio/options.hpp"
+#include "engineio/packet.hpp"
+#include "engineio/request.hpp"
+#include "engineio/transport.hpp"
+
+namespace engineio {
+
+class session : public std::enable_shared_from_this<session> {
+ public:
+  enum class state { open, closing, closed };
+
+  struct config {
+    std::string id;
+    protocol_version protocol = protocol_version::v4;
+    std::shared_ptr<const options> opts;
+    handler* events = nullptr;  // outlives every session (owned by the server's user)
+    detail::timer_factory timers;
+    request_info request;
+    /// Called once the session is closed (the server drops it from its table).
+    std::function<void(session&)> on_closed;
+  };
+
+  explicit session(config cfg);
+  session(const session&) = delete;
+  session& operator=(const session&) = delete;
+  ~session();
+
+  /// Sends the open packet on `first` and starts the heartbeat.
+  void start(std::shared_ptr<transport> first);
+
+  const std::string& id() const noexcept { return id_; }
+  protocol_version protocol() const noexcept { return protocol_; }
+  transport_kind transport_name() const noexcept { return transport_->kind(); }
+  transport& current_transport() noexcept { return *transport_; }
+  const request_info& request() const noexcept { return request_; }
+  state ready_state() const noexcept { return state_; }
+  bool upgrading() const noexcept { return upgrading_ != nullptr; }
+  bool upgraded() const noexcept { return upgraded_; }
+
+  void send_text(std::string_view text);
+  void send_binary(std::string_view bytes);
+  /// Queues an already encoded packet (text packets include their type character); the bytes
+  /// may be shared with other sessions.
+  void send(outgoing packet);
+
+  /// Server-initiated close: flushes what is queued, then closes with "forced close".
+  void close();
+
+  /// Storage for the layer above (Socket.IO keeps its client here).
+  void set_attachment(std::shared_ptr<void> value) { attachment_ = std::move(value); }
+  void* attachment() const noexcept { return attachment_.get(); }
+
+  // Called by the server and the transports.
+  /// A WebSocket for this sid arrived while on polling: start the probe.
+  void begin_upgrade(std::shared_ptr<transport> candidate);
+  void on_packet(transport& from, const packet& p);
+  void on_drain(transport& from);
+  void on_transport_close(transport& from, close_reason reason);
+  /// Ends the session at once (parse errors, overlapping polls, server shutdown).
+  void on_error(close_reason reason);
+
+ private:
+  void send_packet(packet_type type, std::string_view data = {});
+  void flush();
+  void deliver_message(const packet& p);
+  void on_upgrade_packet(const packet& p);
+  void finish_upgrade();
+  void cancel_upgrade();
+  void schedule_ping();
+  void reset_ping_timeout();
+  void schedule_upgrade_check();
+  void close_transport();
+  void on_close(close_reason reason);
+  std::string open_packet_json() const;
+
+  std::string id_;
+  protocol_version protocol_;
+  std::shared_ptr<const options> opts_;
+  handler* events_;
+  request_info request_;
+  std::function<void(session&)> on_closed_;
+  std::shared_ptr<void> attachment_;
+
+  state state_ = state::open;
+  std::shared_ptr<transport> transport_;
+  std::shared_ptr<transport> upgrading_;
+  bool upgraded_ = false;
+  bool transport_closing_ = false;
+
+  std::deque<outgoing> queue_;
+  std::size_t queued_bytes_ = 0;
+
+  std::unique_ptr<detail::timer> ping_interval_timer_;
+  std::unique_ptr<detail::timer> ping_timeout_timer_;
+  std::unique_ptr<detail::timer> upgrade_timeout_timer_;
+  std::unique_ptr<detail::timer> upgrade_check_timer_;
+};
+
+}  // namespace engineio
