@@ -81,7 +81,13 @@ void session::flush() {
   transport_->send(std::move(batch));
 }
 
-void session::close() {
+void session::close(bool discard) {
+  if (discard && state_ != state::closed) {
+    state_ = state::closing;
+    transport_closing_ = true;
+    transport_->discard();
+    return transport_->close();
+  }
   if (state_ != state::open) return;
   state_ = state::closing;
   // Like Node, what is queued goes out first; on_drain closes the transport once it has.

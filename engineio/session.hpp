@@ -60,8 +60,9 @@ class session : public std::enable_shared_from_this<session> {
   /// may be shared with other sessions.
   void send(outgoing packet);
 
-  /// Server-initiated close: flushes what is queued, then closes with "forced close".
-  void close();
+  /// Server-initiated close: flushes what is queued, then closes with "forced close". With
+  /// `discard` (server shutdown) the transport closes at once without waiting for the client.
+  void close(bool discard = false);
 
   /// Storage for the layer above (Socket.IO keeps its client here).
   void set_attachment(std::shared_ptr<void> value) { attachment_ = std::move(value); }

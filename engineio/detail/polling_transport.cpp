@@ -119,12 +119,13 @@ void polling_transport::on_client_close() {
 }
 
 void polling_transport::close() {
-  if (closed_ || should_close_) return;
+  if (closed_) return;
   if (poll_) {
     should_close_ = true;
     return send({});
   }
   if (discarded_) return report_closed();
+  if (should_close_) return;
   // Wait for the client's next GET to hand it the close packet, but not forever (Node: 30 s).
   should_close_ = true;
   close_timeout_->start(30s, [self = weak_from_this()] {

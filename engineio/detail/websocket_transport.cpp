@@ -11,7 +11,8 @@ namespace websocket = beast::websocket;
 using namespace std::chrono_literals;
 
 void configure_websocket(websocket_stream& ws, const options& opts) {
-  ws.read_message_max(opts.max_http_buffer_size);
+  // The transport enforces maxHttpBufferSize itself (see on_read), so Beast gets no limit.
+  ws.read_message_max(0);
   ws.auto_fragment(false);
   websocket::stream_base::timeout timeouts{};
   timeouts.handshake_timeout = 30s;
@@ -33,18 +34,27 @@ websocket_transport::websocket_transport(websocket_stream ws, protocol_version p
 void websocket_transport::start() { do_read(); }
 
 void websocket_transport::do_read() {
-  ws_.async_read(read_buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+  constexpr std::size_t chunk = 64 * 1024;
+  ws_.async_read_some(read_buffer_, chunk, [self = shared_from_this()](beast::error_code ec, std::size_t) {
     self->on_read(ec);
   });
 }
 
 void websocket_transport::on_read(beast::error_code ec) {
   if (ec) {
-    // A close frame from the client is a "transport close"; anything else, including a message
-    // over maxHttpBufferSize (Beast answers it with close code 1009), a "transport error".
     bool orderly = ec == websocket::error::closed || ec == asio::error::eof;
     return report_closed(orderly ? close_reason::transport_close : close_reason::transport_error);
   }
+  if (read_buffer_.size() > opts_->max_http_buffer_size) {
+    // Like Node's ws: close with 1009, and let the close handshake drain what the client is
+    // still sending, so it reads our close frame instead of a connection reset.
+    report_closed(close_reason::transport_error);
+    close_code_ = websocket::close_code::too_big;
+    close_requested_ = true;
+    if (!writing_) do_close();
+    return;
+  }
+  if (!ws_.is_message_done()) return do_read();
   auto data = read_buffer_.cdata();
   std::string_view frame(static_cast<const char*>(data.data()), data.size());
   auto p = ws_.got_text() ? decode_text_packet(frame, protocol_) : decode_binary_frame(frame, protocol_);
@@ -107,7 +117,7 @@ void websocket_transport::close() {
 void websocket_transport::do_close() {
   // Bounded: a client that never reads cannot keep the socket open.
   beast::get_lowest_layer(ws_).expires_after(5s);
-  ws_.async_close(websocket::close_code::none, [self = shared_from_this()](beast::error_code) {});
+  ws_.async_close(close_code_, [self = shared_from_this()](beast::error_code) {});
 }
 
 void websocket_transport::report_closed(close_reason reason) {

@@ -48,6 +48,7 @@ class websocket_transport final : public transport,
   bool writing_ = false;
   bool close_requested_ = false;
   bool closed_ = false;
+  beast::websocket::close_code close_code_ = beast::websocket::close_code::none;
 };
 
 /// Applies the options every accepted WebSocket gets (message limit, deflate, timeouts).

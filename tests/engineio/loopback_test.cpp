@@ -1,0 +1,108 @@
+// The whole engine on 127.0.0.1:0 with one and two shards, driven by Beast clients. With two
+// shards, consecutive connections land on different shards, so these cover the cross-shard paths.
+
+#include <gtest/gtest.h>
+
+#include "engineio/server.hpp"
+#include "support/loopback.hpp"
+
+using namespace engineio;
+using namespace std::chrono_literals;
+using sio_test::http_request;
+using sio_test::sid_of;
+using sio_test::ws_client;
+namespace http = boost::beast::http;
+
+namespace {
+
+struct echo_handler : handler {
+  void on_open(session&) override {}
+  void on_message(session& s, std::string_view text) override { s.send_text(text); }
+  void on_binary(session& s, std::string_view bytes) override { s.send_binary(bytes); }
+  void on_close(session&, close_reason) override {}
+};
+
+class Loopback : public ::testing::TestWithParam<unsigned> {
+ protected:
+  void SetUp() override {
+    options o;
+    o.ping_interval = 5000ms;
+    server_ = std::make_unique<server>(o, events_, GetParam());
+    server_->listen("127.0.0.1", 0);
+    server_->start();
+  }
+  void TearDown() override { server_->stop(); }
+  std::uint16_t port() const { return server_->port(); }
+  std::string handshake() {
+    auto open = http_request(port(), http::verb::get, "/engine.io/?EIO=4&transport=polling");
+    EXPECT_EQ(open.status, 200u);
+    return sid_of(open.body);
+  }
+
+  echo_handler events_;
+  std::unique_ptr<server> server_;
+};
+
+}  // namespace
+
+TEST_P(Loopback, PollingEchoAcrossConnections) {
+  auto sid = handshake();
+  auto post = http_request(port(), http::verb::post, "/engine.io/?EIO=4&transport=polling&sid=" + sid,
+                           "4hello\x1e" "bAQID");
+  EXPECT_EQ(post.status, 200u);
+  EXPECT_EQ(post.body, "ok");
+  auto poll = http_request(port(), http::verb::get, "/engine.io/?EIO=4&transport=polling&sid=" + sid);
+  EXPECT_EQ(poll.status, 200u);
+  EXPECT_EQ(poll.body, "4hello\x1e" "bAQID");
+  EXPECT_EQ(poll.content_type, "text/plain; charset=UTF-8");
+}
+
+TEST_P(Loopback, UnknownSidAndTransportMismatchGetNodesErrors) {
+  auto unknown = http_request(port(), http::verb::get, "/engine.io/?EIO=4&transport=polling&sid=AAAAAAAAAAAAAAAAAAAA");
+  EXPECT_EQ(unknown.status, 400u);
+  EXPECT_EQ(unknown.body, R"({"code":1,"message":"Session ID unknown"})");
+  auto sid = handshake();
+  auto mismatch = http_request(port(), http::verb::get, "/engine.io/?EIO=4&transport=websocket&sid=" + sid);
+  EXPECT_EQ(mismatch.body, R"({"code":3,"message":"Bad request"})");
+}
+
+TEST_P(Loopback, WebSocketEchoesTextAndBinary) {
+  ws_client ws(port(), "/engine.io/?EIO=4&transport=websocket");
+  EXPECT_EQ(ws.read().substr(0, 8), R"(0{"sid":)");
+  ws.send_text("4héllo");
+  EXPECT_EQ(ws.read(), "4héllo");
+  ws.send_binary(std::string("\x00\xff", 2));
+  EXPECT_EQ(ws.read(), "<bin>" + std::string("\x00\xff", 2));
+}
+
+TEST_P(Loopback, UpgradeFromPollingOnAnotherConnection) {
+  auto sid = handshake();
+  ws_client ws(port(), "/engine.io/?EIO=4&transport=websocket&sid=" + sid);
+  ws.send_text("2probe");
+  EXPECT_EQ(ws.read(), "3probe");
+  ws.send_text("5");
+  ws.send_text("4after");
+  EXPECT_EQ(ws.read(), "4after");
+  auto late_poll = http_request(port(), http::verb::get, "/engine.io/?EIO=4&transport=polling&sid=" + sid);
+  EXPECT_EQ(late_poll.status, 400u);
+  EXPECT_EQ(late_poll.body, R"({"code":3,"message":"Bad request"})");
+}
+
+TEST_P(Loopback, ParkedPollIsReleasedByTheProbeCheck) {
+  auto sid = handshake();
+  ws_client ws(port(), "/engine.io/?EIO=4&transport=websocket&sid=" + sid);
+  ws.send_text("2probe");
+  EXPECT_EQ(ws.read(), "3probe");
+  auto poll = http_request(port(), http::verb::get, "/engine.io/?EIO=4&transport=polling&sid=" + sid);
+  EXPECT_EQ(poll.body, "6");
+}
+
+TEST_P(Loopback, ServerStopClosesSessions) {
+  handshake();
+  EXPECT_EQ(server_->clients_count(), 1u);
+  server_->stop();
+  EXPECT_EQ(server_->clients_count(), 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Shards, Loopback, ::testing::Values(1u, 2u),
+                         [](const auto& info) { return std::to_string(info.param) + "_shards"; });

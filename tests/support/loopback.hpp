@@ -1,0 +1,76 @@
+#pragma once
+// Blocking Beast clients for loopback tests against a server on 127.0.0.1.
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include <string>
+
+namespace sio_test {
+
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+namespace websocket = boost::beast::websocket;
+using tcp = boost::asio::ip::tcp;
+
+struct http_answer {
+  unsigned status = 0;
+  std::string body;
+  std::string content_type;
+};
+
+/// One request on a fresh connection.
+inline http_answer http_request(std::uint16_t port, http::verb method, const std::string& target,
+                                const std::string& body = {}) {
+  boost::asio::io_context ctx;
+  beast::tcp_stream stream(ctx);
+  stream.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
+  http::request<http::string_body> req{method, target, 11};
+  req.set(http::field::host, "127.0.0.1");
+  req.body() = body;
+  if (method == http::verb::post) req.set(http::field::content_type, "text/plain;charset=UTF-8");
+  req.prepare_payload();
+  http::write(stream, req);
+  beast::flat_buffer buffer;
+  http::response<http::string_body> res;
+  http::read(stream, buffer, res);
+  return {res.result_int(), res.body(), std::string(res[http::field::content_type])};
+}
+
+/// The sid out of an open packet `0{"sid":"...",...}`.
+inline std::string sid_of(const std::string& open_packet) {
+  auto start = open_packet.find("\"sid\":\"") + 7;
+  return open_packet.substr(start, open_packet.find('"', start) - start);
+}
+
+class ws_client {
+ public:
+  ws_client(std::uint16_t port, const std::string& target) : ws_(ctx_) {
+    beast::get_lowest_layer(ws_).connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
+    ws_.handshake("127.0.0.1", target);
+  }
+  void send_text(const std::string& text) {
+    ws_.text(true);
+    ws_.write(boost::asio::buffer(text));
+  }
+  void send_binary(const std::string& bytes) {
+    ws_.binary(true);
+    ws_.write(boost::asio::buffer(bytes));
+  }
+  /// Next frame, prefixed with "<bin>" when binary.
+  std::string read() {
+    beast::flat_buffer buffer;
+    ws_.read(buffer);
+    auto text = beast::buffers_to_string(buffer.data());
+    return ws_.got_text() ? text : "<bin>" + text;
+  }
+
+ private:
+  boost::asio::io_context ctx_;
+  websocket::stream<beast::tcp_stream> ws_;
+};
+
+}  // namespace sio_test
