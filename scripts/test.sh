@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Builds and runs every test: unit tests (ctest) and the interop tests with the real npm clients.
+#   scripts/test.sh             release build in build/
+#   scripts/test.sh --sanitize  ASan+UBSan build in build-asan/ (unit and interop tests under it)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+
+if [ "${1:-}" = "--sanitize" ]; then
+  export SIO_BUILD_DIR=build-asan SIO_BUILD_TYPE=Debug
+  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  scripts/build.sh -DSIO_SANITIZE=ON
+else
+  export SIO_BUILD_DIR=${SIO_BUILD_DIR:-build}
+  scripts/build.sh
+fi
+
+(cd "$SIO_BUILD_DIR" && ctest --output-on-failure -j "$(nproc)" --timeout 300)
+(cd interop && SIO_BUILD_DIR="$PWD/../$SIO_BUILD_DIR" SIO_REQUIRE_CPP=1 npm test)
