@@ -128,7 +128,7 @@ void http_connection::on_write(bool keep_alive, beast::error_code ec) {
   if (ec) return;
   if (!keep_alive) {
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-    return;
+    return linger();
   }
   // A watch read may still be pending: stop it, and read the next request when it returns.
   if (watching_) {
@@ -137,6 +137,21 @@ void http_connection::on_write(bool keep_alive, beast::error_code ec) {
     return;
   }
   do_read();
+}
+
+// After a final answer, read and drop what the client is still sending (the rest of an oversized
+// body) for a while: closing with unread data would make the kernel reset the connection, and
+// the client could lose the answer before reading it.
+void http_connection::linger() {
+  if (released_) return;
+  if (!lingering_) {
+    lingering_ = true;
+    stream_.expires_after(std::chrono::seconds(5));
+  }
+  buffer_.consume(buffer_.size());
+  stream_.async_read_some(buffer_.prepare(16 * 1024), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    if (!ec) self->linger();
+  });
 }
 
 tcp::socket http_connection::release_socket() {

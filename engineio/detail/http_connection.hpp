@@ -43,6 +43,7 @@ class http_connection : public std::enable_shared_from_this<http_connection> {
   void on_watch(beast::error_code ec, std::size_t bytes);
   void write_response(std::shared_ptr<response> res);
   void on_write(bool keep_alive, beast::error_code ec);
+  void linger();
 
   beast::tcp_stream stream_;
   engine& engine_;
@@ -55,6 +56,7 @@ class http_connection : public std::enable_shared_from_this<http_connection> {
   bool resume_after_watch_ = false;
   bool peer_gone_ = false;
   bool released_ = false;
+  bool lingering_ = false;
   asio::any_io_executor abandon_executor_;
   std::function<void()> abandon_;
 };

@@ -1,7 +1,7 @@
 // engineio_echo: an Engine.IO server that sends every message back to its sender, text as text
 // and binary as binary. Used by the interop tests; see shared CONTRACTS.md.
 //
-//   engineio_echo [--port N] [--eio3]      (port: --port, else $PORT, else 3001)
+//   engineio_echo [--port N] [--eio3] [--threads N]   (port: --port, else $PORT, else 3001)
 
 #include <cstdlib>
 #include <iostream>
@@ -23,14 +23,17 @@ int main(int argc, char** argv) {
   const char* env_port = std::getenv("PORT");
   int port = env_port ? std::atoi(env_port) : 3001;
   bool eio3 = false;
+  unsigned threads = 1;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     if (arg == "--port" && i + 1 < argc) {
       port = std::atoi(argv[++i]);
     } else if (arg == "--eio3") {
       eio3 = true;
+    } else if (arg == "--threads" && i + 1 < argc) {
+      threads = static_cast<unsigned>(std::atoi(argv[++i]));
     } else {
-      std::cerr << "usage: engineio_echo [--port N] [--eio3]\n";
+      std::cerr << "usage: engineio_echo [--port N] [--eio3] [--threads N]\n";
       return 2;
     }
   }
@@ -40,7 +43,7 @@ int main(int argc, char** argv) {
                       .ping_timeout = 200ms,
                       .max_http_buffer_size = 1'000'000,
                       .allow_eio3 = eio3},
-                     events);
+                     events, threads);
   server.listen("127.0.0.1", static_cast<std::uint16_t>(port));
   std::cout << "engineio_echo listening on http://127.0.0.1:" << server.port() << "/engine.io/" << std::endl;
   server.run();

@@ -1,0 +1,113 @@
+// engineio_options: an echo server whose Engine.IO options come from flags, so the interop tests
+// can compare each option's wire behaviour with Node's engine.io configured the same way.
+//
+//   engineio_options [--port N] [--threads N] [--path P] [--eio3] [--cors-origin O]...
+//                    [--cors-credentials] [--cookie] [--deny-param] [--initial-packet TEXT]
+//                    [--deflate] [--no-compression] [--websocket-only] [--polling-only]
+//                    [--no-upgrades]
+//
+// --deny-param: allow_request answers after a 10 ms timer and refuses requests whose query has
+// deny=1, with the message "denied by test".
+
+#include <boost/asio/steady_timer.hpp>
+
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <string_view>
+#include <thread>
+
+#include "engineio/server.hpp"
+
+using namespace std::chrono_literals;
+
+namespace {
+
+struct echo : eio::handler {
+  void on_open(eio::session&) override {}
+  void on_message(eio::session& s, std::string_view text) override { s.send_text(text); }
+  void on_binary(eio::session& s, std::string_view bytes) override { s.send_binary(bytes); }
+  void on_close(eio::session&, eio::close_reason) override {}
+};
+
+// The hook's timers run on their own loop, as a user's auth lookup would.
+class delayed_gate {
+ public:
+  delayed_gate() : thread_([this] { context_.run(); }) {}
+  ~delayed_gate() {
+    work_.reset();
+    context_.stop();
+    thread_.join();
+  }
+  void check(const eio::request_info& req, eio::allow_request_callback done) {
+    bool deny = req.query_param("deny") == "1";
+    auto timer = std::make_shared<boost::asio::steady_timer>(context_, 10ms);
+    timer->async_wait([timer, deny, done = std::move(done)](boost::system::error_code) {
+      done(deny ? "denied by test" : "", !deny);
+    });
+  }
+
+ private:
+  boost::asio::io_context context_;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_{context_.get_executor()};
+  std::thread thread_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  eio::options opts;
+  opts.ping_interval = 300ms;
+  opts.ping_timeout = 200ms;
+  int port = 3001;
+  unsigned threads = 1;
+  delayed_gate gate;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    auto value = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
+    if (arg == "--port") {
+      port = std::atoi(value().c_str());
+    } else if (arg == "--threads") {
+      threads = static_cast<unsigned>(std::atoi(value().c_str()));
+    } else if (arg == "--path") {
+      opts.path = value();
+    } else if (arg == "--eio3") {
+      opts.allow_eio3 = true;
+    } else if (arg == "--cors-origin") {
+      if (!opts.cors) {
+        opts.cors.emplace();
+        opts.cors->origin.clear();
+      }
+      opts.cors->origin.push_back(value());
+    } else if (arg == "--cors-credentials") {
+      if (!opts.cors) opts.cors.emplace();
+      opts.cors->credentials = true;
+    } else if (arg == "--cookie") {
+      opts.cookie.emplace();
+    } else if (arg == "--deny-param") {
+      opts.allow_request = [&gate](const eio::request_info& req, eio::allow_request_callback done) {
+        gate.check(req, std::move(done));
+      };
+    } else if (arg == "--initial-packet") {
+      opts.initial_packet = value();
+    } else if (arg == "--deflate") {
+      opts.per_message_deflate.emplace();
+    } else if (arg == "--no-compression") {
+      opts.http_compression.reset();
+    } else if (arg == "--websocket-only") {
+      opts.transports = {eio::transport_kind::websocket};
+    } else if (arg == "--polling-only") {
+      opts.transports = {eio::transport_kind::polling};
+    } else if (arg == "--no-upgrades") {
+      opts.allow_upgrades = false;
+    } else {
+      std::cerr << "engineio_options: unknown flag " << arg << "\n";
+      return 2;
+    }
+  }
+  echo events;
+  eio::server server(opts, events, threads);
+  server.listen("127.0.0.1", static_cast<std::uint16_t>(port));
+  std::cout << "engineio_options listening on http://127.0.0.1:" << server.port() << opts.path << std::endl;
+  server.run();
+}
