@@ -49,4 +49,14 @@ void server::stop() { engine_->stop(); }
 
 std::size_t server::clients_count() const noexcept { return engine_->clients_count(); }
 
+unsigned server::shard_count() const noexcept { return engine_->shard_count(); }
+
+void server::post(unsigned shard, std::function<void()> task) { engine_->post(shard, std::move(task)); }
+
+std::optional<unsigned> server::current_shard() const noexcept {
+  auto* here = detail::shard::current();
+  if (!here || !engine_->owns(*here)) return std::nullopt;
+  return here->index();
+}
+
 }  // namespace engineio

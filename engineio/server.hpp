@@ -21,7 +21,9 @@
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
+#include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "engineio/handler.hpp"
@@ -57,6 +59,12 @@ class server {
 
   /// Open sessions across all shards.
   std::size_t clients_count() const noexcept;
+
+  unsigned shard_count() const noexcept;
+  /// Runs `task` on the thread of shard `shard`, later.
+  void post(unsigned shard, std::function<void()> task);
+  /// The shard whose thread is calling; nullopt on threads that are not this server's.
+  std::optional<unsigned> current_shard() const noexcept;
 
  private:
   std::unique_ptr<detail::engine> engine_;

@@ -15,6 +15,7 @@ using namespace std::chrono_literals;
 
 session::session(config cfg)
     : id_(std::move(cfg.id)),
+      shard_(cfg.shard),
       protocol_(cfg.protocol),
       opts_(std::move(cfg.opts)),
       events_(cfg.events),

@@ -28,6 +28,7 @@ class session : public std::enable_shared_from_this<session> {
 
   struct config {
     std::string id;
+    unsigned shard = 0;
     protocol_version protocol = protocol_version::v4;
     std::shared_ptr<const options> opts;
     handler* events = nullptr;  // outlives every session (owned by the server's user)
@@ -46,6 +47,8 @@ class session : public std::enable_shared_from_this<session> {
   void start(std::shared_ptr<transport> first);
 
   const std::string& id() const noexcept { return id_; }
+  /// Index of the shard (thread) that owns this session.
+  unsigned shard() const noexcept { return shard_; }
   protocol_version protocol() const noexcept { return protocol_; }
   transport_kind transport_name() const noexcept { return transport_->kind(); }
   transport& current_transport() noexcept { return *transport_; }
@@ -92,6 +95,7 @@ class session : public std::enable_shared_from_this<session> {
   std::string open_packet_json() const;
 
   std::string id_;
+  unsigned shard_;
   protocol_version protocol_;
   std::shared_ptr<const options> opts_;
   handler* events_;

@@ -47,6 +47,10 @@ void engine::do_accept() {
   });
 }
 
+void engine::post(unsigned shard, std::function<void()> task) {
+  asio::post(shards_.at(shard)->context(), std::move(task));
+}
+
 void engine::stop() {
   if (stopped_) return;
   stopped_ = true;

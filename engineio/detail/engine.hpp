@@ -29,6 +29,11 @@ class engine {
   void stop();
   std::size_t clients_count() const noexcept { return clients_.load(); }
   const options& opts() const noexcept { return *opts_; }
+  unsigned shard_count() const noexcept { return static_cast<unsigned>(shards_.size()); }
+  void post(unsigned shard, std::function<void()> task);
+  bool owns(const shard& s) const noexcept {
+    return s.index() < shards_.size() && shards_[s.index()].get() == &s;
+  }
 
   /// Every request read by a connection comes here, on the connection's shard.
   void route(std::shared_ptr<http_connection> conn, request req);

@@ -15,7 +15,7 @@ constexpr std::size_t max_buffered_while_waiting = 64 * 1024;
 }  // namespace
 
 http_connection::http_connection(tcp::socket socket, engine& owner, shard& home)
-    : stream_(std::move(socket)), engine_(owner), home_(home) {
+    : stream_(std::move(socket)), request_timer_(stream_.get_executor()), engine_(owner), home_(home) {
   beast::error_code ec;
   auto endpoint = stream_.socket().remote_endpoint(ec);
   if (!ec) remote_address_ = endpoint.address().to_string();
@@ -29,20 +29,31 @@ void http_connection::do_read() {
   parser_.emplace();
   parser_->header_limit(static_cast<std::uint32_t>(engine_.opts().max_header_bytes));
   parser_->body_limit(engine_.opts().max_http_buffer_size);
-  stream_.expires_after(engine_.opts().request_timeout);
+  // Not the stream's own timeout: that one closes the socket, and a slow request gets a 408.
+  stream_.expires_never();
+  timed_out_ = false;
+  request_timer_.expires_after(engine_.opts().request_timeout);
+  request_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (ec) return;
+    self->timed_out_ = true;
+    self->stream_.socket().cancel(ec);
+  });
   http::async_read(stream_, buffer_, *parser_,
                    [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
 }
 
 void http_connection::on_read(beast::error_code ec) {
+  request_timer_.cancel();
+  if (timed_out_) {
+    // Node answers a request that did not arrive in time with 408; an idle keep-alive
+    // connection is just closed.
+    if (parser_->got_some()) return reply_and_close(http::status::request_timeout);
+    return;
+  }
   if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted) return;
   // Node's http server answers these with a status and "Connection: close".
   if (ec == http::error::header_limit) return reply_and_close(http::status::request_header_fields_too_large);
   if (ec == http::error::body_limit) return reply_and_close(http::status::payload_too_large);
-  if (ec == beast::error::timeout) {
-    if (parser_->got_some()) return reply_and_close(http::status::request_timeout);
-    return;  // an idle keep-alive connection: just close
-  }
   if (ec) {
     if (parser_->got_some() && ec != asio::error::connection_reset && ec != asio::error::eof &&
         ec != http::error::partial_message) {

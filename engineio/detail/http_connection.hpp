@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 
 #include "engineio/detail/http.hpp"
@@ -46,6 +47,8 @@ class http_connection : public std::enable_shared_from_this<http_connection> {
   void linger();
 
   beast::tcp_stream stream_;
+  asio::steady_timer request_timer_;
+  bool timed_out_ = false;
   engine& engine_;
   shard& home_;
   std::string remote_address_;

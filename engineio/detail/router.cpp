@@ -99,13 +99,19 @@ void write_and_close(tcp::socket socket, response res) {
 }
 
 // Completes the WebSocket handshake, then calls `then` with the open stream (or drops it).
+// The 101 carries the CORS headers (Node runs its cors middleware on upgrades too) and, on a
+// handshake, the session cookie; Node forgets the cookie there, we send it for sticky sessions.
 template <typename Then>
 void accept_websocket(tcp::socket socket, request req, const options& opts, std::string cookie, Then then) {
   auto ws = std::make_shared<websocket_stream>(std::move(socket));
   configure_websocket(*ws, opts);
-  if (!cookie.empty()) {
-    ws->set_option(websocket::stream_base::decorator(
-        [cookie](websocket::response_type& res) { res.set(http::field::set_cookie, cookie); }));
+  http::fields extra;
+  if (opts.cors) add_cors_headers(*opts.cors, req, false, extra);
+  if (!cookie.empty()) extra.set(http::field::set_cookie, cookie);
+  if (extra.begin() != extra.end()) {
+    ws->set_option(websocket::stream_base::decorator([extra = std::move(extra)](websocket::response_type& res) {
+      for (const auto& field : extra) res.insert(field.name_string(), field.value());
+    }));
   }
   auto shared_req = std::make_shared<request>(std::move(req));
   ws->async_accept(*shared_req, [ws, shared_req, then = std::move(then)](beast::error_code ec) mutable {
@@ -134,7 +140,13 @@ void engine::route(std::shared_ptr<http_connection> conn, request req) {
   auto transport_name = std::string(query.get("transport").value_or(""));
   auto sid = std::string(query.get("sid").value_or(""));
 
-  if (websocket::is_upgrade(req)) return route_upgrade(std::move(conn), std::move(req), transport_name, sid);
+  // Without the websocket transport Node attaches no upgrade handler, so an upgrade request is
+  // answered as any other request (a JSON error).
+  bool websocket_enabled = std::find(opts_->transports.begin(), opts_->transports.end(),
+                                     transport_kind::websocket) != opts_->transports.end();
+  if (websocket_enabled && websocket::is_upgrade(req)) {
+    return route_upgrade(std::move(conn), std::move(req), transport_name, sid);
+  }
 
   bool preflight = req.method() == http::verb::options;
   http::fields headers;
@@ -207,6 +219,7 @@ std::shared_ptr<session> engine::create_session(shard& home, std::string sid, pr
                                                 request_info info) {
   session::config cfg;
   cfg.id = std::move(sid);
+  cfg.shard = home.index();
   cfg.protocol = protocol;
   cfg.opts = opts_;
   cfg.events = &events_;
@@ -286,8 +299,8 @@ void engine::on_session_upgrade(shard& owner, tcp::socket socket, request req, c
   std::weak_ptr<session> weak = it->second;
   auto& s = *it->second;
   bool wants_websocket = parse_query(req.target()).get("transport") == "websocket";
-  if (!wants_websocket || s.upgrading() || s.upgraded() || s.transport_name() == transport_kind::websocket ||
-      !opts_->allow_upgrades) {
+  // Like Node, allow_upgrades only empties the advertised list; an upgrade attempt still works.
+  if (!wants_websocket || s.upgrading() || s.upgraded() || s.transport_name() == transport_kind::websocket) {
     return accept_and_close(std::move(socket), std::move(req), *opts_);
   }
   auto protocol = s.protocol();

@@ -2,8 +2,17 @@
 
 namespace engineio::detail {
 
+namespace {
+thread_local shard* current_shard = nullptr;
+}
+
+shard* shard::current() noexcept { return current_shard; }
+
 void shard::start() {
-  thread_ = std::thread([this] { context_.run(); });
+  thread_ = std::thread([this] {
+    current_shard = this;
+    context_.run();
+  });
 }
 
 void shard::stop_and_join() {

@@ -22,6 +22,8 @@ class shard {
   boost::asio::io_context& context() noexcept { return context_; }
   boost::asio::any_io_executor executor() { return context_.get_executor(); }
   bool running_here() noexcept { return context_.get_executor().running_in_this_thread(); }
+  /// The shard whose thread is calling, or nullptr on any other thread.
+  static shard* current() noexcept;
 
   void start();
   void stop_and_join();

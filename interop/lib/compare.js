@@ -81,13 +81,15 @@ export async function wsRejected(server, query) {
 /**
  * One test per case. A case: {name, eio3?: true, run(server) -> observation,
  * expect?: observation (what Node's engine.io does), timeout?}.
+ * Options: `args` for every server of this suite, `node` (the reference
+ * target) and `cpps` (the targets compared with it); engineio_echo's node
+ * and cpp by default.
  */
-export function compareCases(title, cases) {
-  const cppSkip = skipReason(CPP_TARGET);
+export function compareCases(title, cases, { args = [], node = NODE_TARGET, cpps = [CPP_TARGET] } = {}) {
   const started = new Map();
   const server = (target, eio3) => {
     const key = `${target.name}${eio3 ? " --eio3" : ""}`;
-    if (!started.has(key)) started.set(key, startServer(target, eio3 ? ["--eio3"] : []));
+    if (!started.has(key)) started.set(key, startServer(target, eio3 ? [...args, "--eio3"] : args));
     return started.get(key);
   };
 
@@ -99,14 +101,26 @@ export function compareCases(title, cases) {
 
     for (const c of cases) {
       test(c.name, { timeout: c.timeout ?? 15_000 }, async (t) => {
-        const ref = await c.run(await server(NODE_TARGET, c.eio3));
+        const ref = await c.run(await server(node, c.eio3));
         if (c.expect !== undefined) assert.deepEqual(ref, c.expect, "node reference changed");
-        if (cppSkip) {
-          t.diagnostic(`cpp not compared: ${cppSkip}`);
-          return;
+        let failure = null; // the first difference; later ones as diagnostics
+        for (const cpp of cpps) {
+          const skip = skipReason(cpp);
+          if (skip) {
+            t.diagnostic(`${cpp.name} not compared: ${skip}`);
+            continue;
+          }
+          const got = await c.run(await server(cpp, c.eio3));
+          // `cppExpect` names a deliberate difference from Node (documented in the case).
+          const want = c.cppExpect ?? ref;
+          try {
+            assert.deepEqual(got, want, `${cpp.name} differs from the ${c.cppExpect ? "documented deviation" : "node twin"}`);
+          } catch (e) {
+            if (failure) t.diagnostic(`${cpp.name} differs too: ${JSON.stringify(got)}`);
+            failure ??= e;
+          }
         }
-        const got = await c.run(await server(CPP_TARGET, c.eio3));
-        assert.deepEqual(got, ref, "cpp differs from the node twin");
+        if (failure) throw failure;
       });
     }
   });

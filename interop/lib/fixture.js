@@ -29,11 +29,12 @@ export function useServer(target, args = []) {
 }
 
 /**
- * describe() once per target: `body(server, target)` registers tests; the
- * server is started with `args` before them and stopped after.
+ * describe() once per target of `targets` (default: engineio_echo's cpp and
+ * node): `body(server, target)` registers tests; the server is started with
+ * `args` before them and stopped after.
  */
-export function describeTargets(title, args, body) {
-  for (const target of TARGETS) {
+export function describeTargets(title, args, body, targets = TARGETS) {
+  for (const target of targets) {
     describe(`${title} [${target.name}]`, { skip: skipReason(target) }, () => {
       body(useServer(target, args), target);
     });

@@ -59,9 +59,9 @@ export function mediaType(value) {
   return String(value).split(";")[0].trim().toLowerCase();
 }
 
-/** Engine.IO query path. */
-export function eioPath(query) {
-  return `/engine.io/?${new URLSearchParams(query)}`;
+/** Engine.IO query path (under `base`, the server's path). */
+export function eioPath(query, base = "/engine.io/") {
+  return `${base}?${new URLSearchParams(query)}`;
 }
 
 /** Polling handshake; resolves with {sid, open (the parsed open packet), res}. */
@@ -91,15 +91,21 @@ export function post(server, sid, body, { eio = "4", headers = {}, extra = {} } 
 }
 
 /**
- * Raw WebSocket. Resolves once open with {ws, messages, next(), closed}:
- * `messages` collects every frame (strings for text, Buffers for binary),
+ * Raw WebSocket. Resolves once open with {ws, headers, messages, next(), closed}:
+ * `headers` are those of the 101 answer, `messages` collects every frame
+ * (strings for text, Buffers for binary),
  * `next(ms)` resolves with the next not yet consumed frame, `closed` resolves
  * with {code, reason, at (ms timestamp)} when the connection ends.
  * Rejects with {status, text, contentType} if the server answers the
  * upgrade with a plain HTTP response, or with the connection error.
+ * Options: request `headers`, `perMessageDeflate` (offered by default, as `ws`
+ * does), `base` (the server's path).
  */
-export function openWs(server, query, { timeoutMs = 5000, headers } = {}) {
-  const ws = new WebSocket(`ws://127.0.0.1:${server.port}${eioPath(query)}`, { headers });
+export function openWs(server, query, { timeoutMs = 5000, headers, perMessageDeflate = true, base } = {}) {
+  const url = `ws://127.0.0.1:${server.port}${eioPath(query, base)}`;
+  const ws = new WebSocket(url, { headers, perMessageDeflate });
+  let upgradeHeaders = null;
+  ws.once("upgrade", (res) => (upgradeHeaders = res.headers));
   const messages = [];
   let consumed = 0;
   let wake = null;
@@ -128,7 +134,9 @@ export function openWs(server, query, { timeoutMs = 5000, headers } = {}) {
       "next websocket frame",
     );
   const opened = new Promise((resolve, reject) => {
-    ws.once("open", () => resolve({ ws, messages, next, closed, send: (d) => ws.send(d) }));
+    ws.once("open", () =>
+      resolve({ ws, headers: upgradeHeaders, messages, next, closed, send: (d) => ws.send(d) }),
+    );
     ws.once("unexpected-response", (req, res) => {
       const chunks = [];
       res.on("data", (c) => chunks.push(c));

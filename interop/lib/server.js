@@ -1,4 +1,5 @@
-// Spawning the servers under test (the C++ engineio_echo and its Node twin).
+// Spawning the servers under test (the C++ engineio_echo / engineio_options
+// and their Node twins).
 import { spawn } from "node:child_process";
 import { accessSync, constants, statSync } from "node:fs";
 import path from "node:path";
@@ -11,15 +12,6 @@ export const BUILD_DIR = process.env.SIO_BUILD_DIR
   ? path.resolve(process.env.SIO_BUILD_DIR)
   : path.join(REPO_DIR, "build");
 
-// build/examples/engineio_echo is also the name of CMake's binary dir for
-// examples/engineio_echo/, so accept the executable inside that dir too.
-const CPP_CANDIDATES = [
-  path.join(BUILD_DIR, "examples", "engineio_echo"),
-  path.join(BUILD_DIR, "examples", "engineio_echo", "engineio_echo"),
-];
-const CPP_BIN = CPP_CANDIDATES.find(isExecutableFile) ?? CPP_CANDIDATES[0];
-const NODE_TWIN = path.join(INTEROP_DIR, "servers", "engineio_echo.js");
-
 function isExecutableFile(p) {
   try {
     accessSync(p, constants.X_OK);
@@ -29,14 +21,52 @@ function isExecutableFile(p) {
   }
 }
 
-/** Implementations under test. `cmd` is argv without the server's own options. */
-export const TARGETS = [
-  { name: "cpp", cmd: [CPP_BIN], binary: CPP_BIN },
-  { name: "node", cmd: [process.execPath, NODE_TWIN] },
-];
+/**
+ * The targets of one server program: `cpp` (the C++ binary, first of
+ * `candidates` that exists), `cpp-2` (the same with `--threads 2`: two
+ * shards) and `node` (the Node twin). `cmd` is argv without the server's own
+ * options, `args` come first among them.
+ */
+function program(name, candidates, twin) {
+  const bin = candidates.find(isExecutableFile) ?? candidates[0];
+  const cpp = { name: "cpp", program: name, cmd: [bin], binary: bin, candidates, args: [] };
+  return {
+    cpp,
+    cpp2: { ...cpp, name: "cpp-2", args: ["--threads", "2"] },
+    node: {
+      name: "node",
+      program: name,
+      cmd: [process.execPath, path.join(INTEROP_DIR, "servers", twin)],
+      args: [],
+    },
+  };
+}
 
-export const NODE_TARGET = TARGETS.find((t) => t.name === "node");
-export const CPP_TARGET = TARGETS.find((t) => t.name === "cpp");
+// build/examples/engineio_echo is also the name of CMake's binary dir for
+// examples/engineio_echo/, so accept the executable inside that dir too.
+const ECHO = program(
+  "engineio_echo",
+  [
+    path.join(BUILD_DIR, "examples", "engineio_echo"),
+    path.join(BUILD_DIR, "examples", "engineio_echo", "engineio_echo"),
+  ],
+  "engineio_echo.js",
+);
+const OPTIONS = program(
+  "engineio_options",
+  [path.join(BUILD_DIR, "tests", "engineio_options")],
+  "engineio_options.js",
+);
+
+/** engineio_echo: cpp and node (raw-compare, jsonp, lifecycle). */
+export const TARGETS = [ECHO.cpp, ECHO.node];
+/** engineio_echo with the two-shard C++ server too (the client suites). */
+export const SHARDED_TARGETS = [ECHO.cpp, ECHO.cpp2, ECHO.node];
+/** engineio_options: cpp, cpp-2 and node. */
+export const OPTIONS_TARGETS = [OPTIONS.cpp, OPTIONS.cpp2, OPTIONS.node];
+
+export const NODE_TARGET = ECHO.node;
+export const CPP_TARGET = ECHO.cpp;
 
 /**
  * Why `target` cannot run, or null when it can. A missing C++ binary is a
@@ -45,24 +75,27 @@ export const CPP_TARGET = TARGETS.find((t) => t.name === "cpp");
 export function unavailable(target) {
   if (!target.binary || isExecutableFile(target.binary)) return null;
   if (process.env.SIO_REQUIRE_CPP === "1") {
-    throw new Error(`engineio_echo not built (${CPP_CANDIDATES.join(" or ")}) and SIO_REQUIRE_CPP=1`);
+    throw new Error(`${target.program} not built (${target.candidates.join(" or ")}) and SIO_REQUIRE_CPP=1`);
   }
-  return "engineio_echo not built";
+  return `${target.program} not built`;
 }
 
-const LISTEN_RE = /listening on http:\/\/[^:]+:(\d+)/;
+const LISTEN_RE = /listening on http:\/\/[^:]+:(\d+)(\S*)/;
 
 /**
- * Starts `target` with `args` (e.g. ['--eio3']); `--port 0` is added unless
- * `args` has a --port. Resolves once the "listening" line is printed.
+ * Starts `target` with its own `target.args`, then `args` (e.g. ['--eio3']);
+ * `--port 0` is added unless `args` has a --port. Resolves once the
+ * "listening" line is printed; `url` is the address it prints.
  * @returns {Promise<{port:number, url:string, base:string, line:string,
  *   stop:(signal?) => Promise<{code, signal}>, exited:Promise<{code, signal}>, proc}>}
  */
 export function startServer(target, args = [], { timeoutMs = 10_000, env = {} } = {}) {
   if (target.binary && !isExecutableFile(target.binary)) {
-    return Promise.reject(new Error(`${target.name}: engineio_echo not built (${target.binary})`));
+    return Promise.reject(new Error(`${target.name}: ${target.program} not built (${target.binary})`));
   }
-  const fullArgs = args.includes("--port") || "PORT" in env ? args : ["--port", "0", ...args];
+  const own = target.args ?? [];
+  const port = args.includes("--port") || "PORT" in env ? [] : ["--port", "0"];
+  const fullArgs = [...port, ...own, ...args];
   const [cmd, ...pre] = target.cmd;
   const proc = spawn(cmd, [...pre, ...fullArgs], {
     stdio: ["ignore", "pipe", "pipe"],
@@ -122,7 +155,7 @@ export function startServer(target, args = [], { timeoutMs = 10_000, env = {} } 
         exited,
         port,
         base: `http://127.0.0.1:${port}`,
-        url: `http://127.0.0.1:${port}/engine.io/`,
+        url: `http://127.0.0.1:${port}${m[2] || "/engine.io/"}`,
         stop,
       });
     });

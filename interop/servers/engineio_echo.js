@@ -3,8 +3,9 @@
 // options, same log line. It is the reference the interop tests are checked
 // against; the C++ binary must behave the same way.
 //
-//   node servers/engineio_echo.js [--port N] [--eio3]
+//   node servers/engineio_echo.js [--port N] [--eio3] [--threads N]
 //
+// --threads N is accepted and ignored (the C++ server's shard count).
 // Port: --port N, else $PORT, else 3001 (--port 0 = ephemeral).
 import http from "node:http";
 import { Server } from "engine.io";
@@ -16,8 +17,9 @@ function parseArgs(argv) {
     if (a === "--eio3") opts.eio3 = true;
     else if (a === "--port" && i + 1 < argv.length) opts.port = argv[++i];
     else if (a.startsWith("--port=")) opts.port = a.slice("--port=".length);
+    else if (a === "--threads" && i + 1 < argv.length) i++; // ignored
     else {
-      process.stderr.write(`usage: engineio_echo [--port N] [--eio3]\n`);
+      process.stderr.write(`usage: engineio_echo [--port N] [--eio3] [--threads N]\n`);
       process.exit(2);
     }
   }

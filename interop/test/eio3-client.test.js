@@ -3,6 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { describeTargets } from "../lib/fixture.js";
+import { SHARDED_TARGETS } from "../lib/server.js";
 import { connectV3, echo, nextMessages, upgraded, bytesOf } from "../lib/clients.js";
 import { TEXT, UNICODE, ASTRAL, bytes, bigText, burstMessage, VARIANTS } from "../lib/payloads.js";
 
@@ -76,7 +77,7 @@ for (const variant of V3_VARIANTS) {
         else assert.deepEqual(bytesOf(got[i]), want, `message ${i}`);
       }
     });
-  });
+  }, SHARDED_TARGETS);
 }
 
 describeTargets("eio3 client without --eio3", [], (server) => {
@@ -85,4 +86,4 @@ describeTargets("eio3 client without --eio3", [], (server) => {
       await assert.rejects(connectV3(t, server, variant.opts));
     });
   }
-});
+}, SHARDED_TARGETS);

@@ -3,6 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { describeTargets } from "../lib/fixture.js";
+import { SHARDED_TARGETS } from "../lib/server.js";
 import { connectV4, echo, nextMessages, upgraded, bytesOf } from "../lib/clients.js";
 import { TEXT, UNICODE, ASTRAL, bytes, bigText, burstMessage, VARIANTS } from "../lib/payloads.js";
 
@@ -97,5 +98,5 @@ for (const variant of VARIANTS) {
         assert.equal(await echo(socket, "after upgrade"), "after upgrade");
       });
     }
-  });
+  }, SHARDED_TARGETS);
 }

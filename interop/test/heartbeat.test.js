@@ -5,6 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { describeTargets } from "../lib/fixture.js";
+import { SHARDED_TARGETS } from "../lib/server.js";
 import { connectV4, connectV3, echo, sleep } from "../lib/clients.js";
 import { handshake, poll, openWs } from "../lib/raw.js";
 
@@ -70,7 +71,7 @@ describeTargets("heartbeat, eio4", [], (server) => {
     assert.equal(res.contentType, "application/json");
     assert.deepEqual(res.json, UNKNOWN_SID);
   });
-});
+}, SHARDED_TARGETS);
 
 describeTargets("heartbeat, eio3", ["--eio3"], (server) => {
   test("v3 client stays open while idle (it pings, server pongs)", T, async (t) => {
@@ -113,4 +114,4 @@ describeTargets("heartbeat, eio3", ["--eio3"], (server) => {
     assert.equal(after.status, 400);
     assert.deepEqual(after.json, UNKNOWN_SID);
   });
-});
+}, SHARDED_TARGETS);

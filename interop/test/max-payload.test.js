@@ -5,6 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { describeTargets } from "../lib/fixture.js";
+import { SHARDED_TARGETS } from "../lib/server.js";
 import { connectV4, closed, upgraded } from "../lib/clients.js";
 import { handshake, post, openWs } from "../lib/raw.js";
 import { VARIANTS, bigText } from "../lib/payloads.js";
@@ -54,4 +55,4 @@ describeTargets("max payload", [], (server) => {
     const utf8 = await post(server, sid2, `4${"é".repeat(LIMIT / 2)}`);
     assert.equal(utf8.status, 413);
   });
-});
+}, SHARDED_TARGETS);

@@ -3,7 +3,7 @@
 // engine.io client has none) and the old sid is unknown.
 import { describe, test, after } from "node:test";
 import assert from "node:assert/strict";
-import { TARGETS, startServer } from "../lib/server.js";
+import { SHARDED_TARGETS, startServer } from "../lib/server.js";
 import { skipReason } from "../lib/fixture.js";
 import { connectV4, closed, echo, upgraded, sleep } from "../lib/clients.js";
 import { poll } from "../lib/raw.js";
@@ -21,7 +21,7 @@ async function reconnect(t, server, opts, ms = 8000) {
   }
 }
 
-for (const target of TARGETS) {
+for (const target of SHARDED_TARGETS) {
   describe(`server restart [${target.name}]`, { skip: skipReason(target) }, () => {
     const running = [];
     after(() => Promise.all(running.map((s) => s.stop())));

@@ -6,7 +6,8 @@ using namespace engineio;
 
 TEST(Packet, DecodesEveryTextType) {
   for (char c = '0'; c <= '6'; ++c) {
-    auto p = decode_text_packet(std::string(1, c) + "x", protocol_version::v4);
+    const std::string text = std::string(1, c) + "x";
+    auto p = decode_text_packet(text, protocol_version::v4);
     ASSERT_TRUE(p);
     EXPECT_EQ(static_cast<char>(p->type), c);
     EXPECT_EQ(p->data, "x");

@@ -1,0 +1,528 @@
+// engineio_options: each Engine.IO option, set by a flag, against the Node
+// twin (engine.io 6.6 with the same options) and the C++ server with one and
+// two shards. Raw cases compare observations (`expect` records Node's
+// answer); client cases run engine.io-client 6.x on every target.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Socket } from "engine.io-client";
+import { OPTIONS_TARGETS } from "../lib/server.js";
+import { describeTargets } from "../lib/fixture.js";
+import { compareCases, obs, eioError, handshakeShape } from "../lib/compare.js";
+import { connectV4, echo, nextMessages, upgraded, bytesOf, sleep } from "../lib/clients.js";
+import { request, eioPath, handshake, poll, post, openWs } from "../lib/raw.js";
+import { VARIANTS, bytes, bigText } from "../lib/payloads.js";
+import {
+  corsObs, cookieObs, pollEncoded, deflateObs, wsOpenShape, upgradeAttempt, METHODS,
+} from "../lib/options.js";
+
+const T = { timeout: 15_000 };
+const [CPP, CPP2, NODE] = OPTIONS_TARGETS;
+const V4 = { EIO: "4", transport: "polling" };
+const WS = { EIO: "4", transport: "websocket" };
+const HANDSHAKE = eioPath(V4);
+
+/** compareCases on engineio_options started with `args`: node vs cpp and cpp-2. */
+function compareOptions(title, args, cases) {
+  compareCases(`options: ${title} [${args.join(" ")}]`, cases, { args, node: NODE, cpps: [CPP, CPP2] });
+}
+
+/** engine.io-client cases on the three targets of engineio_options. */
+function describeOptions(title, args, body) {
+  describeTargets(`options: ${title} [${args.join(" ")}]`, args, body, OPTIONS_TARGETS);
+}
+
+const OPEN_SHAPE = {
+  sid: "<20 chars>", upgrades: ["websocket"], pingInterval: 300, pingTimeout: 200, maxPayload: 1_000_000,
+};
+const HANDSHAKE_SHAPE = {
+  status: 200, contentType: "text/plain", jsonp: null, lengthPrefixOk: null, ...OPEN_SHAPE,
+};
+const NO_UPGRADES_HANDSHAKE = {
+  name: "polling handshake: no upgrades",
+  run: async (s) => handshakeShape((await handshake(s)).res),
+  expect: { ...HANDSHAKE_SHAPE, upgrades: [] },
+};
+
+/** The HTTP answer refusing a WebSocket handshake. */
+const wsRefusal = async (s, query) =>
+  obs(await openWs(s, query).then(() => assert.fail("upgrade accepted"), (e) => e));
+
+// ---------------------------------------------------------------- CORS
+// With cors configured, the `cors` middleware answers every OPTIONS (204)
+// before engine.io's checks run; other answers, errors and the 101 included,
+// carry the headers.
+const ACAO = "access-control-allow-origin";
+const ACAC = "access-control-allow-credentials";
+const A = "http://a.example";
+const B = "http://b.example";
+const C = "http://c.example";
+const getFrom = (origin) => async (s) => corsObs(await request(s, { path: HANDSHAKE, headers: { origin } }));
+const preflight = (origin, path = HANDSHAKE) => async (s) =>
+  corsObs(
+    await request(s, {
+      method: "OPTIONS",
+      path,
+      headers: {
+        origin,
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "content-type",
+      },
+    }),
+  );
+/** The preflight answer: 204, empty, the allowed methods and headers. */
+const preflightOk = (headers, vary) => ({
+  status: 204,
+  text: "",
+  headers: {
+    ...headers,
+    "access-control-allow-methods": METHODS,
+    "access-control-allow-headers": "content-type",
+    vary: [...vary, "access-control-request-headers"].sort(),
+  },
+});
+
+compareOptions("cors, any origin", ["--cors-origin", "*"], [
+  { name: "GET handshake with Origin", run: getFrom(A), expect: { status: 200, headers: { [ACAO]: "*" } } },
+  { name: "preflight", run: preflight(A), expect: preflightOk({ [ACAO]: "*" }, []) },
+]);
+
+compareOptions("cors, one origin", ["--cors-origin", A], [
+  {
+    name: "GET handshake from that origin",
+    run: getFrom(A),
+    expect: { status: 200, headers: { [ACAO]: A, vary: ["origin"] } },
+  },
+  {
+    name: "GET handshake from another origin: the configured origin is sent anyway",
+    run: getFrom(C),
+    expect: { status: 200, headers: { [ACAO]: A, vary: ["origin"] } },
+  },
+  { name: "preflight", run: preflight(A), expect: preflightOk({ [ACAO]: A }, ["origin"]) },
+]);
+
+compareOptions("cors, two origins", ["--cors-origin", A, "--cors-origin", B], [
+  {
+    name: "GET handshake from an allowed origin: reflected",
+    run: getFrom(B),
+    expect: { status: 200, headers: { [ACAO]: B, vary: ["origin"] } },
+  },
+  {
+    name: "GET handshake from another origin: no Access-Control-Allow-Origin, still 200",
+    run: getFrom(C),
+    expect: { status: 200, headers: { vary: ["origin"] } },
+  },
+  { name: "preflight, allowed origin", run: preflight(A), expect: preflightOk({ [ACAO]: A }, ["origin"]) },
+  {
+    name: "preflight, other origin: 204 without Allow-Origin",
+    run: preflight(C),
+    expect: preflightOk({}, ["origin"]),
+  },
+]);
+
+const CRED = { [ACAO]: A, [ACAC]: "true", vary: ["origin"] };
+const VARY_BOTH = ["access-control-request-headers", "origin"];
+compareOptions("cors with credentials", ["--cors-origin", A, "--cors-credentials"], [
+  { name: "GET handshake", run: getFrom(A), expect: { status: 200, headers: CRED } },
+  {
+    name: "preflight",
+    run: preflight(A),
+    expect: preflightOk({ [ACAO]: A, [ACAC]: "true" }, ["origin"]),
+  },
+  {
+    name: "preflight on a session (sid): 204 too, engine.io never sees it",
+    run: async (s) => preflight(A, eioPath({ ...V4, sid: (await handshake(s)).sid }))(s),
+    expect: preflightOk({ [ACAO]: A, [ACAC]: "true" }, ["origin"]),
+  },
+  {
+    name: "OPTIONS without Origin nor request headers: 204 all the same",
+    run: async (s) => corsObs(await request(s, { method: "OPTIONS", path: HANDSHAKE })),
+    expect: {
+      status: 204,
+      text: "",
+      headers: { [ACAO]: A, [ACAC]: "true", "access-control-allow-methods": METHODS, vary: VARY_BOTH },
+    },
+  },
+  {
+    name: "error answer (unknown sid) carries the CORS headers",
+    run: async (s) => {
+      const path = eioPath({ ...V4, sid: "AAAAAAAAAAAAAAAAAAAA" });
+      const res = await request(s, { path, headers: { origin: A } });
+      return { ...corsObs(res), ...obs(res) };
+    },
+    expect: { ...eioError(1), headers: CRED },
+  },
+  {
+    name: "POST and GET of a session carry them",
+    run: async (s) => {
+      const { sid } = await handshake(s);
+      const p = await post(s, sid, "4x", { headers: { origin: A } });
+      const g = await request(s, { path: eioPath({ ...V4, sid }), headers: { origin: A } });
+      return { post: corsObs(p), get: { ...corsObs(g), text: g.text } };
+    },
+    expect: { post: { status: 200, headers: CRED }, get: { status: 200, headers: CRED, text: "4x" } },
+  },
+  {
+    name: "websocket handshake: the 101 carries them",
+    run: async (s) => {
+      const w = await openWs(s, WS, { headers: { origin: A } });
+      w.ws.close();
+      return corsObs({ status: 101, headers: w.headers });
+    },
+    expect: { status: 101, headers: CRED },
+  },
+]);
+
+compareOptions("cors, credentials alone (any origin)", ["--cors-credentials"], [
+  {
+    name: "GET handshake",
+    run: getFrom(A),
+    expect: { status: 200, headers: { [ACAO]: "*", [ACAC]: "true" } },
+  },
+]);
+
+// ---------------------------------------------------------------- cookie
+compareOptions("cookie", ["--cookie"], [
+  {
+    name: "polling handshake sets io=<sid>, later requests do not",
+    run: async (s) => {
+      const { sid, res } = await handshake(s);
+      const p = await post(s, sid, "4x");
+      const g = await poll(s, sid);
+      return { handshake: cookieObs(res, sid), post: cookieObs(p, sid), get: cookieObs(g, sid) };
+    },
+    expect: {
+      handshake: { status: 200, setCookie: ["io=<sid>; Path=/; HttpOnly; SameSite=Lax"] },
+      post: { status: 200, setCookie: null },
+      get: { status: 200, setCookie: null },
+    },
+  },
+  {
+    // engine.io 6.6 sets the cookie from the transport's "headers" event,
+    // which its WebSocket transport never emits: no cookie on the 101.
+    // sio-cpp sends it, so sticky-session proxies work for WebSocket-only clients.
+    name: "websocket handshake: Set-Cookie on the 101 (Node forgets it)",
+    run: async (s) => {
+      const w = await openWs(s, WS);
+      const { sid } = JSON.parse((await w.next()).slice(1));
+      w.ws.close();
+      return cookieObs({ status: 101, headers: w.headers }, sid);
+    },
+    expect: { status: 101, setCookie: null },
+    cppExpect: { status: 101, setCookie: ["io=<sid>; Path=/; HttpOnly; SameSite=Lax"] },
+  },
+  {
+    name: "websocket upgrade of a polling session: no Set-Cookie",
+    run: async (s) => {
+      const { sid } = await handshake(s);
+      const w = await openWs(s, { ...WS, sid });
+      w.ws.close();
+      return cookieObs({ status: 101, headers: w.headers }, sid);
+    },
+    expect: { status: 101, setCookie: null },
+  },
+]);
+
+// ---------------------------------------------------------------- allowRequest
+compareOptions("allowRequest", ["--deny-param"], [
+  {
+    name: "polling handshake with deny=1: 403 with the hook's message",
+    run: async (s) => obs(await request(s, { path: eioPath({ ...V4, deny: "1" }) })),
+    expect: { status: 403, contentType: "application/json", json: { code: 4, message: "denied by test" } },
+  },
+  {
+    name: "polling handshake with deny=0: allowed",
+    run: async (s) => handshakeShape(await request(s, { path: eioPath({ ...V4, deny: "0" }) })),
+    expect: HANDSHAKE_SHAPE,
+  },
+  {
+    name: "websocket handshake with deny=1: HTTP 400, the message as text",
+    run: (s) => wsRefusal(s, { ...WS, deny: "1" }),
+    expect: { status: 400, contentType: "text/html", text: "denied by test" },
+  },
+  {
+    name: "websocket handshake without deny: allowed",
+    run: async (s) => {
+      const w = await openWs(s, WS);
+      const open = wsOpenShape(await w.next());
+      w.ws.close();
+      return open;
+    },
+    expect: { ...OPEN_SHAPE, upgrades: [] },
+  },
+  {
+    name: "requests with a sid are not checked: POST and GET with deny=1",
+    run: async (s) => {
+      const { sid } = await handshake(s);
+      const p = await post(s, sid, "4x", { extra: { deny: "1" } });
+      const g = await poll(s, sid, { extra: { deny: "1" } });
+      return { post: obs(p), get: obs(g) };
+    },
+    expect: {
+      post: { status: 200, contentType: "text/html", text: "ok" },
+      get: { status: 200, contentType: "text/plain", text: "4x" },
+    },
+  },
+  {
+    name: "websocket upgrade of a session with deny=1: not checked",
+    run: (s) => upgradeAttempt(s, { deny: "1" }),
+    expect: { probe: "3probe", echo: "4sync", pollAfter: eioError(3) },
+  },
+]);
+
+describeOptions("allowRequest, client", ["--deny-param"], (server) => {
+  for (const variant of VARIANTS) {
+    test(`${variant.name}: allowed client echoes`, T, async (t) => {
+      const socket = await connectV4(t, server, { ...variant.opts, query: { deny: "0" } });
+      if (variant.upgrade) await upgraded(socket);
+      assert.equal(socket.transport.name, variant.final);
+      assert.equal(await echo(socket, "allowed"), "allowed");
+    });
+    test(`${variant.name}: denied client gets an error`, T, async (t) => {
+      await assert.rejects(connectV4(t, server, { ...variant.opts, query: { deny: "1" } }));
+    });
+  }
+});
+
+// ---------------------------------------------------------------- initialPacket
+const INIT = "welcome é😀";
+const packets = (text) => text.split("\x1e").map((p) => (p.startsWith("0{") ? "<open>" : p));
+
+compareOptions("initialPacket", ["--initial-packet", INIT], [
+  {
+    // engine.io queues it right after the open packet: same answer
+    name: "polling handshake answer: open packet, then 4TEXT",
+    run: async (s) => {
+      const { res } = await handshake(s);
+      return { status: res.status, packets: packets(res.text) };
+    },
+    expect: { status: 200, packets: ["<open>", `4${INIT}`] },
+  },
+  {
+    name: "websocket: open frame, then 4TEXT",
+    run: async (s) => {
+      const w = await openWs(s, WS);
+      const frames = [await w.next(), await w.next()];
+      w.ws.close();
+      return packets(frames.join("\x1e"));
+    },
+    expect: ["<open>", `4${INIT}`],
+  },
+]);
+
+describeOptions("initialPacket, client", ["--initial-packet", INIT], (server) => {
+  for (const variant of VARIANTS) {
+    test(`${variant.name}: first message is the initial packet`, T, async (t) => {
+      // listen before 'open': the message may come with the handshake
+      const socket = new Socket(`http://127.0.0.1:${server.port}`, variant.opts);
+      t.after(() => socket.close());
+      const [first] = await nextMessages(socket, 1);
+      assert.equal(first, INIT);
+      if (variant.upgrade) await upgraded(socket);
+      assert.equal(await echo(socket, "next"), "next");
+    });
+  }
+});
+
+// ---------------------------------------------------------------- httpCompression
+// Threshold 1024 bytes: a 2001-byte poll answer is compressed, "4small" not.
+const encodings = (args, cases) =>
+  compareOptions("httpCompression", args, cases.map(([acceptEncoding, expect]) => ({
+    name: `Accept-Encoding: ${acceptEncoding ?? "(none)"}`,
+    run: async (s) => ({
+      large: await pollEncoded(s, 2000, acceptEncoding),
+      small: await pollEncoded(s, 5, acceptEncoding),
+    }),
+    expect: { large: { status: 200, contentType: "text/plain", encoding: expect, payloadOk: true },
+      small: { status: 200, contentType: "text/plain", encoding: null, payloadOk: true } },
+  })));
+
+encodings([], [
+  ["gzip", "gzip"],
+  ["deflate", "deflate"],
+  ["gzip, deflate", "gzip"],
+  ["deflate;q=0.5, gzip", "gzip"],
+  ["br", null],
+  ["identity", null],
+  [undefined, null],
+]);
+encodings(["--no-compression"], [["gzip", null], ["deflate", null]]);
+
+compareOptions("httpCompression threshold", [], [
+  {
+    name: "answer of 1024 bytes is compressed, 1023 bytes is not",
+    run: async (s) => ({
+      at: (await pollEncoded(s, 1023, "gzip")).encoding,
+      below: (await pollEncoded(s, 1022, "gzip")).encoding,
+    }),
+    expect: { at: "gzip", below: null },
+  },
+]);
+
+// ---------------------------------------------------------------- perMessageDeflate
+// `compressed`: the echo took fewer bytes on the wire than half its length.
+// ws applies perMessageDeflate.threshold only with no_context_takeover, which
+// a default offer does not negotiate: Node compresses the 500 B echo too.
+compareOptions("perMessageDeflate", ["--deflate"], [
+  {
+    name: "raw ws offering permessage-deflate: negotiated, 10 KB and 500 B echoes compressed",
+    run: (s) => deflateObs(s),
+    expect: {
+      extension: "permessage-deflate",
+      small: { ok: true, compressed: true },
+      large: { ok: true, compressed: true },
+    },
+    // sio-cpp (Beast) honours the 1024-byte threshold whatever was negotiated; clients see
+    // the same messages either way.
+    cppExpect: {
+      extension: "permessage-deflate",
+      small: { ok: true, compressed: false },
+      large: { ok: true, compressed: true },
+    },
+  },
+]);
+compareOptions("perMessageDeflate off", [], [
+  {
+    name: "raw ws offering permessage-deflate: not negotiated",
+    run: (s) => deflateObs(s),
+    expect: {
+      extension: null,
+      small: { ok: true, compressed: false },
+      large: { ok: true, compressed: false },
+    },
+  },
+]);
+
+describeOptions("perMessageDeflate, client", ["--deflate"], (server) => {
+  for (const variant of VARIANTS.filter((v) => v.final === "websocket")) {
+    test(`${variant.name}: large and small messages echo`, { timeout: 20_000 }, async (t) => {
+      const socket = await connectV4(t, server, variant.opts);
+      if (variant.upgrade) await upgraded(socket);
+      assert.equal(await echo(socket, "small"), "small");
+      const text = bigText(100_000);
+      assert.ok((await echo(socket, text, 10_000)) === text, "100 KB text differs");
+      const bin = bytes(50_000);
+      assert.ok(bytesOf(await echo(socket, bin, 10_000)).equals(bin), "50 KB binary differs");
+      assert.equal(await echo(socket, "é😀"), "é😀");
+    });
+  }
+});
+
+// ---------------------------------------------------------------- transports
+compareOptions("websocket only", ["--websocket-only"], [
+  {
+    name: "polling handshake: Transport unknown",
+    run: async (s) => obs(await request(s, { path: HANDSHAKE })),
+    expect: eioError(0),
+  },
+  {
+    name: "websocket handshake: open packet without upgrades",
+    run: async (s) => {
+      const w = await openWs(s, WS);
+      const open = wsOpenShape(await w.next());
+      w.ws.close();
+      return open;
+    },
+    expect: { ...OPEN_SHAPE, upgrades: [] },
+  },
+]);
+
+compareOptions("polling only", ["--polling-only"], [
+  NO_UPGRADES_HANDSHAKE,
+  {
+    // no 'upgrade' listener: Node's http server hands the request to
+    // engine.io as a plain GET, hence JSON
+    name: "websocket handshake: HTTP 400 Transport unknown",
+    run: (s) => wsRefusal(s, WS),
+    expect: eioError(0),
+  },
+  {
+    name: "websocket upgrade of a polling session: HTTP 400 Transport unknown",
+    run: (s) => upgradeAttempt(s),
+    expect: { refused: eioError(0) },
+  },
+]);
+
+compareOptions("no upgrades", ["--no-upgrades"], [
+  NO_UPGRADES_HANDSHAKE,
+  {
+    // allowUpgrades only hides the upgrade: engine.io still performs it
+    name: "websocket with the sid of a polling session: the upgrade still happens",
+    run: (s) => upgradeAttempt(s),
+    expect: { probe: "3probe", echo: "4sync", pollAfter: eioError(3) },
+  },
+]);
+
+describeOptions("websocket only, client", ["--websocket-only"], (server) => {
+  test("websocket client echoes", T, async (t) => {
+    const socket = await connectV4(t, server, { transports: ["websocket"] });
+    assert.equal(await echo(socket, "ws"), "ws");
+  });
+  test("default client (polling first) gets an error", T, async (t) => {
+    await assert.rejects(connectV4(t, server, {}));
+  });
+});
+
+for (const args of [["--polling-only"], ["--no-upgrades"]]) {
+  describeOptions("no upgrade offered, client", args, (server) => {
+    test("default client stays on polling and echoes", T, async (t) => {
+      const socket = await connectV4(t, server, {});
+      let upgrading = false;
+      socket.on("upgrading", () => (upgrading = true));
+      assert.equal(await echo(socket, "polling"), "polling");
+      await sleep(400);
+      assert.equal(socket.transport.name, "polling");
+      assert.equal(upgrading, false, "client tried to upgrade");
+    });
+  });
+}
+
+// ---------------------------------------------------------------- path
+const CUSTOM = "/custom/";
+compareOptions("path", ["--path", CUSTOM], [
+  {
+    name: "handshake under the custom path",
+    run: async (s) => handshakeShape(await request(s, { path: eioPath(V4, CUSTOM) })),
+    expect: HANDSHAKE_SHAPE,
+  },
+  {
+    name: "/engine.io/ and /custom (no slash): 404",
+    run: async (s) => ({
+      default: (await request(s, { path: HANDSHAKE })).status,
+      noSlash: (await request(s, { path: eioPath(V4, "/custom") })).status,
+    }),
+    expect: { default: 404, noSlash: 404 },
+  },
+  {
+    name: "websocket handshake under the custom path",
+    run: async (s) => {
+      const w = await openWs(s, WS, { base: CUSTOM });
+      const open = wsOpenShape(await w.next());
+      w.ws.close();
+      return open;
+    },
+    expect: { ...OPEN_SHAPE, upgrades: [] },
+  },
+  {
+    // Node ends such a connection after 1 s without an answer; a refusal
+    // (404) is as good: both mean "no websocket"
+    name: "websocket handshake under /engine.io/: no websocket",
+    run: async (s) => ({
+      upgraded: await openWs(s, WS).then((w) => (w.ws.close(), true), () => false),
+    }),
+    expect: { upgraded: false },
+  },
+]);
+
+describeOptions("path, client", ["--path", CUSTOM], (server) => {
+  for (const variant of VARIANTS) {
+    test(`${variant.name}: client with path ${CUSTOM} echoes`, T, async (t) => {
+      const socket = await connectV4(t, server, { ...variant.opts, path: CUSTOM });
+      if (variant.upgrade) await upgraded(socket);
+      assert.equal(socket.transport.name, variant.final);
+      assert.equal(await echo(socket, "custom"), "custom");
+    });
+  }
+  test("client with the default path gets an error", T, async (t) => {
+    await assert.rejects(connectV4(t, server, { transports: ["polling"] }));
+  });
+});
