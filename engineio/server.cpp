@@ -53,6 +53,8 @@ unsigned server::shard_count() const noexcept { return engine_->shard_count(); }
 
 void server::post(unsigned shard, std::function<void()> task) { engine_->post(shard, std::move(task)); }
 
+boost::asio::any_io_executor server::executor(unsigned shard) { return engine_->executor(shard); }
+
 std::optional<unsigned> server::current_shard() const noexcept {
   auto* here = detail::shard::current();
   if (!here || !engine_->owns(*here)) return std::nullopt;

@@ -18,6 +18,8 @@
 /// Threading: `threads` shards, each an event loop on its own thread that owns the sessions it
 /// accepted. Handler calls for one session run on that session's shard, one at a time.
 
+#include <boost/asio/any_io_executor.hpp>
+
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -63,6 +65,8 @@ class server {
   unsigned shard_count() const noexcept;
   /// Runs `task` on the thread of shard `shard`, later.
   void post(unsigned shard, std::function<void()> task);
+  /// The event loop of shard `shard`, for timers of the layers above.
+  boost::asio::any_io_executor executor(unsigned shard);
   /// The shard whose thread is calling; nullopt on threads that are not this server's.
   std::optional<unsigned> current_shard() const noexcept;
 

@@ -56,6 +56,8 @@ class session : public std::enable_shared_from_this<session> {
   state ready_state() const noexcept { return state_; }
   bool upgrading() const noexcept { return upgrading_ != nullptr; }
   bool upgraded() const noexcept { return upgraded_; }
+  /// Whether a packet sent now goes out at once (Node drops volatile packets otherwise).
+  bool writable() const noexcept { return transport_ && transport_->writable(); }
 
   void send_text(std::string_view text);
   void send_binary(std::string_view bytes);

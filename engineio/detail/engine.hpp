@@ -31,6 +31,7 @@ class engine {
   const options& opts() const noexcept { return *opts_; }
   unsigned shard_count() const noexcept { return static_cast<unsigned>(shards_.size()); }
   void post(unsigned shard, std::function<void()> task);
+  asio::any_io_executor executor(unsigned shard) { return shards_.at(shard)->executor(); }
   bool owns(const shard& s) const noexcept {
     return s.index() < shards_.size() && shards_[s.index()].get() == &s;
   }
