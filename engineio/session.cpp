@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "engineio/detail/base64.hpp"
-#include "engineio/detail/log.hpp"
+#include "engineio/log.hpp"
 
 namespace engineio {
 
@@ -65,7 +65,7 @@ void session::send(outgoing packet) {
   if (state_ != state::open) return;
   queued_bytes_ += packet.bytes->size();
   if (queued_bytes_ > opts_->max_buffered_bytes) {
-    detail::log_warning("session {}: client is not reading, {} bytes queued; closing", id_, queued_bytes_);
+    log_warning("session {}: client is not reading, {} bytes queued; closing", id_, queued_bytes_);
     on_error(close_reason::transport_error);
     return;
   }

@@ -1,0 +1,213 @@
+#include "socketio/client.hpp"
+
+#include <boost/url/parse_query.hpp>
+#include <fmt/chrono.h>
+
+#include <chrono>
+#include <ctime>
+
+#include "engineio/log.hpp"
+#include "engineio/sid.hpp"
+#include "socketio/namespace.hpp"
+#include "socketio/server.hpp"
+
+namespace socketio {
+namespace {
+
+// Date#toString() in UTC, as Node prints it on a machine in UTC.
+std::string date_string(std::chrono::system_clock::time_point now) {
+  std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  return fmt::format("{:%a %b %d %Y %H:%M:%S} GMT+0000 (Coordinated Universal Time)", tm);
+}
+
+value query_object(const std::vector<std::pair<std::string, std::string>>& params) {
+  object out;
+  for (const auto& [k, v] : params) {
+    auto it = std::find_if(out.begin(), out.end(), [&](const auto& kv) { return kv.first == k; });
+    if (it != out.end()) {
+      it->second = v;  // the last one wins, as in Node
+    } else {
+      out.emplace_back(k, v);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+client::client(server& owner, engineio::session& session)
+    : server_(owner), session_(session), connect_timer_(owner.engine().executor(session.shard())) {}
+
+boost::asio::any_io_executor client::executor() { return server_.engine().executor(shard()); }
+
+void client::start() {
+  connect_timer_.expires_after(server_.options().connect_timeout);
+  connect_timer_.async_wait([self = weak_from_this()](boost::system::error_code ec) {
+    auto c = self.lock();
+    if (ec || !c || !c->sockets_.empty()) return;
+    c->close();  // no namespace joined in time
+  });
+  if (protocol() == engineio::protocol_version::v3) connect("/", object{});
+}
+
+void client::on_message(std::string_view text) {
+  switch (decoder_.add_text(text)) {
+    case decoder::status::complete: return on_packet(decoder_.take());
+    case decoder::status::waiting: return;
+    case decoder::status::error: return session_.close();  // Node: conn.close() on a protocol violation
+  }
+}
+
+void client::on_binary(std::string_view bytes) {
+  switch (decoder_.add_binary(bytes)) {
+    case decoder::status::complete: return on_packet(decoder_.take());
+    case decoder::status::waiting: return;
+    case decoder::status::error: return session_.close();
+  }
+}
+
+void client::on_packet(packet p) {
+  std::string name = p.nsp;
+  value auth = p.data && p.data->is_object() ? *p.data : value(object{});
+  if (protocol() == engineio::protocol_version::v3) {
+    // Socket.IO v2 clients put the namespace's query after the name: "/admin?token=x".
+    auto query_at = name.find('?');
+    if (query_at != std::string::npos) {
+      auto params = boost::urls::parse_query(std::string_view(name).substr(query_at + 1));
+      std::vector<std::pair<std::string, std::string>> decoded;
+      if (params) {
+        for (auto param : *params) decoded.emplace_back(param.key, param.value);
+      }
+      auth = query_object(decoded);
+      name.resize(query_at);
+    } else {
+      auth = object{};
+    }
+  }
+  auto it = sockets_.find(name);
+  if (it == sockets_.end() && p.type == packet_type::connect) return connect(name, std::move(auth));
+  if (it != sockets_.end() && p.type != packet_type::connect && p.type != packet_type::connect_error) {
+    auto s = it->second;
+    return s->on_packet(std::move(p));
+  }
+  close();  // Node: "invalid state"
+}
+
+struct handshake client::make_handshake(value auth) const {
+  const auto& req = session_.request();
+  struct handshake hs;
+  object headers;
+  for (const auto& [name, v] : req.headers) headers.emplace_back(name, v);
+  hs.headers = std::move(headers);
+  auto now = std::chrono::system_clock::now();
+  hs.time = date_string(now);
+  hs.address = req.remote_address;
+  hs.xdomain = req.header("origin").has_value();
+  hs.secure = req.secure;
+  hs.issued = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+  hs.url = req.url;
+  hs.query = query_object(req.query);
+  hs.auth = std::move(auth);
+  return hs;
+}
+
+void client::connect(const std::string& name, value auth) {
+  auto* nsp = server_.find(name);
+  if (!nsp) {
+    return write(encode(packet{packet_type::connect_error, name, std::nullopt,
+                               value(object{{"message", "Invalid namespace"}})}));
+  }
+  // v2 clients know their socket by "<nsp>#<engine id>"; v5 ids are fresh and unrelated.
+  std::string id = protocol() == engineio::protocol_version::v3
+                       ? (name == "/" ? session_.id() : name + "#" + session_.id())
+                       : engineio::generate_sid(shard());
+  auto s = std::make_shared<socket>(*nsp, *this, std::move(id), make_handshake(std::move(auth)));
+  run_middleware(std::move(s), 0);
+}
+
+void client::run_middleware(std::shared_ptr<socket> s, std::size_t index) {
+  const auto& middlewares = s->nsp().middlewares();
+  if (index == middlewares.size()) return finish_connect(std::move(s), std::nullopt);
+  // `next` may be called later and from any thread: it comes back to this shard.
+  std::weak_ptr<client> self = weak_from_this();
+  auto& owner = server_;
+  unsigned home = shard();
+  next go([self, s, index, &owner, home](std::optional<connect_error> error) {
+    auto resume = [self, s, index, error = std::move(error)]() mutable {
+      auto c = self.lock();
+      if (!c) return;
+      if (error) return c->finish_connect(s, std::move(error));
+      c->run_middleware(s, index + 1);
+    };
+    if (owner.engine().current_shard() == home) return resume();
+    owner.engine().post(home, std::move(resume));
+  });
+  try {
+    middlewares[index](*s, std::move(go));
+  } catch (const std::exception& e) {
+    finish_connect(std::move(s), connect_error{e.what()});
+  }
+}
+
+void client::finish_connect(std::shared_ptr<socket> s, std::optional<connect_error> error) {
+  if (closed_ || session_.ready_state() != engineio::session::state::open) return;
+  const auto& name = s->nsp().name();
+  if (error) {
+    // v5 sends {message, data}; v2 clients expect the data, or else the message.
+    value data = protocol() == engineio::protocol_version::v3
+                     ? (error->data ? *error->data : value(error->message))
+                     : value(error->data ? object{{"message", error->message}, {"data", *error->data}}
+                                         : object{{"message", error->message}});
+    return write(encode(packet{packet_type::connect_error, name, std::nullopt, std::move(data)}));
+  }
+  sockets_[name] = s;
+  connect_timer_.cancel();
+  s->on_connected();
+  for (const auto& handler : std::vector(s->nsp().connection_handlers())) {
+    if (!s->connected()) break;
+    try {
+      handler(*s);
+    } catch (const std::exception& e) {
+      engineio::log_warning("connection handler threw: {}", e.what());
+    }
+  }
+}
+
+void client::write(const encoded_packet& p, bool volatile_) {
+  if (closed_) return;
+  if (volatile_ && !session_.writable()) return;
+  session_.send(engineio::outgoing{p.text, false});
+  for (const auto& attachment : p.attachments) session_.send(engineio::outgoing{attachment, true});
+}
+
+void client::remove(socket& s) {
+  auto it = sockets_.find(s.nsp().name());
+  if (it != sockets_.end() && it->second.get() == &s) sockets_.erase(it);
+}
+
+void client::disconnect_all() {
+  auto sockets = sockets_;
+  for (auto& [name, s] : sockets) s->disconnect();
+  close();
+}
+
+void client::close() {
+  if (closed_) return;
+  session_.close();
+  on_close(disconnect_reason::forced_server_close);
+}
+
+void client::on_engine_close(engineio::close_reason reason) { on_close(from_engine(reason)); }
+
+void client::on_close(disconnect_reason reason) {
+  if (closed_) return;
+  closed_ = true;
+  connect_timer_.cancel();
+  auto sockets = std::move(sockets_);
+  sockets_.clear();
+  for (auto& [name, s] : sockets) s->on_close(reason);
+}
+
+}  // namespace socketio

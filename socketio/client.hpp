@@ -1,0 +1,61 @@
+#pragma once
+/// One Engine.IO session seen from Socket.IO (Node's `Client`): decodes its packets and routes
+/// them to the sockets it opened, one per namespace. Lives on the session's shard, owned by the
+/// session.
+
+#include <boost/asio/steady_timer.hpp>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "engineio/session.hpp"
+#include "socketio/packet.hpp"
+#include "socketio/parser.hpp"
+#include "socketio/socket.hpp"
+
+namespace socketio {
+
+class server;
+class namespace_;
+
+class client : public std::enable_shared_from_this<client> {
+ public:
+  client(server& owner, engineio::session& session);
+
+  /// Arms the connect timeout; a v3 client is joined to "/" at once (it sends no CONNECT).
+  void start();
+  void on_message(std::string_view text);
+  void on_binary(std::string_view bytes);
+  void on_engine_close(engineio::close_reason reason);
+
+  /// Queues an encoded packet; a volatile one is dropped when the transport is busy.
+  void write(const encoded_packet& p, bool volatile_ = false);
+  /// Every socket leaves with a DISCONNECT, then the connection closes (`disconnect(true)`).
+  void disconnect_all();
+  void remove(socket& s);
+
+  engineio::session& session() noexcept { return session_; }
+  engineio::protocol_version protocol() const noexcept { return session_.protocol(); }
+  unsigned shard() const noexcept { return session_.shard(); }
+  boost::asio::any_io_executor executor();
+
+ private:
+  void on_packet(packet p);
+  void connect(const std::string& name, value auth);
+  void run_middleware(std::shared_ptr<socket> s, std::size_t index);
+  void finish_connect(std::shared_ptr<socket> s, std::optional<connect_error> error);
+  void close();
+  void on_close(disconnect_reason reason);
+  struct handshake make_handshake(value auth) const;
+
+  server& server_;
+  engineio::session& session_;  // owns this client
+  decoder decoder_;
+  std::map<std::string, std::shared_ptr<socket>, std::less<>> sockets_;  // by namespace
+  boost::asio::steady_timer connect_timer_;
+  bool closed_ = false;
+};
+
+}  // namespace socketio

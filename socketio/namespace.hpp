@@ -1,0 +1,85 @@
+#pragma once
+/// A namespace: its middlewares, connection handlers, sockets and rooms (Node's `Namespace`).
+///
+/// ```cpp
+/// auto& admin = io.of("/admin");
+/// admin.use([](sio::socket& s, sio::next next) {
+///   s.handshake().auth["token"] == "secret" ? next() : next(sio::connect_error{"not authorized"});
+/// });
+/// admin.on_connection([](sio::socket& s) { s.emit("welcome"); });
+/// ```
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "socketio/adapter.hpp"
+#include "socketio/broadcast_operator.hpp"
+#include "socketio/socket.hpp"
+
+namespace socketio {
+
+class server;
+
+/// Continues (no argument) or refuses (a connect_error) a connection; callable from any thread.
+class next {
+ public:
+  explicit next(std::function<void(std::optional<connect_error>)> fn) : fn_(std::move(fn)) {}
+  void operator()(std::optional<connect_error> error = std::nullopt) const { fn_(std::move(error)); }
+
+ private:
+  std::function<void(std::optional<connect_error>)> fn_;
+};
+
+using middleware = std::function<void(socket&, next)>;
+using connection_handler = std::function<void(socket&)>;
+
+class namespace_ {
+ public:
+  namespace_(server& owner, std::string name, unsigned shards);
+  namespace_(const namespace_&) = delete;
+  namespace_& operator=(const namespace_&) = delete;
+
+  const std::string& name() const noexcept { return name_; }
+  server& owner() noexcept { return server_; }
+
+  /// Set up before the server starts (not thread-safe against connections in flight).
+  void use(middleware m) { middlewares_.push_back(std::move(m)); }
+  void on_connection(connection_handler h) { connection_handlers_.push_back(std::move(h)); }
+
+  broadcast_operator to(const room& r) { return broadcast_operator(*this).to(r); }
+  broadcast_operator in(const room& r) { return to(r); }
+  broadcast_operator except(const room& r) { return broadcast_operator(*this).except(r); }
+  broadcast_operator local() { return broadcast_operator(*this).local(); }
+  broadcast_operator volatile_() { return broadcast_operator(*this).volatile_(); }
+  broadcast_operator compress(bool on) { return broadcast_operator(*this).compress(on); }
+  broadcast_operator timeout(std::chrono::milliseconds ms) { return broadcast_operator(*this).timeout(ms); }
+  template <typename... Args>
+  void emit(std::string_view event, Args&&... values) {
+    broadcast_operator(*this).emit(event, std::forward<Args>(values)...);
+  }
+  void disconnect_sockets(bool close = false) { broadcast_operator(*this).disconnect_sockets(close); }
+
+  // Used by the client, the sockets and the broadcast operator.
+  const std::vector<middleware>& middlewares() const noexcept { return middlewares_; }
+  const std::vector<connection_handler>& connection_handlers() const noexcept { return connection_handlers_; }
+  room_index& rooms(unsigned shard) { return rooms_.at(shard); }
+  std::uint64_t next_ack_id() noexcept { return next_ack_id_++; }
+  /// Runs `fn(index)` for every socket shard with that shard's room index, on its own thread.
+  void each_shard(std::function<void(room_index&)> fn);
+
+ private:
+  server& server_;
+  std::string name_;
+  std::vector<middleware> middlewares_;
+  std::vector<connection_handler> connection_handlers_;
+  std::vector<room_index> rooms_;  // one per shard, touched only there
+  std::atomic<std::uint64_t> next_ack_id_{0};
+};
+
+}  // namespace socketio

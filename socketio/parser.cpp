@@ -1,0 +1,134 @@
+#include "socketio/parser.hpp"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+
+#include "socketio/detail/json.hpp"
+
+namespace socketio {
+namespace {
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+constexpr std::array<std::string_view, 6> reserved_events{
+    "connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener"};
+
+// socket.io-parser's isPayloadValid.
+bool payload_valid(packet_type type, const std::optional<value>& data) {
+  switch (type) {
+    case packet_type::connect: return !data || data->is_object();
+    case packet_type::disconnect: return !data;
+    case packet_type::connect_error: return !data || data->is_string() || data->is_object();
+    case packet_type::event:
+    case packet_type::binary_event: {
+      if (!data || !data->is_array() || data->size() == 0) return false;
+      const auto& name = (*data)[0];
+      if (name.is_number()) return true;
+      return name.is_string() && std::find(reserved_events.begin(), reserved_events.end(),
+                                           name.as_string()) == reserved_events.end();
+    }
+    case packet_type::ack:
+    case packet_type::binary_ack: return data && data->is_array();
+  }
+  return false;
+}
+
+// Replaces {"_placeholder":true,"num":N} with attachment N; false on a bad index.
+bool fill_placeholders(value& v, std::vector<std::string>& attachments, std::size_t depth = 0) {
+  if (depth > detail::max_json_depth) return false;
+  if (v.is_object()) {
+    if (v["_placeholder"].as_bool() && v.contains("num")) {
+      const auto& num = v["num"];
+      if (!num.is_number() || num.as_double() < 0 || num.as_double() >= static_cast<double>(attachments.size()) ||
+          num.as_double() != static_cast<double>(num.as_int())) {
+        return false;
+      }
+      v = binary{attachments[static_cast<std::size_t>(num.as_int())]};
+      return true;
+    }
+    for (auto& [key, item] : v.as_object()) {
+      if (!fill_placeholders(item, attachments, depth + 1)) return false;
+    }
+  } else if (v.is_array()) {
+    for (auto& item : v.as_array()) {
+      if (!fill_placeholders(item, attachments, depth + 1)) return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+decoder::status decoder::fail(std::string message) {
+  error_ = std::move(message);
+  reconstructing_ = false;
+  attachments_.clear();
+  return status::error;
+}
+
+decoder::status decoder::add_text(std::string_view str) {
+  if (reconstructing_) return fail("got plaintext data when reconstructing a packet");
+  packet_ = packet{};
+  if (str.empty() || !is_digit(str[0]) || str[0] > '6') return fail("unknown packet type");
+  packet_.type = static_cast<packet_type>(str[0] - '0');
+  std::size_t i = 1;
+
+  expected_attachments_ = 0;
+  if (packet_.type == packet_type::binary_event || packet_type::binary_ack == packet_.type) {
+    auto dash = str.find('-', i);
+    if (dash == std::string_view::npos) return fail("Illegal attachments");
+    auto digits = str.substr(i, dash - i);
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), expected_attachments_);
+    if (digits.empty() || ec != std::errc{} || end != digits.data() + digits.size()) {
+      return fail("Illegal attachments");
+    }
+    i = dash + 1;
+  }
+
+  if (i < str.size() && str[i] == '/') {
+    auto comma = str.find(',', i);
+    auto end = comma == std::string_view::npos ? str.size() : comma;
+    packet_.nsp = std::string(str.substr(i, end - i));
+    i = comma == std::string_view::npos ? str.size() : comma + 1;
+  }
+
+  if (i < str.size() && is_digit(str[i])) {
+    auto start = i;
+    while (i < str.size() && is_digit(str[i])) ++i;
+    std::uint64_t id = 0;
+    auto [end, ec] = std::from_chars(str.data() + start, str.data() + i, id);
+    if (ec != std::errc{}) return fail("invalid payload");
+    packet_.id = id;
+  }
+
+  if (i < str.size()) {
+    packet_.data = detail::parse_json(str.substr(i));
+    if (!packet_.data) return fail("invalid payload");
+  }
+  if (!payload_valid(packet_.type, packet_.data)) return fail("invalid payload");
+
+  if (packet_.type == packet_type::binary_event || packet_.type == packet_type::binary_ack) {
+    if (expected_attachments_ == 0) return finish();
+    reconstructing_ = true;
+    attachments_.clear();
+    return status::waiting;
+  }
+  return status::complete;
+}
+
+decoder::status decoder::add_binary(std::string_view bytes) {
+  if (!reconstructing_) return fail("got binary data when not reconstructing a packet");
+  attachments_.emplace_back(bytes);
+  if (attachments_.size() < expected_attachments_) return status::waiting;
+  reconstructing_ = false;
+  return finish();
+}
+
+decoder::status decoder::finish() {
+  if (packet_.data && !fill_placeholders(*packet_.data, attachments_)) return fail("illegal attachments");
+  attachments_.clear();
+  return status::complete;
+}
+
+}  // namespace socketio

@@ -1,0 +1,90 @@
+#pragma once
+/// The Socket.IO server: Node's `Server`, over an `engineio::server`.
+///
+/// ```cpp
+/// sio::server io({.threads = 2});
+/// io.on_connection([&](sio::socket& s) {
+///   s.on("chat message", [&](sio::socket&, const sio::args& a) { io.emit("chat message", a[0]); });
+/// });
+/// io.listen("0.0.0.0", 3000);
+/// io.run();  // until SIGINT/SIGTERM
+/// ```
+///
+/// `io.*` and broadcast operators may be used from any thread; a `socket&` only in its callbacks.
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "engineio/options.hpp"
+#include "engineio/server.hpp"
+#include "socketio/namespace.hpp"
+
+namespace socketio {
+
+struct server_options {
+  /// Where clients connect; Node's `path` (with its trailing slash).
+  std::string path = "/socket.io/";
+  /// Shards, each an event loop on its own thread; 1 gives Node's single-threaded semantics.
+  unsigned threads = 1;
+  /// A connection that joins no namespace in this time is closed (Node's `connectTimeout`).
+  std::chrono::milliseconds connect_timeout{45000};
+  /// Engine.IO options (ping, limits, CORS, ...); `engine.path` is set from `path`.
+  engineio::options engine{};
+};
+
+class server : private engineio::handler {
+ public:
+  explicit server(server_options opts = {});
+  ~server() override;
+  server(const server&) = delete;
+  server& operator=(const server&) = delete;
+
+  /// The namespace of that name, created on first use.
+  namespace_& of(std::string_view name);
+  /// The namespace of that name if it exists.
+  namespace_* find(std::string_view name);
+
+  // The main namespace "/", as in Node where io.emit() is io.of("/").emit().
+  void use(middleware m) { of("/").use(std::move(m)); }
+  void on_connection(connection_handler h) { of("/").on_connection(std::move(h)); }
+  broadcast_operator to(const room& r) { return of("/").to(r); }
+  broadcast_operator in(const room& r) { return of("/").in(r); }
+  broadcast_operator except(const room& r) { return of("/").except(r); }
+  broadcast_operator local() { return of("/").local(); }
+  broadcast_operator volatile_() { return of("/").volatile_(); }
+  broadcast_operator compress(bool on) { return of("/").compress(on); }
+  broadcast_operator timeout(std::chrono::milliseconds ms) { return of("/").timeout(ms); }
+  template <typename... Args>
+  void emit(std::string_view event, Args&&... values) {
+    of("/").emit(event, std::forward<Args>(values)...);
+  }
+  void disconnect_sockets(bool close = false) { of("/").disconnect_sockets(close); }
+
+  void listen(const std::string& host, std::uint16_t port) { engine_.listen(host, port); }
+  std::uint16_t port() const noexcept { return engine_.port(); }
+  void start() { engine_.start(); }
+  /// Blocks until SIGINT, SIGTERM or request_stop(), then closes every connection.
+  void run() { engine_.run(); }
+  void request_stop() { engine_.request_stop(); }
+  void stop() { engine_.stop(); }
+
+  const server_options& options() const noexcept { return opts_; }
+  engineio::server& engine() noexcept { return engine_; }
+
+ private:
+  void on_open(engineio::session& s) override;
+  void on_message(engineio::session& s, std::string_view text) override;
+  void on_binary(engineio::session& s, std::string_view bytes) override;
+  void on_close(engineio::session& s, engineio::close_reason reason) override;
+
+  server_options opts_;
+  engineio::server engine_;
+  std::mutex namespaces_mutex_;
+  std::map<std::string, std::unique_ptr<namespace_>, std::less<>> namespaces_;
+};
+
+}  // namespace socketio

@@ -1,0 +1,244 @@
+#include "socketio/socket.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+
+#include <algorithm>
+#include <array>
+#include <exception>
+
+#include "engineio/log.hpp"
+#include "socketio/broadcast_operator.hpp"
+#include "socketio/client.hpp"
+#include "socketio/namespace.hpp"
+
+namespace socketio {
+namespace {
+
+constexpr std::array<std::string_view, 6> reserved_events{
+    "connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener"};
+
+// User code must not take the connection down: like Node, a throwing handler is logged.
+template <typename F>
+void guarded(std::string_view what, F&& f) {
+  try {
+    f();
+  } catch (const std::exception& e) {
+    engineio::log_warning("{} threw: {}", what, e.what());
+  } catch (...) {
+    engineio::log_warning("{} threw", what);
+  }
+}
+
+}  // namespace
+
+// ---- ack (the reply to a client's request) ----
+
+struct ack::state {
+  std::weak_ptr<socket> owner;
+  std::uint64_t id;
+  bool sent = false;
+};
+
+ack::ack(std::weak_ptr<socket> owner, std::uint64_t id)
+    : state_(std::make_shared<state>(state{std::move(owner), id})) {}
+
+void ack::send(args values) const {
+  if (!state_ || state_->sent) return;
+  state_->sent = true;
+  auto s = state_->owner.lock();
+  if (!s || !s->connected()) return;
+  s->send_packet(packet{packet_type::ack, s->nsp().name(), state_->id, value(array(std::move(values)))});
+}
+
+// ---- an ack we wait for from the client ----
+
+struct socket::pending_ack {
+  ack_callback cb;
+  std::unique_ptr<boost::asio::steady_timer> timer;
+  bool done = false;
+
+  void complete(ack_result result) {
+    if (done) return;
+    done = true;
+    if (timer) timer->cancel();
+    guarded("ack callback", [&] { cb(std::move(result)); });
+  }
+};
+
+// ---- socket ----
+
+socket::socket(namespace_& nsp, client& owner, std::string id, struct handshake hs)
+    : nsp_(nsp), client_(owner), id_(std::move(id)), handshake_(std::move(hs)) {}
+
+std::string_view socket::transport() const noexcept {
+  return engineio::to_string(client_.session().transport_name());
+}
+
+void socket::on_connected() {
+  connected_ = true;
+  join(id_);
+  if (client_.protocol() == engineio::protocol_version::v3) {
+    send_packet(packet{packet_type::connect, nsp_.name(), std::nullopt, std::nullopt});
+  } else {
+    send_packet(packet{packet_type::connect, nsp_.name(), std::nullopt, value(object{{"sid", id_}})});
+  }
+}
+
+void socket::join(const room& r) { join(std::vector<room>{r}); }
+
+void socket::join(const std::vector<room>& rs) {
+  if (!connected_) return;
+  std::vector<room> added;
+  for (const auto& r : rs) {
+    if (rooms_.insert(r).second) added.push_back(r);
+  }
+  nsp_.rooms(client_.shard()).add_all(*this, added);
+}
+
+void socket::leave(const room& r) {
+  if (rooms_.erase(r) == 0) return;
+  nsp_.rooms(client_.shard()).del(*this, r);
+}
+
+void socket::emit_args(std::string_view event, args values) {
+  if (std::find(reserved_events.begin(), reserved_events.end(), event) != reserved_events.end()) {
+    engineio::log_warning("\"{}\" is a reserved event name", event);
+    return;
+  }
+  for (const auto& h : std::vector<any_handler>(any_outgoing_)) {
+    guarded("outgoing listener", [&] { h(*this, std::string(event), values); });
+  }
+  values.insert(values.begin(), value(event));
+  send_packet(packet{packet_type::event, nsp_.name(), std::nullopt, value(array(std::move(values)))});
+}
+
+void socket::emit_with_ack(std::string_view event, args values, ack_callback cb,
+                           std::optional<std::chrono::milliseconds> timeout) {
+  auto id = nsp_.next_ack_id();
+  auto pending = std::make_shared<pending_ack>();
+  pending->cb = std::move(cb);
+  if (timeout) {
+    pending->timer = std::make_unique<boost::asio::steady_timer>(client_.executor(), *timeout);
+    // Holds the pending ack, not the socket: the error is reported even after a disconnect.
+    pending->timer->async_wait([pending](boost::system::error_code ec) {
+      if (!ec) pending->complete(ack_result{"operation has timed out", {}});
+    });
+  }
+  acks_[id] = pending;
+  for (const auto& h : std::vector<any_handler>(any_outgoing_)) {
+    guarded("outgoing listener", [&] { h(*this, std::string(event), values); });
+  }
+  values.insert(values.begin(), value(event));
+  send_packet(packet{packet_type::event, nsp_.name(), id, value(array(std::move(values)))});
+}
+
+void socket::expect_ack(std::uint64_t id, ack_callback cb) {
+  auto pending = std::make_shared<pending_ack>();
+  pending->cb = std::move(cb);
+  acks_[id] = std::move(pending);
+}
+
+broadcast_operator socket::to(const room& r) { return broadcast().to(r); }
+broadcast_operator socket::in(const room& r) { return to(r); }
+broadcast_operator socket::except(const room& r) { return broadcast().except(r); }
+
+broadcast_operator socket::broadcast() {
+  // Like Node, a broadcast from a socket leaves out the socket itself (its own room).
+  broadcast_options opts;
+  opts.except.insert(id_);
+  return broadcast_operator(nsp_, std::move(opts));
+}
+
+void socket::add_handler(const std::string& event, event_handler h, bool once) {
+  handlers_[event].push_back({std::move(h), once});
+}
+
+void socket::off(const std::string& event) { handlers_.erase(event); }
+
+void socket::send_packet(packet p, bool volatile_) { client_.write(encode(p), volatile_); }
+
+void socket::on_packet(packet p) {
+  if (!connected_) return;
+  switch (p.type) {
+    case packet_type::event:
+    case packet_type::binary_event: return on_event(std::move(p));
+    case packet_type::ack:
+    case packet_type::binary_ack: return on_ack(std::move(p));
+    case packet_type::disconnect: return on_close(disconnect_reason::client_namespace_disconnect);
+    default: return;
+  }
+}
+
+void socket::on_event(packet p) {
+  auto values = std::move(p.data->as_array());
+  // The parser guarantees a string or number first; Node turns a number into its name.
+  std::string event = values[0].is_string() ? values[0].as_string() : values[0].to_json();
+  values.erase(values.begin());
+  ack reply = p.id ? ack(weak_from_this(), *p.id) : ack();
+  for (const auto& h : std::vector<any_handler>(any_)) {
+    guarded("catch-all listener", [&] { h(*this, event, values); });
+  }
+  run_middlewares(0, std::move(event), std::move(values), std::move(reply));
+}
+
+void socket::run_middlewares(std::size_t index, std::string event, args values, ack reply) {
+  if (index == middlewares_.size()) return dispatch(std::move(event), std::move(values), std::move(reply));
+  auto self = weak_from_this();
+  auto shared_values = std::make_shared<args>(std::move(values));
+  event_next next = [self, index, event, shared_values, reply](std::optional<std::string> error) {
+    auto s = self.lock();
+    if (!s) return;
+    if (error) return s->report_error(*error);
+    s->run_middlewares(index + 1, event, std::move(*shared_values), reply);
+  };
+  guarded("socket middleware", [&] { middlewares_[index](*this, event, *shared_values, std::move(next)); });
+}
+
+void socket::dispatch(std::string event, args values, ack reply) {
+  if (!connected_) return;
+  auto it = handlers_.find(event);
+  if (it == handlers_.end()) return;
+  auto entries = it->second;  // handlers may add or remove handlers
+  std::erase_if(it->second, [](const handler_entry& e) { return e.once; });
+  for (auto& entry : entries) {
+    guarded("event handler", [&] { entry.fn(*this, values, reply); });
+  }
+}
+
+void socket::on_ack(packet p) {
+  auto it = acks_.find(p.id.value_or(0));
+  if (!p.id || it == acks_.end()) return;  // Node ignores an unknown ack id
+  auto pending = std::move(it->second);
+  acks_.erase(it);
+  pending->complete(ack_result{std::nullopt, std::move(p.data->as_array())});
+}
+
+void socket::report_error(const std::string& message) {
+  for (const auto& h : std::vector(error_handlers_)) {
+    guarded("error listener", [&] { h(*this, message); });
+  }
+}
+
+void socket::disconnect(bool close) {
+  if (!connected_) return;
+  if (close) return client_.disconnect_all();
+  send_packet(packet{packet_type::disconnect, nsp_.name(), std::nullopt, std::nullopt});
+  on_close(disconnect_reason::server_namespace_disconnect);
+}
+
+void socket::on_close(disconnect_reason reason) {
+  if (!connected_) return;
+  auto self = shared_from_this();  // the client drops its reference below
+  for (const auto& h : std::vector(disconnecting_)) {
+    guarded("disconnecting listener", [&] { h(*this, reason); });
+  }
+  nsp_.rooms(client_.shard()).del_all(*this);
+  rooms_.clear();
+  connected_ = false;
+  client_.remove(*this);
+  for (const auto& h : std::vector(disconnect_)) {
+    guarded("disconnect listener", [&] { h(*this, reason); });
+  }
+}
+
+}  // namespace socketio

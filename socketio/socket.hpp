@@ -1,0 +1,189 @@
+#pragma once
+/// A client's connection to one namespace: Node's server-side `Socket`.
+///
+/// ```cpp
+/// io.on_connection([](sio::socket& s) {
+///   s.join("lobby");
+///   s.on("say", [](sio::socket& s, const sio::args& a, sio::ack ack) {
+///     s.to("lobby").emit("said", a[0]);  // everyone in the room but the sender
+///     ack("ok");
+///   });
+///   s.on_disconnect([](sio::socket&, sio::disconnect_reason r) { /* ... */ });
+/// });
+/// ```
+///
+/// A `socket&` is valid inside the callbacks it is passed to, on its shard's thread. Its
+/// handlers run in packet order, never two at once.
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <unordered_map>
+#include <vector>
+
+#include "socketio/adapter.hpp"
+#include "socketio/error.hpp"
+#include "socketio/handshake.hpp"
+#include "socketio/packet.hpp"
+#include "socketio/value.hpp"
+
+namespace socketio {
+
+class client;
+class namespace_;
+class socket;
+class broadcast_operator;
+
+/// The reply function of an event the client sent with an ack callback. Calling it more than
+/// once sends nothing more; calling it when the client asked for no ack does nothing.
+class ack {
+ public:
+  ack() = default;
+  ack(std::weak_ptr<socket> owner, std::uint64_t id);
+
+  /// Whether the client is waiting for this ack.
+  explicit operator bool() const noexcept { return state_ != nullptr; }
+
+  template <typename... Args>
+  void operator()(Args&&... values) const {
+    send(args{value(std::forward<Args>(values))...});
+  }
+  void send(args values) const;
+
+ private:
+  struct state;
+  std::shared_ptr<state> state_;
+};
+
+using ack_callback = std::function<void(ack_result)>;
+using event_handler = std::function<void(socket&, const args&, ack)>;
+using any_handler = std::function<void(socket&, const std::string& event, const args&)>;
+/// Per-socket middleware on incoming events; `next(error)` refuses the event.
+using event_next = std::function<void(std::optional<std::string> error)>;
+using event_middleware = std::function<void(socket&, const std::string& event, args&, event_next)>;
+
+class socket : public std::enable_shared_from_this<socket> {
+ public:
+  socket(namespace_& nsp, client& owner, std::string id, struct handshake hs);
+  socket(const socket&) = delete;
+  socket& operator=(const socket&) = delete;
+
+  const std::string& id() const noexcept { return id_; }
+  const struct handshake& handshake() const noexcept { return handshake_; }
+  namespace_& nsp() noexcept { return nsp_; }
+  /// Free for the application: Node's `socket.data`.
+  value& data() noexcept { return data_; }
+  bool connected() const noexcept { return connected_; }
+  bool recovered() const noexcept { return false; }
+  /// Rooms of this socket, its own id included.
+  const std::set<room>& rooms() const noexcept { return rooms_; }
+  /// "polling" or "websocket": the transport the connection uses now.
+  std::string_view transport() const noexcept;
+
+  void join(const room& r);
+  void join(const std::vector<room>& rs);
+  void leave(const room& r);
+
+  /// Sends an event to this client.
+  template <typename... Args>
+  void emit(std::string_view event, Args&&... values) {
+    emit_args(event, args{value(std::forward<Args>(values))...});
+  }
+  void emit_args(std::string_view event, args values);
+  /// Sends an event and waits for the client's ack; with `timeout`, `cb` gets an error if the
+  /// ack is late ("operation has timed out").
+  void emit_with_ack(std::string_view event, args values, ack_callback cb,
+                     std::optional<std::chrono::milliseconds> timeout = std::nullopt);
+
+  /// Broadcasts from this socket (it is excluded): `socket.to(room)`, `socket.broadcast`.
+  broadcast_operator to(const room& r);
+  broadcast_operator in(const room& r);
+  broadcast_operator except(const room& r);
+  broadcast_operator broadcast();
+
+  /// `handler` is invocable as (socket&, const args&) or (socket&, const args&, ack).
+  template <typename F>
+  void on(const std::string& event, F&& handler) {
+    add_handler(event, wrap(std::forward<F>(handler)), false);
+  }
+  template <typename F>
+  void once(const std::string& event, F&& handler) {
+    add_handler(event, wrap(std::forward<F>(handler)), true);
+  }
+  void off(const std::string& event);
+
+  void on_any(any_handler h) { any_.push_back(std::move(h)); }
+  void prepend_any(any_handler h) { any_.insert(any_.begin(), std::move(h)); }
+  void off_any() { any_.clear(); }
+  void on_any_outgoing(any_handler h) { any_outgoing_.push_back(std::move(h)); }
+  void off_any_outgoing() { any_outgoing_.clear(); }
+  void use(event_middleware m) { middlewares_.push_back(std::move(m)); }
+  void on_error(std::function<void(socket&, const std::string&)> h) { error_handlers_.push_back(std::move(h)); }
+  void on_disconnecting(std::function<void(socket&, disconnect_reason)> h) { disconnecting_.push_back(std::move(h)); }
+  void on_disconnect(std::function<void(socket&, disconnect_reason)> h) { disconnect_.push_back(std::move(h)); }
+
+  /// Leaves the namespace (the client gets a DISCONNECT); with `close`, ends the whole
+  /// connection.
+  void disconnect(bool close = false);
+
+  // Used by the client and the namespace.
+  void on_connected();
+  void on_packet(packet p);
+  void on_close(disconnect_reason reason);
+  void send_packet(packet p, bool volatile_ = false);
+  /// Registers a reply expected for a packet sent with ack id `id` (broadcasts with acks).
+  void expect_ack(std::uint64_t id, ack_callback cb);
+  client& owner() noexcept { return client_; }
+
+ private:
+  struct handler_entry {
+    event_handler fn;
+    bool once;
+  };
+
+  template <typename F>
+  static event_handler wrap(F&& f) {
+    if constexpr (std::is_invocable_v<F&, socket&, const args&, ack>) {
+      return [f = std::forward<F>(f)](socket& s, const args& a, ack k) mutable { f(s, a, std::move(k)); };
+    } else {
+      static_assert(std::is_invocable_v<F&, socket&, const args&>,
+                    "handler must be invocable as (socket&, const args&[, sio::ack])");
+      return [f = std::forward<F>(f)](socket& s, const args& a, ack) mutable { f(s, a); };
+    }
+  }
+
+  void add_handler(const std::string& event, event_handler h, bool once);
+  void on_event(packet p);
+  void on_ack(packet p);
+  void dispatch(std::string event, args values, ack reply);
+  void run_middlewares(std::size_t index, std::string event, args values, ack reply);
+  void report_error(const std::string& message);
+
+  namespace_& nsp_;
+  client& client_;  // owns this socket and outlives it
+  std::string id_;
+  struct handshake handshake_;
+  value data_;
+  std::set<room> rooms_;
+  bool connected_ = false;
+
+  std::unordered_map<std::string, std::vector<handler_entry>> handlers_;
+  std::vector<any_handler> any_;
+  std::vector<any_handler> any_outgoing_;
+  std::vector<event_middleware> middlewares_;
+  std::vector<std::function<void(socket&, const std::string&)>> error_handlers_;
+  std::vector<std::function<void(socket&, disconnect_reason)>> disconnecting_;
+  std::vector<std::function<void(socket&, disconnect_reason)>> disconnect_;
+
+  std::uint64_t next_ack_id_ = 0;
+  struct pending_ack;
+  std::map<std::uint64_t, std::shared_ptr<pending_ack>> acks_;
+};
+
+}  // namespace socketio
