@@ -3,8 +3,8 @@
 /// adapter per namespace. The in-memory adapter keeps one room index per shard, touched only on
 /// that shard; a broadcast is encoded once and posted once to each other shard.
 
+#include <algorithm>
 #include <cstddef>
-#include <functional>
 #include <memory>
 #include <set>
 #include <string>
@@ -27,26 +27,77 @@ struct broadcast_flags {
 };
 
 struct broadcast_options {
-  std::set<room> rooms;   // empty: every socket of the namespace
-  std::set<room> except;  // sockets in any of these rooms are skipped
-  broadcast_flags flags;
+  std::set<room> rooms{};   // empty: every socket of the namespace
+  std::set<room> except{};  // sockets in any of these rooms are skipped
+  broadcast_flags flags{};
 };
 
-/// Sockets of one shard, by room: Node's adapter `rooms` and `sids` maps.
-class room_index {
+/// Members of one shard, by room: Node's adapter `rooms` and `sids` maps. A template only so
+/// tests can use stand-in members; the server uses `room_index` (of sockets).
+template <typename Member>
+class basic_room_index {
  public:
-  void add_all(socket& s, const std::vector<room>& rooms);
-  void del(socket& s, const room& r);
-  void del_all(socket& s);
-  /// Calls `f` once for every socket matching `opts` (union of rooms, minus except).
-  void for_each(const broadcast_options& opts, const std::function<void(socket&)>& f) const;
-  /// Room names with at least one socket.
-  void collect_rooms(std::set<room>& out) const;
+  void add_all(Member& m, const std::vector<room>& rooms) {
+    auto& mine = members_[&m];
+    for (const auto& r : rooms) {
+      mine.insert(r);
+      rooms_[r].insert(&m);
+    }
+  }
+
+  void del(Member& m, const room& r) {
+    if (auto it = members_.find(&m); it != members_.end()) it->second.erase(r);
+    drop_from_room(&m, r);
+  }
+
+  void del_all(Member& m) {
+    auto it = members_.find(&m);
+    if (it == members_.end()) return;
+    for (const auto& r : it->second) drop_from_room(&m, r);
+    members_.erase(it);
+  }
+
+  /// Calls `f` once for every member matching `opts`: Node's algorithm, the union of `rooms`
+  /// (or everyone) minus anyone in one of the `except` rooms.
+  template <typename F>
+  void for_each(const broadcast_options& opts, F&& f) const {
+    auto excluded = [&](Member* m) {
+      const auto& mine = members_.at(m);
+      return std::any_of(opts.except.begin(), opts.except.end(), [&](const room& r) { return mine.count(r) > 0; });
+    };
+    if (opts.rooms.empty()) {
+      for (const auto& [m, rooms] : members_) {
+        if (!excluded(m)) f(*m);
+      }
+      return;
+    }
+    std::unordered_set<Member*> seen;
+    for (const auto& r : opts.rooms) {
+      auto it = rooms_.find(r);
+      if (it == rooms_.end()) continue;
+      for (Member* m : it->second) {
+        if (seen.insert(m).second && !excluded(m)) f(*m);
+      }
+    }
+  }
+
+  /// Room names with at least one member.
+  void collect_rooms(std::set<room>& out) const {
+    for (const auto& [r, members] : rooms_) out.insert(r);
+  }
 
  private:
-  std::unordered_map<room, std::unordered_set<socket*>> rooms_;
-  // socket -> its rooms; also the set of all sockets of this shard in the namespace.
-  std::unordered_map<socket*, std::set<room>> sids_;
+  void drop_from_room(Member* m, const room& r) {
+    auto it = rooms_.find(r);
+    if (it == rooms_.end()) return;
+    it->second.erase(m);
+    if (it->second.empty()) rooms_.erase(it);
+  }
+
+  std::unordered_map<room, std::unordered_set<Member*>> rooms_;
+  std::unordered_map<Member*, std::set<room>> members_;  // member -> its rooms
 };
+
+using room_index = basic_room_index<socket>;
 
 }  // namespace socketio

@@ -1,0 +1,118 @@
+// Socket.IO packets in exact wire strings, both ways, as Node's socket.io-parser writes and reads.
+
+#include "socketio/parser.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace socketio;
+using namespace std::string_literals;
+
+namespace {
+
+std::string wire(const packet& p) { return *encode(p).text; }
+
+packet decode_one(std::string_view text) {
+  decoder d;
+  EXPECT_EQ(d.add_text(text), decoder::status::complete) << d.error();
+  return d.take();
+}
+
+decoder::status decode_status(std::string_view text) {
+  decoder d;
+  return d.add_text(text);
+}
+
+}  // namespace
+
+TEST(Encode, EventsAcksAndNamespaces) {
+  EXPECT_EQ(wire({packet_type::event, "/", std::nullopt, array{"chat", "hi"}}), R"(42["chat","hi"])");
+  EXPECT_EQ(wire({packet_type::event, "/admin", 12, array{"a", 1}}), R"(42/admin,12["a",1])");
+  EXPECT_EQ(wire({packet_type::ack, "/", 3, array{"ok"}}), R"(433["ok"])");
+  EXPECT_EQ(wire({packet_type::connect, "/", std::nullopt, object{{"sid", "x"}}}), R"(40{"sid":"x"})");
+  EXPECT_EQ(wire({packet_type::connect, "/chat", std::nullopt, std::nullopt}), "40/chat,");
+  EXPECT_EQ(wire({packet_type::disconnect, "/chat", std::nullopt, std::nullopt}), "41/chat,");
+  EXPECT_EQ(wire({packet_type::connect_error, "/", std::nullopt, object{{"message", "nope"}}}),
+            R"(44{"message":"nope"})");
+}
+
+TEST(Encode, BinaryLeavesBecomePlaceholdersInOrder) {
+  auto enc = encode({packet_type::event, "/", std::nullopt,
+                     array{"up", binary{"\x01"}, object{{"deep", array{binary{"\x02\x03"}}}}}});
+  EXPECT_EQ(*enc.text,
+            R"(452-["up",{"_placeholder":true,"num":0},{"deep":[{"_placeholder":true,"num":1}]}])");
+  ASSERT_EQ(enc.attachments.size(), 2u);
+  EXPECT_EQ(*enc.attachments[0], "\x01");
+  EXPECT_EQ(*enc.attachments[1], "\x02\x03");
+  auto ack = encode({packet_type::ack, "/x", 7, array{binary{"b"}}});
+  EXPECT_EQ(*ack.text, R"(461-/x,7[{"_placeholder":true,"num":0}])");
+}
+
+TEST(Encode, NumbersAsJsonStringifyWritesThem) {
+  EXPECT_EQ(wire({packet_type::event, "/", std::nullopt, array{"n", 1.5, 2.0, -3, 1e300}}),
+            R"(42["n",1.5,2,-3,1e300])");
+}
+
+TEST(Decode, ReadsTypeNamespaceIdAndData) {
+  auto p = decode_one(R"(2/admin,12["a",{"b":[1,2]}])");
+  EXPECT_EQ(p.type, packet_type::event);
+  EXPECT_EQ(p.nsp, "/admin");
+  EXPECT_EQ(p.id, 12u);
+  EXPECT_EQ((*p.data)[1]["b"][1].as_int(), 2);
+
+  auto connect = decode_one(R"(0{"token":"abc"})");
+  EXPECT_EQ(connect.nsp, "/");
+  EXPECT_EQ((*connect.data)["token"].as_string(), "abc");
+
+  auto v2 = decode_one("0/chat?x=1,");
+  EXPECT_EQ(v2.nsp, "/chat?x=1");
+  EXPECT_FALSE(v2.data);
+}
+
+TEST(Decode, RebuildsBinaryFromAttachments) {
+  decoder d;
+  ASSERT_EQ(d.add_text(R"(52-["up",{"_placeholder":true,"num":1},{"_placeholder":true,"num":0}])"),
+            decoder::status::waiting);
+  ASSERT_EQ(d.add_binary("first"), decoder::status::waiting);
+  ASSERT_EQ(d.add_binary("second"), decoder::status::complete);
+  auto p = d.take();
+  EXPECT_EQ((*p.data)[1].as_binary(), "second");
+  EXPECT_EQ((*p.data)[2].as_binary(), "first");
+}
+
+TEST(Decode, RefusesWhatNodeRefuses) {
+  EXPECT_EQ(decode_status(""), decoder::status::error);
+  EXPECT_EQ(decode_status("7"), decoder::status::error);
+  EXPECT_EQ(decode_status("x"), decoder::status::error);
+  EXPECT_EQ(decode_status(R"(2{"a":1})"), decoder::status::error);         // event payload not an array
+  EXPECT_EQ(decode_status(R"(2[])"), decoder::status::error);              // no event name
+  EXPECT_EQ(decode_status(R"(2["connect"])"), decoder::status::error);     // reserved name
+  EXPECT_EQ(decode_status(R"(2[{"a":1}])"), decoder::status::error);       // name not string/number
+  EXPECT_EQ(decode_status(R"(3{"a":1})"), decoder::status::error);         // ack payload not an array
+  EXPECT_EQ(decode_status(R"(1{"a":1})"), decoder::status::error);         // disconnect with payload
+  EXPECT_EQ(decode_status(R"(0[1])"), decoder::status::error);             // connect payload not object
+  EXPECT_EQ(decode_status(R"(2["a",)"), decoder::status::error);           // invalid JSON
+  EXPECT_EQ(decode_status(R"(5x-["a"])"), decoder::status::error);         // bad attachment count
+  EXPECT_EQ(decode_status(R"(5["a"])"), decoder::status::error);           // no attachment count
+
+  decoder d;
+  EXPECT_EQ(d.add_binary("x"), decoder::status::error);  // binary with nothing to rebuild
+  ASSERT_EQ(d.add_text(R"(51-["a",{"_placeholder":true,"num":0}])"), decoder::status::waiting);
+  EXPECT_EQ(d.add_text(R"(2["a"])"), decoder::status::error);  // text while rebuilding
+
+  decoder bad_index;
+  ASSERT_EQ(bad_index.add_text(R"(51-["a",{"_placeholder":true,"num":5}])"), decoder::status::waiting);
+  EXPECT_EQ(bad_index.add_binary("x"), decoder::status::error);
+}
+
+TEST(Decode, AcceptsNumericEventNamesAndAnyKeyOrder) {
+  auto p = decode_one(R"(2[42,{"z":1,"a":2}])");
+  EXPECT_EQ((*p.data)[0].as_int(), 42);
+  EXPECT_EQ((*p.data)[1]["a"].as_int(), 2);
+}
+
+TEST(Decode, DeepNestingIsRefusedNotACrash) {
+  std::string deep = "2[\"e\"," + std::string(100000, '[') + std::string(100000, ']') + "]";
+  EXPECT_EQ(decode_status(deep), decoder::status::error);
+  std::string fine = "2[\"e\"," + std::string(100, '[') + std::string(100, ']') + "]";
+  EXPECT_EQ(decode_status(fine), decoder::status::complete);
+}

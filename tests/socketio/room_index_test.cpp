@@ -1,0 +1,58 @@
+// Node's broadcast filter: union of rooms, each member once, minus the except rooms.
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "socketio/adapter.hpp"
+
+using namespace socketio;
+
+namespace {
+
+struct member {
+  std::string id;
+};
+
+std::set<std::string> targets(const basic_room_index<member>& index, broadcast_options opts) {
+  std::set<std::string> out;
+  index.for_each(opts, [&](member& m) { EXPECT_TRUE(out.insert(m.id).second) << "twice: " << m.id; });
+  return out;
+}
+
+class RoomIndex : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    index.add_all(a, {"a", "lobby", "red"});
+    index.add_all(b, {"b", "lobby", "blue"});
+    index.add_all(c, {"c", "red", "blue"});
+  }
+  member a{"a"}, b{"b"}, c{"c"};
+  basic_room_index<member> index;
+};
+
+}  // namespace
+
+TEST_F(RoomIndex, NoRoomsMeansEveryone) { EXPECT_EQ(targets(index, {}), (std::set<std::string>{"a", "b", "c"})); }
+
+TEST_F(RoomIndex, UnionOfRoomsWithoutDuplicates) {
+  EXPECT_EQ(targets(index, {.rooms = {"red", "blue"}}), (std::set<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(targets(index, {.rooms = {"lobby"}}), (std::set<std::string>{"a", "b"}));
+}
+
+TEST_F(RoomIndex, ExceptRemovesMembersOfAnyExceptRoom) {
+  EXPECT_EQ(targets(index, {.rooms = {"red", "blue"}, .except = {"lobby"}}), (std::set<std::string>{"c"}));
+  // socket.to(room) from a: its own id room is excepted.
+  EXPECT_EQ(targets(index, {.rooms = {"red"}, .except = {"a"}}), (std::set<std::string>{"c"}));
+  EXPECT_EQ(targets(index, {.except = {"blue"}}), (std::set<std::string>{"a"}));
+}
+
+TEST_F(RoomIndex, LeavingRoomsAndDisconnecting) {
+  index.del(a, "red");
+  EXPECT_EQ(targets(index, {.rooms = {"red"}}), (std::set<std::string>{"c"}));
+  index.del_all(c);
+  EXPECT_TRUE(targets(index, {.rooms = {"red"}}).empty());
+  std::set<room> rooms;
+  index.collect_rooms(rooms);
+  EXPECT_EQ(rooms, (std::set<room>{"a", "b", "lobby", "blue"}));
+}
