@@ -145,7 +145,8 @@ decoded_payload decode_v3_binary(std::string_view body) {
 encoded_payload encode_payload(std::span<const outgoing> packets, protocol_version version,
                                bool supports_binary) {
   if (version == protocol_version::v4) return encode_v4(packets);
-  bool any_binary = std::any_of(packets.begin(), packets.end(), [](const auto& p) { return p.binary; });
+  bool any_binary =
+      std::any_of(packets.begin(), packets.end(), [](const auto& p) { return p.binary; });
   return supports_binary && any_binary ? encode_v3_binary(packets) : encode_v3_text(packets);
 }
 

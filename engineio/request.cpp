@@ -5,9 +5,10 @@
 namespace engineio {
 namespace {
 
-std::optional<std::string_view> find_first(const std::vector<std::pair<std::string, std::string>>& list,
-                                      std::string_view name) {
-  auto it = std::find_if(list.begin(), list.end(), [&](const auto& kv) { return kv.first == name; });
+std::optional<std::string_view> find_first(
+    const std::vector<std::pair<std::string, std::string>>& list, std::string_view name) {
+  auto it =
+      std::find_if(list.begin(), list.end(), [&](const auto& kv) { return kv.first == name; });
   if (it == list.end()) return std::nullopt;
   return it->second;
 }

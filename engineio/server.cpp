@@ -12,13 +12,21 @@ namespace engineio {
 server::server(options opts, handler& events, unsigned threads)
     : engine_(std::make_unique<detail::engine>(std::move(opts), events, threads)) {}
 
-server::~server() { stop(); }
+server::~server() {
+  stop();
+}
 
-void server::listen(const std::string& host, std::uint16_t port) { engine_->listen(host, port); }
+void server::listen(const std::string& host, std::uint16_t port) {
+  engine_->listen(host, port);
+}
 
-std::uint16_t server::port() const noexcept { return engine_->port(); }
+std::uint16_t server::port() const noexcept {
+  return engine_->port();
+}
 
-void server::start() { engine_->start(); }
+void server::start() {
+  engine_->start();
+}
 
 void server::run() {
   boost::asio::io_context signals_context;
@@ -45,15 +53,25 @@ void server::request_stop() {
   stop_requested_.notify_all();
 }
 
-void server::stop() { engine_->stop(); }
+void server::stop() {
+  engine_->stop();
+}
 
-std::size_t server::clients_count() const noexcept { return engine_->clients_count(); }
+std::size_t server::clients_count() const noexcept {
+  return engine_->clients_count();
+}
 
-unsigned server::shard_count() const noexcept { return engine_->shard_count(); }
+unsigned server::shard_count() const noexcept {
+  return engine_->shard_count();
+}
 
-void server::post(unsigned shard, std::function<void()> task) { engine_->post(shard, std::move(task)); }
+void server::post(unsigned shard, std::function<void()> task) {
+  engine_->post(shard, std::move(task));
+}
 
-boost::asio::any_io_executor server::executor(unsigned shard) { return engine_->executor(shard); }
+boost::asio::any_io_executor server::executor(unsigned shard) {
+  return engine_->executor(shard);
+}
 
 std::optional<unsigned> server::current_shard() const noexcept {
   auto* here = detail::shard::current();

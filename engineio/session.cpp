@@ -45,17 +45,21 @@ void session::start(std::shared_ptr<transport> first) {
 std::string session::open_packet_json() const {
   bool websocket_enabled = std::find(opts_->transports.begin(), opts_->transports.end(),
                                      transport_kind::websocket) != opts_->transports.end();
-  bool can_upgrade = opts_->allow_upgrades && websocket_enabled &&
-                     transport_->kind() == transport_kind::polling;
+  bool can_upgrade =
+      opts_->allow_upgrades && websocket_enabled && transport_->kind() == transport_kind::polling;
   return fmt::format(
       R"({{"sid":"{}","upgrades":[{}],"pingInterval":{},"pingTimeout":{},"maxPayload":{}}})", id_,
       can_upgrade ? R"("websocket")" : "", opts_->ping_interval.count(),
       opts_->ping_timeout.count(), opts_->max_http_buffer_size);
 }
 
-void session::send_text(std::string_view text) { send_packet(packet_type::message, text); }
+void session::send_text(std::string_view text) {
+  send_packet(packet_type::message, text);
+}
 
-void session::send_binary(std::string_view bytes) { send(make_binary_packet(bytes)); }
+void session::send_binary(std::string_view bytes) {
+  send(make_binary_packet(bytes));
+}
 
 void session::send_packet(packet_type type, std::string_view data) {
   send(make_text_packet(type, data));
@@ -121,9 +125,12 @@ void session::on_packet(transport& from, const packet& p) {
       ping_timeout_timer_->cancel();
       schedule_ping();
       return;
-    case packet_type::message: return deliver_message(p);
-    case packet_type::close: return on_transport_close(from, close_reason::transport_close);
-    default: return;  // open, upgrade and noop mean nothing here, as in Node
+    case packet_type::message:
+      return deliver_message(p);
+    case packet_type::close:
+      return on_transport_close(from, close_reason::transport_close);
+    default:
+      return;  // open, upgrade and noop mean nothing here, as in Node
   }
 }
 
@@ -200,7 +207,9 @@ void session::on_transport_close(transport& from, close_reason reason) {
   on_close(state_ == state::closing ? close_reason::forced_close : reason);
 }
 
-void session::on_error(close_reason reason) { on_close(reason); }
+void session::on_error(close_reason reason) {
+  on_close(reason);
+}
 
 void session::schedule_ping() {
   ping_interval_timer_->start(opts_->ping_interval, [self = weak_from_this()] {
@@ -213,7 +222,7 @@ void session::schedule_ping() {
 
 void session::reset_ping_timeout() {
   auto wait = protocol_ == protocol_version::v3 ? opts_->ping_interval + opts_->ping_timeout
-                                                 : opts_->ping_timeout;
+                                                : opts_->ping_timeout;
   ping_timeout_timer_->start(wait, [self = weak_from_this()] {
     if (auto s = self.lock()) s->on_close(close_reason::ping_timeout);
   });

@@ -63,7 +63,8 @@ class basic_room_index {
   void for_each(const broadcast_options& opts, F&& f) const {
     auto excluded = [&](Member* m) {
       const auto& mine = members_.at(m);
-      return std::any_of(opts.except.begin(), opts.except.end(), [&](const room& r) { return mine.count(r) > 0; });
+      return std::any_of(opts.except.begin(), opts.except.end(),
+                         [&](const room& r) { return mine.count(r) > 0; });
     };
     if (opts.rooms.empty()) {
       for (const auto& [m, rooms] : members_) {

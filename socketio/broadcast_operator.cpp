@@ -12,7 +12,8 @@
 namespace socketio {
 namespace {
 
-std::shared_ptr<const encoded_packet> encode_event(const namespace_& nsp, std::string_view event, args values,
+std::shared_ptr<const encoded_packet> encode_event(const namespace_& nsp, std::string_view event,
+                                                   args values,
                                                    std::optional<std::uint64_t> id = std::nullopt) {
   values.insert(values.begin(), value(event));
   return std::make_shared<const encoded_packet>(
@@ -84,7 +85,9 @@ std::vector<std::shared_ptr<socket>> matching(room_index& index, const broadcast
 broadcast_operator::broadcast_operator(namespace_& nsp, broadcast_options opts)
     : nsp_(&nsp), opts_(std::move(opts)) {}
 
-broadcast_operator broadcast_operator::to(const room& r) const { return to(std::vector<room>{r}); }
+broadcast_operator broadcast_operator::to(const room& r) const {
+  return to(std::vector<room>{r});
+}
 
 broadcast_operator broadcast_operator::to(const std::vector<room>& rs) const {
   auto copy = *this;
@@ -92,7 +95,9 @@ broadcast_operator broadcast_operator::to(const std::vector<room>& rs) const {
   return copy;
 }
 
-broadcast_operator broadcast_operator::except(const room& r) const { return except(std::vector<room>{r}); }
+broadcast_operator broadcast_operator::except(const room& r) const {
+  return except(std::vector<room>{r});
+}
 
 broadcast_operator broadcast_operator::except(const std::vector<room>& rs) const {
   auto copy = *this;
@@ -142,7 +147,9 @@ void broadcast_operator::emit_with_ack(std::string_view event, args values, ack_
   nsp_->each_shard([encoded, opts = opts_, gather, id](room_index& index) {
     auto recipients = matching(index, opts);
     for (auto& s : recipients) {
-      s->expect_ack(id, [gather](ack_result r) { gather->add_response(r.values.empty() ? value() : r.values[0]); });
+      s->expect_ack(id, [gather](ack_result r) {
+        gather->add_response(r.values.empty() ? value() : r.values[0]);
+      });
       s->owner().write(*encoded, opts.flags.volatile_);
     }
     gather->add_recipients(recipients.size());

@@ -4,7 +4,8 @@
 /// ```cpp
 /// io.to("room1").to("room2").except("muted").emit("news", "hello");
 /// io.local().volatile_().emit("tick", n);
-/// io.timeout(5s).emit_with_ack("ping", {}, [](sio::ack_result r) { /* r.values: one per client */ });
+/// io.timeout(5s).emit_with_ack("ping", {}, [](sio::ack_result r) { /* r.values: one per client */
+/// });
 /// ```
 ///
 /// Callable from any thread. The packet is encoded once and shared by every recipient.

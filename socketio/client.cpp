@@ -1,7 +1,7 @@
 #include "socketio/client.hpp"
 
-#include <boost/url/parse_query.hpp>
 #include <fmt/chrono.h>
+#include <boost/url/parse_query.hpp>
 
 #include <chrono>
 #include <ctime>
@@ -40,7 +40,9 @@ value query_object(const std::vector<std::pair<std::string, std::string>>& param
 client::client(server& owner, engineio::session& session)
     : server_(owner), session_(session), connect_timer_(owner.engine().executor(session.shard())) {}
 
-boost::asio::any_io_executor client::executor() { return server_.engine().executor(shard()); }
+boost::asio::any_io_executor client::executor() {
+  return server_.engine().executor(shard());
+}
 
 void client::start() {
   connect_timer_.expires_after(server_.options().connect_timeout);
@@ -54,17 +56,23 @@ void client::start() {
 
 void client::on_message(std::string_view text) {
   switch (decoder_.add_text(text)) {
-    case decoder::status::complete: return on_packet(decoder_.take());
-    case decoder::status::waiting: return;
-    case decoder::status::error: return session_.close();  // Node: conn.close() on a protocol violation
+    case decoder::status::complete:
+      return on_packet(decoder_.take());
+    case decoder::status::waiting:
+      return;
+    case decoder::status::error:
+      return session_.close();  // Node: conn.close() on a protocol violation
   }
 }
 
 void client::on_binary(std::string_view bytes) {
   switch (decoder_.add_binary(bytes)) {
-    case decoder::status::complete: return on_packet(decoder_.take());
-    case decoder::status::waiting: return;
-    case decoder::status::error: return session_.close();
+    case decoder::status::complete:
+      return on_packet(decoder_.take());
+    case decoder::status::waiting:
+      return;
+    case decoder::status::error:
+      return session_.close();
   }
 }
 
@@ -88,7 +96,8 @@ void client::on_packet(packet p) {
   }
   auto it = sockets_.find(name);
   if (it == sockets_.end() && p.type == packet_type::connect) return connect(name, std::move(auth));
-  if (it != sockets_.end() && p.type != packet_type::connect && p.type != packet_type::connect_error) {
+  if (it != sockets_.end() && p.type != packet_type::connect &&
+      p.type != packet_type::connect_error) {
     auto s = it->second;
     return s->on_packet(std::move(p));
   }
@@ -156,10 +165,11 @@ void client::finish_connect(std::shared_ptr<socket> s, std::optional<connect_err
   const auto& name = s->nsp().name();
   if (error) {
     // v5 sends {message, data}; v2 clients expect the data, or else the message.
-    value data = protocol() == engineio::protocol_version::v3
-                     ? (error->data ? *error->data : value(error->message))
-                     : value(error->data ? object{{"message", error->message}, {"data", *error->data}}
-                                         : object{{"message", error->message}});
+    value data =
+        protocol() == engineio::protocol_version::v3
+            ? (error->data ? *error->data : value(error->message))
+            : value(error->data ? object{{"message", error->message}, {"data", *error->data}}
+                                : object{{"message", error->message}});
     return write(encode(packet{packet_type::connect_error, name, std::nullopt, std::move(data)}));
   }
   sockets_[name] = s;
@@ -199,7 +209,9 @@ void client::close() {
   on_close(disconnect_reason::forced_server_close);
 }
 
-void client::on_engine_close(engineio::close_reason reason) { on_close(from_engine(reason)); }
+void client::on_engine_close(engineio::close_reason reason) {
+  on_close(from_engine(reason));
+}
 
 void client::on_close(disconnect_reason reason) {
   if (closed_) return;

@@ -9,7 +9,7 @@
 namespace socketio {
 
 struct handshake {
-  value headers;    // object: lower-case header name -> string
+  value headers;     // object: lower-case header name -> string
   std::string time;  // Date#toString() of the connection time, as Node
   std::string address;
   bool xdomain = false;  // an Origin header was sent

@@ -30,7 +30,9 @@ class server;
 class next {
  public:
   explicit next(std::function<void(std::optional<connect_error>)> fn) : fn_(std::move(fn)) {}
-  void operator()(std::optional<connect_error> error = std::nullopt) const { fn_(std::move(error)); }
+  void operator()(std::optional<connect_error> error = std::nullopt) const {
+    fn_(std::move(error));
+  }
 
  private:
   std::function<void(std::optional<connect_error>)> fn_;
@@ -58,16 +60,22 @@ class namespace_ {
   broadcast_operator local() { return broadcast_operator(*this).local(); }
   broadcast_operator volatile_() { return broadcast_operator(*this).volatile_(); }
   broadcast_operator compress(bool on) { return broadcast_operator(*this).compress(on); }
-  broadcast_operator timeout(std::chrono::milliseconds ms) { return broadcast_operator(*this).timeout(ms); }
+  broadcast_operator timeout(std::chrono::milliseconds ms) {
+    return broadcast_operator(*this).timeout(ms);
+  }
   template <typename... Args>
   void emit(std::string_view event, Args&&... values) {
     broadcast_operator(*this).emit(event, std::forward<Args>(values)...);
   }
-  void disconnect_sockets(bool close = false) { broadcast_operator(*this).disconnect_sockets(close); }
+  void disconnect_sockets(bool close = false) {
+    broadcast_operator(*this).disconnect_sockets(close);
+  }
 
   // Used by the client, the sockets and the broadcast operator.
   const std::vector<middleware>& middlewares() const noexcept { return middlewares_; }
-  const std::vector<connection_handler>& connection_handlers() const noexcept { return connection_handlers_; }
+  const std::vector<connection_handler>& connection_handlers() const noexcept {
+    return connection_handlers_;
+  }
   room_index& rooms(unsigned shard) { return rooms_.at(shard); }
   std::uint64_t next_ack_id() noexcept { return next_ack_id_++; }
   /// Runs `fn(index)` for every socket shard with that shard's room index, on its own thread.

@@ -28,7 +28,8 @@ encoded_packet encode(const packet& p) {
 
   encoded_packet out{engineio::make_shared_bytes(std::move(text)), {}};
   out.attachments.reserve(attachments.size());
-  for (auto& bytes : attachments) out.attachments.push_back(engineio::make_shared_bytes(std::move(bytes)));
+  for (auto& bytes : attachments)
+    out.attachments.push_back(engineio::make_shared_bytes(std::move(bytes)));
   return out;
 }
 

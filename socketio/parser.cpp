@@ -9,7 +9,9 @@
 namespace socketio {
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 constexpr std::array<std::string_view, 6> reserved_events{
     "connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener"};
@@ -17,9 +19,12 @@ constexpr std::array<std::string_view, 6> reserved_events{
 // socket.io-parser's isPayloadValid.
 bool payload_valid(packet_type type, const std::optional<value>& data) {
   switch (type) {
-    case packet_type::connect: return !data || data->is_object();
-    case packet_type::disconnect: return !data;
-    case packet_type::connect_error: return !data || data->is_string() || data->is_object();
+    case packet_type::connect:
+      return !data || data->is_object();
+    case packet_type::disconnect:
+      return !data;
+    case packet_type::connect_error:
+      return !data || data->is_string() || data->is_object();
     case packet_type::event:
     case packet_type::binary_event: {
       if (!data || !data->is_array() || data->size() == 0) return false;
@@ -29,7 +34,8 @@ bool payload_valid(packet_type type, const std::optional<value>& data) {
                                            name.as_string()) == reserved_events.end();
     }
     case packet_type::ack:
-    case packet_type::binary_ack: return data && data->is_array();
+    case packet_type::binary_ack:
+      return data && data->is_array();
   }
   return false;
 }
@@ -40,7 +46,8 @@ bool fill_placeholders(value& v, std::vector<std::string>& attachments, std::siz
   if (v.is_object()) {
     if (v["_placeholder"].as_bool() && v.contains("num")) {
       const auto& num = v["num"];
-      if (!num.is_number() || num.as_double() < 0 || num.as_double() >= static_cast<double>(attachments.size()) ||
+      if (!num.is_number() || num.as_double() < 0 ||
+          num.as_double() >= static_cast<double>(attachments.size()) ||
           num.as_double() != static_cast<double>(num.as_int())) {
         return false;
       }
@@ -79,7 +86,8 @@ decoder::status decoder::add_text(std::string_view str) {
     auto dash = str.find('-', i);
     if (dash == std::string_view::npos) return fail("Illegal attachments");
     auto digits = str.substr(i, dash - i);
-    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), expected_attachments_);
+    auto [end, ec] =
+        std::from_chars(digits.data(), digits.data() + digits.size(), expected_attachments_);
     if (digits.empty() || ec != std::errc{} || end != digits.data() + digits.size()) {
       return fail("Illegal attachments");
     }
@@ -126,7 +134,8 @@ decoder::status decoder::add_binary(std::string_view bytes) {
 }
 
 decoder::status decoder::finish() {
-  if (packet_.data && !fill_placeholders(*packet_.data, attachments_)) return fail("illegal attachments");
+  if (packet_.data && !fill_placeholders(*packet_.data, attachments_))
+    return fail("illegal attachments");
   attachments_.clear();
   return status::complete;
 }

@@ -10,7 +10,9 @@ server_options with_engine_path(server_options opts) {
   return opts;
 }
 
-client& client_of(engineio::session& s) { return *static_cast<client*>(s.attachment()); }
+client& client_of(engineio::session& s) {
+  return *static_cast<client*>(s.attachment());
+}
 
 }  // namespace
 
@@ -19,14 +21,18 @@ server::server(server_options opts)
   of("/");
 }
 
-server::~server() { engine_.stop(); }
+server::~server() {
+  engine_.stop();
+}
 
 namespace_& server::of(std::string_view name) {
-  std::string key = name.empty() || name.front() != '/' ? "/" + std::string(name) : std::string(name);
+  std::string key =
+      name.empty() || name.front() != '/' ? "/" + std::string(name) : std::string(name);
   std::lock_guard lock(namespaces_mutex_);
   auto it = namespaces_.find(key);
   if (it == namespaces_.end()) {
-    it = namespaces_.emplace(key, std::make_unique<namespace_>(*this, key, engine_.shard_count())).first;
+    it = namespaces_.emplace(key, std::make_unique<namespace_>(*this, key, engine_.shard_count()))
+             .first;
   }
   return *it->second;
 }
@@ -43,9 +49,13 @@ void server::on_open(engineio::session& s) {
   c->start();
 }
 
-void server::on_message(engineio::session& s, std::string_view text) { client_of(s).on_message(text); }
+void server::on_message(engineio::session& s, std::string_view text) {
+  client_of(s).on_message(text);
+}
 
-void server::on_binary(engineio::session& s, std::string_view bytes) { client_of(s).on_binary(bytes); }
+void server::on_binary(engineio::session& s, std::string_view bytes) {
+  client_of(s).on_binary(bytes);
+}
 
 void server::on_close(engineio::session& s, engineio::close_reason reason) {
   client_of(s).on_engine_close(reason);

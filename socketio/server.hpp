@@ -4,7 +4,8 @@
 /// ```cpp
 /// sio::server io({.threads = 2});
 /// io.on_connection([&](sio::socket& s) {
-///   s.on("chat message", [&](sio::socket&, const sio::args& a) { io.emit("chat message", a[0]); });
+///   s.on("chat message", [&](sio::socket&, const sio::args& a) { io.emit("chat message", a[0]);
+///   });
 /// });
 /// io.listen("0.0.0.0", 3000);
 /// io.run();  // until SIGINT/SIGTERM

@@ -47,7 +47,8 @@ void ack::send(args values) const {
   state_->sent = true;
   auto s = state_->owner.lock();
   if (!s || !s->connected()) return;
-  s->send_packet(packet{packet_type::ack, s->nsp().name(), state_->id, value(array(std::move(values)))});
+  s->send_packet(
+      packet{packet_type::ack, s->nsp().name(), state_->id, value(array(std::move(values)))});
 }
 
 // ---- an ack we wait for from the client ----
@@ -80,11 +81,14 @@ void socket::on_connected() {
   if (client_.protocol() == engineio::protocol_version::v3) {
     send_packet(packet{packet_type::connect, nsp_.name(), std::nullopt, std::nullopt});
   } else {
-    send_packet(packet{packet_type::connect, nsp_.name(), std::nullopt, value(object{{"sid", id_}})});
+    send_packet(
+        packet{packet_type::connect, nsp_.name(), std::nullopt, value(object{{"sid", id_}})});
   }
 }
 
-void socket::join(const room& r) { join(std::vector<room>{r}); }
+void socket::join(const room& r) {
+  join(std::vector<room>{r});
+}
 
 void socket::join(const std::vector<room>& rs) {
   if (!connected_) return;
@@ -109,7 +113,8 @@ void socket::emit_args(std::string_view event, args values) {
     guarded("outgoing listener", [&] { h(*this, std::string(event), values); });
   }
   values.insert(values.begin(), value(event));
-  send_packet(packet{packet_type::event, nsp_.name(), std::nullopt, value(array(std::move(values)))});
+  send_packet(
+      packet{packet_type::event, nsp_.name(), std::nullopt, value(array(std::move(values)))});
 }
 
 void socket::emit_with_ack(std::string_view event, args values, ack_callback cb,
@@ -138,9 +143,15 @@ void socket::expect_ack(std::uint64_t id, ack_callback cb) {
   acks_[id] = std::move(pending);
 }
 
-broadcast_operator socket::to(const room& r) { return broadcast().to(r); }
-broadcast_operator socket::in(const room& r) { return to(r); }
-broadcast_operator socket::except(const room& r) { return broadcast().except(r); }
+broadcast_operator socket::to(const room& r) {
+  return broadcast().to(r);
+}
+broadcast_operator socket::in(const room& r) {
+  return to(r);
+}
+broadcast_operator socket::except(const room& r) {
+  return broadcast().except(r);
+}
 
 broadcast_operator socket::broadcast() {
   // Like Node, a broadcast from a socket leaves out the socket itself (its own room).
@@ -153,19 +164,27 @@ void socket::add_handler(const std::string& event, event_handler h, bool once) {
   handlers_[event].push_back({std::move(h), once});
 }
 
-void socket::off(const std::string& event) { handlers_.erase(event); }
+void socket::off(const std::string& event) {
+  handlers_.erase(event);
+}
 
-void socket::send_packet(packet p, bool volatile_) { client_.write(encode(p), volatile_); }
+void socket::send_packet(packet p, bool volatile_) {
+  client_.write(encode(p), volatile_);
+}
 
 void socket::on_packet(packet p) {
   if (!connected_) return;
   switch (p.type) {
     case packet_type::event:
-    case packet_type::binary_event: return on_event(std::move(p));
+    case packet_type::binary_event:
+      return on_event(std::move(p));
     case packet_type::ack:
-    case packet_type::binary_ack: return on_ack(std::move(p));
-    case packet_type::disconnect: return on_close(disconnect_reason::client_namespace_disconnect);
-    default: return;
+    case packet_type::binary_ack:
+      return on_ack(std::move(p));
+    case packet_type::disconnect:
+      return on_close(disconnect_reason::client_namespace_disconnect);
+    default:
+      return;
   }
 }
 
@@ -182,7 +201,8 @@ void socket::on_event(packet p) {
 }
 
 void socket::run_middlewares(std::size_t index, std::string event, args values, ack reply) {
-  if (index == middlewares_.size()) return dispatch(std::move(event), std::move(values), std::move(reply));
+  if (index == middlewares_.size())
+    return dispatch(std::move(event), std::move(values), std::move(reply));
   auto self = weak_from_this();
   auto shared_values = std::make_shared<args>(std::move(values));
   event_next next = [self, index, event, shared_values, reply](std::optional<std::string> error) {
@@ -191,7 +211,8 @@ void socket::run_middlewares(std::size_t index, std::string event, args values, 
     if (error) return s->report_error(*error);
     s->run_middlewares(index + 1, event, std::move(*shared_values), reply);
   };
-  guarded("socket middleware", [&] { middlewares_[index](*this, event, *shared_values, std::move(next)); });
+  guarded("socket middleware",
+          [&] { middlewares_[index](*this, event, *shared_values, std::move(next)); });
 }
 
 void socket::dispatch(std::string event, args values, ack reply) {

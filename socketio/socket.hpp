@@ -124,9 +124,15 @@ class socket : public std::enable_shared_from_this<socket> {
   void on_any_outgoing(any_handler h) { any_outgoing_.push_back(std::move(h)); }
   void off_any_outgoing() { any_outgoing_.clear(); }
   void use(event_middleware m) { middlewares_.push_back(std::move(m)); }
-  void on_error(std::function<void(socket&, const std::string&)> h) { error_handlers_.push_back(std::move(h)); }
-  void on_disconnecting(std::function<void(socket&, disconnect_reason)> h) { disconnecting_.push_back(std::move(h)); }
-  void on_disconnect(std::function<void(socket&, disconnect_reason)> h) { disconnect_.push_back(std::move(h)); }
+  void on_error(std::function<void(socket&, const std::string&)> h) {
+    error_handlers_.push_back(std::move(h));
+  }
+  void on_disconnecting(std::function<void(socket&, disconnect_reason)> h) {
+    disconnecting_.push_back(std::move(h));
+  }
+  void on_disconnect(std::function<void(socket&, disconnect_reason)> h) {
+    disconnect_.push_back(std::move(h));
+  }
 
   /// Leaves the namespace (the client gets a DISCONNECT); with `close`, ends the whole
   /// connection.
@@ -150,7 +156,9 @@ class socket : public std::enable_shared_from_this<socket> {
   template <typename F>
   static event_handler wrap(F&& f) {
     if constexpr (std::is_invocable_v<F&, socket&, const args&, ack>) {
-      return [f = std::forward<F>(f)](socket& s, const args& a, ack k) mutable { f(s, a, std::move(k)); };
+      return [f = std::forward<F>(f)](socket& s, const args& a, ack k) mutable {
+        f(s, a, std::move(k));
+      };
     } else {
       static_assert(std::is_invocable_v<F&, socket&, const args&>,
                     "handler must be invocable as (socket&, const args&[, sio::ack])");

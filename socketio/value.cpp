@@ -14,7 +14,9 @@ const socketio::object empty_object;
 
 }  // namespace
 
-bool value::as_bool() const noexcept { return is_bool() && std::get<bool>(v_); }
+bool value::as_bool() const noexcept {
+  return is_bool() && std::get<bool>(v_);
+}
 
 std::int64_t value::as_int() const noexcept {
   if (type() == kind::integer) return std::get<std::int64_t>(v_);
@@ -76,6 +78,8 @@ std::size_t value::size() const noexcept {
   return 0;
 }
 
-std::string value::to_json() const { return detail::to_json(*this); }
+std::string value::to_json() const {
+  return detail::to_json(*this);
+}
 
 }  // namespace socketio

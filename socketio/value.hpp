@@ -38,8 +38,8 @@ class value {
   value(std::nullptr_t) {}
   value(bool b) : v_(b) {}
   template <typename T>
-    requires(std::is_integral_v<T> && !std::is_same_v<T, bool>)
-  value(T n) : v_(static_cast<std::int64_t>(n)) {}
+  requires(std::is_integral_v<T> && !std::is_same_v<T, bool>) value(T n)
+      : v_(static_cast<std::int64_t>(n)) {}
   value(double d) : v_(d) {}
   value(float f) : v_(static_cast<double>(f)) {}
   value(std::string s) : v_(std::move(s)) {}

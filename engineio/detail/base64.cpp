@@ -24,7 +24,9 @@ constexpr auto reverse = make_reverse();
 void base64_append(std::string& out, std::string_view bytes) {
   out.reserve(out.size() + (bytes.size() + 2) / 3 * 4);
   std::size_t i = 0;
-  auto byte = [&](std::size_t k) { return static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[k])); };
+  auto byte = [&](std::size_t k) {
+    return static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[k]));
+  };
   for (; i + 3 <= bytes.size(); i += 3) {
     std::uint32_t n = byte(i) << 16 | byte(i + 1) << 8 | byte(i + 2);
     out += alphabet[n >> 18 & 63];

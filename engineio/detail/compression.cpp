@@ -39,7 +39,8 @@ std::optional<std::string> deflate_body(std::string_view input, coding kind) {
   z_stream zs{};
   // windowBits 15 + 16 writes a gzip wrapper; plain 15 the zlib wrapper Node's "deflate" uses.
   int window_bits = kind == coding::gzip ? 15 + 16 : 15;
-  if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, window_bits, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+  if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, window_bits, 8, Z_DEFAULT_STRATEGY) !=
+      Z_OK) {
     return std::nullopt;
   }
   std::string out(deflateBound(&zs, static_cast<uLong>(input.size())), '\0');

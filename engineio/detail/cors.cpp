@@ -34,16 +34,17 @@ void add_origin(const cors_options& cors, std::string_view origin, http::fields&
     add_vary(out, "Origin");
     return;
   }
-  bool allowed = cors.origin_predicate
-                     ? cors.origin_predicate(origin)
-                     : std::find(cors.origin.begin(), cors.origin.end(), origin) != cors.origin.end();
+  bool allowed = cors.origin_predicate ? cors.origin_predicate(origin)
+                                       : std::find(cors.origin.begin(), cors.origin.end(),
+                                                   origin) != cors.origin.end();
   if (allowed && !origin.empty()) out.set(http::field::access_control_allow_origin, origin);
   add_vary(out, "Origin");
 }
 
 }  // namespace
 
-void add_cors_headers(const cors_options& cors, const request& req, bool preflight, http::fields& out) {
+void add_cors_headers(const cors_options& cors, const request& req, bool preflight,
+                      http::fields& out) {
   add_origin(cors, req[http::field::origin], out);
   if (cors.credentials) out.set(http::field::access_control_allow_credentials, "true");
   if (preflight) {
@@ -55,7 +56,8 @@ void add_cors_headers(const cors_options& cors, const request& req, bool preflig
     } else {
       out.set(http::field::access_control_allow_headers, join(cors.allowed_headers));
     }
-    if (cors.max_age) out.set(http::field::access_control_max_age, std::to_string(cors.max_age->count()));
+    if (cors.max_age)
+      out.set(http::field::access_control_max_age, std::to_string(cors.max_age->count()));
   }
   if (!cors.exposed_headers.empty()) {
     out.set(http::field::access_control_expose_headers, join(cors.exposed_headers));

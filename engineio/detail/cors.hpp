@@ -8,6 +8,7 @@
 namespace engineio::detail {
 
 /// Adds the CORS headers for `req` to `out`; `preflight` adds the OPTIONS-only ones.
-void add_cors_headers(const cors_options& cors, const request& req, bool preflight, http::fields& out);
+void add_cors_headers(const cors_options& cors, const request& req, bool preflight,
+                      http::fields& out);
 
 }  // namespace engineio::detail

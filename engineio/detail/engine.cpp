@@ -11,10 +11,13 @@ using namespace std::chrono_literals;
 
 engine::engine(options opts, handler& events, unsigned threads)
     : opts_(std::make_shared<const options>(std::move(opts))), events_(events) {
-  for (unsigned i = 0; i < std::max(threads, 1u); ++i) shards_.push_back(std::make_unique<shard>(i));
+  for (unsigned i = 0; i < std::max(threads, 1u); ++i)
+    shards_.push_back(std::make_unique<shard>(i));
 }
 
-engine::~engine() { stop(); }
+engine::~engine() {
+  stop();
+}
 
 void engine::listen(const std::string& host, std::uint16_t port) {
   auto& ctx = shards_.front()->context();
@@ -37,14 +40,15 @@ void engine::start() {
 // One acceptor; connections are dealt round-robin to the shards, which keep them for life.
 void engine::do_accept() {
   auto& target = *shards_[next_shard_++ % shards_.size()];
-  acceptor_->async_accept(target.context(), [this, &target](beast::error_code ec, tcp::socket socket) {
-    if (ec == asio::error::operation_aborted || !acceptor_->is_open()) return;
-    if (!ec) {
-      socket.set_option(tcp::no_delay(true), ec);
-      std::make_shared<http_connection>(std::move(socket), *this, target)->start();
-    }
-    do_accept();
-  });
+  acceptor_->async_accept(
+      target.context(), [this, &target](beast::error_code ec, tcp::socket socket) {
+        if (ec == asio::error::operation_aborted || !acceptor_->is_open()) return;
+        if (!ec) {
+          socket.set_option(tcp::no_delay(true), ec);
+          std::make_shared<http_connection>(std::move(socket), *this, target)->start();
+        }
+        do_accept();
+      });
 }
 
 void engine::post(unsigned shard, std::function<void()> task) {

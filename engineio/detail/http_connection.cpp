@@ -15,7 +15,10 @@ constexpr std::size_t max_buffered_while_waiting = 64 * 1024;
 }  // namespace
 
 http_connection::http_connection(tcp::socket socket, engine& owner, shard& home)
-    : stream_(std::move(socket)), request_timer_(stream_.get_executor()), engine_(owner), home_(home) {
+    : stream_(std::move(socket)),
+      request_timer_(stream_.get_executor()),
+      engine_(owner),
+      home_(home) {
   beast::error_code ec;
   auto endpoint = stream_.socket().remote_endpoint(ec);
   if (!ec) remote_address_ = endpoint.address().to_string();
@@ -38,8 +41,9 @@ void http_connection::do_read() {
     self->timed_out_ = true;
     self->stream_.socket().cancel(ec);
   });
-  http::async_read(stream_, buffer_, *parser_,
-                   [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+  http::async_read(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
 }
 
 void http_connection::on_read(beast::error_code ec) {
@@ -52,7 +56,8 @@ void http_connection::on_read(beast::error_code ec) {
   }
   if (ec == http::error::end_of_stream || ec == asio::error::operation_aborted) return;
   // Node's http server answers these with a status and "Connection: close".
-  if (ec == http::error::header_limit) return reply_and_close(http::status::request_header_fields_too_large);
+  if (ec == http::error::header_limit)
+    return reply_and_close(http::status::request_header_fields_too_large);
   if (ec == http::error::body_limit) return reply_and_close(http::status::payload_too_large);
   if (ec) {
     if (parser_->got_some() && ec != asio::error::connection_reset && ec != asio::error::eof &&
@@ -80,10 +85,9 @@ void http_connection::reply_and_close(http::status status) {
 void http_connection::watch_peer() {
   if (watching_ || buffer_.size() >= max_buffered_while_waiting) return;
   watching_ = true;
-  stream_.async_read_some(buffer_.prepare(4096),
-                          [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-                            self->on_watch(ec, n);
-                          });
+  stream_.async_read_some(
+      buffer_.prepare(4096),
+      [self = shared_from_this()](beast::error_code ec, std::size_t n) { self->on_watch(ec, n); });
 }
 
 void http_connection::on_watch(beast::error_code ec, std::size_t bytes) {
@@ -130,9 +134,8 @@ void http_connection::write_response(std::shared_ptr<response> res) {
   bool keep_alive = res->keep_alive();
   stream_.expires_after(engine_.opts().request_timeout);
   http::async_write(stream_, *res,
-                    [self = shared_from_this(), res, keep_alive](beast::error_code ec, std::size_t) {
-                      self->on_write(keep_alive, ec);
-                    });
+                    [self = shared_from_this(), res, keep_alive](
+                        beast::error_code ec, std::size_t) { self->on_write(keep_alive, ec); });
 }
 
 void http_connection::on_write(bool keep_alive, beast::error_code ec) {
@@ -160,9 +163,10 @@ void http_connection::linger() {
     stream_.expires_after(std::chrono::seconds(5));
   }
   buffer_.consume(buffer_.size());
-  stream_.async_read_some(buffer_.prepare(16 * 1024), [self = shared_from_this()](beast::error_code ec, std::size_t) {
-    if (!ec) self->linger();
-  });
+  stream_.async_read_some(buffer_.prepare(16 * 1024),
+                          [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                            if (!ec) self->linger();
+                          });
 }
 
 tcp::socket http_connection::release_socket() {

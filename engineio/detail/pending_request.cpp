@@ -6,7 +6,8 @@
 
 namespace engineio::detail {
 
-void pending_request::respond(http::status status, std::string body, std::string_view content_type) {
+void pending_request::respond(http::status status, std::string body,
+                              std::string_view content_type) {
   response res{status, req_.version()};
   if (!content_type.empty()) res.set(http::field::content_type, content_type);
   res.body() = std::move(body);

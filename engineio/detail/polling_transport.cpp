@@ -11,7 +11,8 @@ namespace engineio::detail {
 
 using namespace std::chrono_literals;
 
-polling_transport::polling_transport(config cfg) : cfg_(std::move(cfg)), close_timeout_(cfg_.timers()) {}
+polling_transport::polling_transport(config cfg)
+    : cfg_(std::move(cfg)), close_timeout_(cfg_.timers()) {}
 
 void polling_transport::on_request(pending_request req) {
   if (req.req().method() == http::verb::get) return on_poll(std::move(req));
@@ -98,7 +99,8 @@ void polling_transport::send(std::vector<outgoing> packets) {
 
 response polling_transport::make_poll_response(const request& req, std::string body, bool binary) {
   response res{http::status::ok, req.version()};
-  res.set(http::field::content_type, binary ? "application/octet-stream" : "text/plain; charset=UTF-8");
+  res.set(http::field::content_type,
+          binary ? "application/octet-stream" : "text/plain; charset=UTF-8");
   // Node turns off old Internet Explorer's XSS filter, which mangled some payloads.
   auto ua = req[http::field::user_agent];
   if (ua.find(";MSIE") != std::string_view::npos || ua.find("Trident/") != std::string_view::npos) {

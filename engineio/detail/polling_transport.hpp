@@ -18,10 +18,10 @@ class polling_transport final : public transport,
  public:
   struct config {
     protocol_version protocol = protocol_version::v4;
-    bool supports_binary = true;          // v3 only: false when the client asked for b64=1
-    std::optional<std::string> jsonp;    // the JSONP callback index (digits of `j`)
+    bool supports_binary = true;       // v3 only: false when the client asked for b64=1
+    std::optional<std::string> jsonp;  // the JSONP callback index (digits of `j`)
     std::shared_ptr<const options> opts;
-    asio::any_io_executor executor;      // the owning shard
+    asio::any_io_executor executor;  // the owning shard
     timer_factory timers;
   };
 

@@ -102,21 +102,24 @@ void write_and_close(tcp::socket socket, response res) {
 // The 101 carries the CORS headers (Node runs its cors middleware on upgrades too) and, on a
 // handshake, the session cookie; Node forgets the cookie there, we send it for sticky sessions.
 template <typename Then>
-void accept_websocket(tcp::socket socket, request req, const options& opts, std::string cookie, Then then) {
+void accept_websocket(tcp::socket socket, request req, const options& opts, std::string cookie,
+                      Then then) {
   auto ws = std::make_shared<websocket_stream>(std::move(socket));
   configure_websocket(*ws, opts);
   http::fields extra;
   if (opts.cors) add_cors_headers(*opts.cors, req, false, extra);
   if (!cookie.empty()) extra.set(http::field::set_cookie, cookie);
   if (extra.begin() != extra.end()) {
-    ws->set_option(websocket::stream_base::decorator([extra = std::move(extra)](websocket::response_type& res) {
-      for (const auto& field : extra) res.insert(field.name_string(), field.value());
-    }));
+    ws->set_option(websocket::stream_base::decorator(
+        [extra = std::move(extra)](websocket::response_type& res) {
+          for (const auto& field : extra) res.insert(field.name_string(), field.value());
+        }));
   }
   auto shared_req = std::make_shared<request>(std::move(req));
-  ws->async_accept(*shared_req, [ws, shared_req, then = std::move(then)](beast::error_code ec) mutable {
-    if (!ec) then(std::move(*ws));
-  });
+  ws->async_accept(*shared_req,
+                   [ws, shared_req, then = std::move(then)](beast::error_code ec) mutable {
+                     if (!ec) then(std::move(*ws));
+                   });
 }
 
 // Node closes a WebSocket it will not use right after the handshake (no close code).
@@ -133,7 +136,8 @@ void engine::route(std::shared_ptr<http_connection> conn, request req) {
   auto target = req.target();
   auto path = target.substr(0, target.find('?'));
   if (path.substr(0, opts_->path.size()) != opts_->path) {
-    pending_request(std::move(req), std::move(conn), {}).respond(http::status::not_found, "Not Found", "text/plain");
+    pending_request(std::move(req), std::move(conn), {})
+        .respond(http::status::not_found, "Not Found", "text/plain");
     return;
   }
   auto query = parse_query(target);
@@ -158,12 +162,14 @@ void engine::route(std::shared_ptr<http_connection> conn, request req) {
   route_polling(std::move(pending), transport_name, std::move(sid));
 }
 
-void engine::route_polling(pending_request pending, std::string_view transport_name, std::string sid) {
+void engine::route_polling(pending_request pending, std::string_view transport_name,
+                           std::string sid) {
   auto kind = parse_transport(transport_name);
   auto fail = [&](request_error e) {
     pending.respond_error(http_status(e), static_cast<unsigned>(e), default_message(e));
   };
-  if (!kind || std::find(opts_->transports.begin(), opts_->transports.end(), *kind) == opts_->transports.end()) {
+  if (!kind || std::find(opts_->transports.begin(), opts_->transports.end(), *kind) ==
+                   opts_->transports.end()) {
     return fail(request_error::unknown_transport);
   }
   if (invalid_origin(pending.req())) return fail(request_error::bad_request);
@@ -202,10 +208,12 @@ void engine::check_allowed(const request& req, const std::string& remote, shard&
   if (!opts_->allow_request) return then({}, true);
   auto answered = std::make_shared<std::atomic<bool>>(false);
   auto info = make_request_info(req, parse_query(req.target()), remote);
-  opts_->allow_request(info, [answered, &home, then = std::move(then)](std::string message, bool success) {
-    if (answered->exchange(true)) return;  // the hook answers once
-    asio::post(home.context(), [then, message = std::move(message), success] { then(message, success); });
-  });
+  opts_->allow_request(
+      info, [answered, &home, then = std::move(then)](std::string message, bool success) {
+        if (answered->exchange(true)) return;  // the hook answers once
+        asio::post(home.context(),
+                   [then, message = std::move(message), success] { then(message, success); });
+      });
 }
 
 std::optional<protocol_version> engine::protocol_of(const request& req) const {
@@ -215,8 +223,8 @@ std::optional<protocol_version> engine::protocol_of(const request& req) const {
   return std::nullopt;
 }
 
-std::shared_ptr<session> engine::create_session(shard& home, std::string sid, protocol_version protocol,
-                                                request_info info) {
+std::shared_ptr<session> engine::create_session(shard& home, std::string sid,
+                                                protocol_version protocol, request_info info) {
   session::config cfg;
   cfg.id = std::move(sid);
   cfg.shard = home.index();
@@ -238,41 +246,45 @@ void engine::handshake_polling(pending_request pending) {
   auto& home = pending.connection().home();
   auto remote = pending.connection().remote_address();
   auto p = std::make_shared<pending_request>(std::move(pending));
-  check_allowed(p->req(), remote, home, [this, p, &home, remote](std::string message, bool success) {
-    if (!success) {
-      auto e = request_error::forbidden;
-      return p->respond_error(http_status(e), static_cast<unsigned>(e),
-                              message.empty() ? default_message(e) : std::string_view(message));
-    }
-    auto protocol = protocol_of(p->req());
-    if (!protocol) {
-      auto e = request_error::unsupported_protocol_version;
-      return p->respond_error(http_status(e), static_cast<unsigned>(e), default_message(e));
-    }
-    auto query = parse_query(p->req().target());
-    polling_transport::config tcfg;
-    tcfg.protocol = *protocol;
-    tcfg.supports_binary = query.get("b64").value_or("").empty();
-    if (auto j = query.get("j")) tcfg.jsonp = jsonp_index(*j);
-    tcfg.opts = opts_;
-    tcfg.executor = home.executor();
-    tcfg.timers = asio_timer_factory(home.executor());
-    auto s = create_session(home, generate_sid(home.index()), *protocol,
-                            make_request_info(p->req(), std::move(query), remote));
-    if (opts_->cookie) p->headers().set(http::field::set_cookie, serialize_cookie(*opts_->cookie, s->id()));
-    auto transport = std::make_shared<polling_transport>(std::move(tcfg));
-    s->start(transport);
-    transport->on_request(std::move(*p));
-  });
+  check_allowed(
+      p->req(), remote, home, [this, p, &home, remote](std::string message, bool success) {
+        if (!success) {
+          auto e = request_error::forbidden;
+          return p->respond_error(http_status(e), static_cast<unsigned>(e),
+                                  message.empty() ? default_message(e) : std::string_view(message));
+        }
+        auto protocol = protocol_of(p->req());
+        if (!protocol) {
+          auto e = request_error::unsupported_protocol_version;
+          return p->respond_error(http_status(e), static_cast<unsigned>(e), default_message(e));
+        }
+        auto query = parse_query(p->req().target());
+        polling_transport::config tcfg;
+        tcfg.protocol = *protocol;
+        tcfg.supports_binary = query.get("b64").value_or("").empty();
+        if (auto j = query.get("j")) tcfg.jsonp = jsonp_index(*j);
+        tcfg.opts = opts_;
+        tcfg.executor = home.executor();
+        tcfg.timers = asio_timer_factory(home.executor());
+        auto s = create_session(home, generate_sid(home.index()), *protocol,
+                                make_request_info(p->req(), std::move(query), remote));
+        if (opts_->cookie)
+          p->headers().set(http::field::set_cookie, serialize_cookie(*opts_->cookie, s->id()));
+        auto transport = std::make_shared<polling_transport>(std::move(tcfg));
+        s->start(transport);
+        transport->on_request(std::move(*p));
+      });
 }
 
-void engine::route_upgrade(std::shared_ptr<http_connection> conn, request req, std::string_view transport_name,
-                           std::string sid) {
+void engine::route_upgrade(std::shared_ptr<http_connection> conn, request req,
+                           std::string_view transport_name, std::string sid) {
   auto refuse = [&](request_error e, std::string_view message = {}) {
-    pending_request(std::move(req), conn, {}).respond(upgrade_refusal(message.empty() ? default_message(e) : message));
+    pending_request(std::move(req), conn, {})
+        .respond(upgrade_refusal(message.empty() ? default_message(e) : message));
   };
   auto kind = parse_transport(transport_name);
-  if (!kind || std::find(opts_->transports.begin(), opts_->transports.end(), *kind) == opts_->transports.end()) {
+  if (!kind || std::find(opts_->transports.begin(), opts_->transports.end(), *kind) ==
+                   opts_->transports.end()) {
     return refuse(request_error::unknown_transport);
   }
   if (invalid_origin(req)) return refuse(request_error::bad_request);
@@ -282,61 +294,73 @@ void engine::route_upgrade(std::shared_ptr<http_connection> conn, request req, s
   if (!owner) return refuse(request_error::unknown_sid);
   auto& target = *shards_[*owner];
   auto socket = conn->release_socket();
-  if (target.running_here()) return on_session_upgrade(target, std::move(socket), std::move(req), sid);
+  if (target.running_here())
+    return on_session_upgrade(target, std::move(socket), std::move(req), sid);
   // Move the connection to the session's shard once; from then on it lives there.
   auto protocol = socket.local_endpoint().protocol();
   auto fd = socket.release();
-  asio::post(target.context(), [this, &target, protocol, fd, sid, r = std::make_shared<request>(std::move(req))] {
+  asio::post(target.context(), [this, &target, protocol, fd, sid,
+                                r = std::make_shared<request>(std::move(req))] {
     on_session_upgrade(target, tcp::socket(target.context(), protocol, fd), std::move(*r), sid);
   });
 }
 
-void engine::on_session_upgrade(shard& owner, tcp::socket socket, request req, const std::string& sid) {
+void engine::on_session_upgrade(shard& owner, tcp::socket socket, request req,
+                                const std::string& sid) {
   auto it = owner.sessions().find(sid);
   if (it == owner.sessions().end()) {
-    return write_and_close(std::move(socket), upgrade_refusal(default_message(request_error::unknown_sid)));
+    return write_and_close(std::move(socket),
+                           upgrade_refusal(default_message(request_error::unknown_sid)));
   }
   std::weak_ptr<session> weak = it->second;
   auto& s = *it->second;
   bool wants_websocket = parse_query(req.target()).get("transport") == "websocket";
   // Like Node, allow_upgrades only empties the advertised list; an upgrade attempt still works.
-  if (!wants_websocket || s.upgrading() || s.upgraded() || s.transport_name() == transport_kind::websocket) {
+  if (!wants_websocket || s.upgrading() || s.upgraded() ||
+      s.transport_name() == transport_kind::websocket) {
     return accept_and_close(std::move(socket), std::move(req), *opts_);
   }
   auto protocol = s.protocol();
-  accept_websocket(std::move(socket), std::move(req), *opts_, {}, [this, weak, protocol](websocket_stream ws) {
-    auto transport = std::make_shared<websocket_transport>(std::move(ws), protocol, opts_);
-    auto s = weak.lock();
-    if (!s || s->ready_state() != session::state::open || s->upgrading()) return transport->close();
-    s->begin_upgrade(transport);
-    transport->start();
-  });
+  accept_websocket(
+      std::move(socket), std::move(req), *opts_, {}, [this, weak, protocol](websocket_stream ws) {
+        auto transport = std::make_shared<websocket_transport>(std::move(ws), protocol, opts_);
+        auto s = weak.lock();
+        if (!s || s->ready_state() != session::state::open || s->upgrading())
+          return transport->close();
+        s->begin_upgrade(transport);
+        transport->start();
+      });
 }
 
 void engine::handshake_websocket(std::shared_ptr<http_connection> conn, request req) {
   auto& home = conn->home();
   auto remote = conn->remote_address();
   auto r = std::make_shared<request>(std::move(req));
-  check_allowed(*r, remote, home, [this, conn, r, &home, remote](std::string message, bool success) {
-    auto refuse = [&](std::string_view text) {
-      pending_request(std::move(*r), conn, {}).respond(upgrade_refusal(text));
-    };
-    if (!success) return refuse(message.empty() ? default_message(request_error::forbidden) : message);
-    auto protocol = protocol_of(*r);
-    if (!protocol) return refuse(default_message(request_error::unsupported_protocol_version));
-    auto query = parse_query(r->target());
-    if (query.get("transport") != "websocket") return accept_and_close(conn->release_socket(), std::move(*r), *opts_);
-    auto info = make_request_info(*r, std::move(query), remote);
-    auto sid = generate_sid(home.index());
-    std::string cookie = opts_->cookie ? serialize_cookie(*opts_->cookie, sid) : std::string{};
-    accept_websocket(conn->release_socket(), std::move(*r), *opts_, cookie,
-                     [this, &home, protocol, sid, info = std::move(info)](websocket_stream ws) mutable {
-                       auto transport = std::make_shared<websocket_transport>(std::move(ws), *protocol, opts_);
-                       auto s = create_session(home, sid, *protocol, std::move(info));
-                       s->start(transport);
-                       transport->start();
-                     });
-  });
+  check_allowed(
+      *r, remote, home, [this, conn, r, &home, remote](std::string message, bool success) {
+        auto refuse = [&](std::string_view text) {
+          pending_request(std::move(*r), conn, {}).respond(upgrade_refusal(text));
+        };
+        if (!success)
+          return refuse(message.empty() ? default_message(request_error::forbidden) : message);
+        auto protocol = protocol_of(*r);
+        if (!protocol) return refuse(default_message(request_error::unsupported_protocol_version));
+        auto query = parse_query(r->target());
+        if (query.get("transport") != "websocket")
+          return accept_and_close(conn->release_socket(), std::move(*r), *opts_);
+        auto info = make_request_info(*r, std::move(query), remote);
+        auto sid = generate_sid(home.index());
+        std::string cookie = opts_->cookie ? serialize_cookie(*opts_->cookie, sid) : std::string{};
+        accept_websocket(
+            conn->release_socket(), std::move(*r), *opts_, cookie,
+            [this, &home, protocol, sid, info = std::move(info)](websocket_stream ws) mutable {
+              auto transport =
+                  std::make_shared<websocket_transport>(std::move(ws), *protocol, opts_);
+              auto s = create_session(home, sid, *protocol, std::move(info));
+              s->start(transport);
+              transport->start();
+            });
+      });
 }
 
 }  // namespace engineio::detail

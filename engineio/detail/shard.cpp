@@ -6,7 +6,9 @@ namespace {
 thread_local shard* current_shard = nullptr;
 }
 
-shard* shard::current() noexcept { return current_shard; }
+shard* shard::current() noexcept {
+  return current_shard;
+}
 
 void shard::start() {
   thread_ = std::thread([this] {

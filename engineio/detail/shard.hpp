@@ -2,8 +2,8 @@
 // One event loop on one thread, owning the sessions whose connection it accepted. Everything a
 // shard owns is touched only on its thread; other threads post to it.
 
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
 
 #include <memory>
 #include <string>
@@ -29,12 +29,15 @@ class shard {
   void stop_and_join();
 
   /// Sessions living on this shard, by sid.
-  std::unordered_map<std::string, std::shared_ptr<session>>& sessions() noexcept { return sessions_; }
+  std::unordered_map<std::string, std::shared_ptr<session>>& sessions() noexcept {
+    return sessions_;
+  }
 
  private:
   unsigned index_;
   boost::asio::io_context context_{1};
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_{context_.get_executor()};
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_{
+      context_.get_executor()};
   std::thread thread_;
   std::unordered_map<std::string, std::shared_ptr<session>> sessions_;
 };

@@ -14,10 +14,11 @@ class asio_timer final : public timer {
     // The generation tells a stale completion (expired just before a restart) from the
     // current one. A cancelled wait completes with an error and touches nothing, so it is
     // safe even after this timer is gone.
-    timer_.async_wait([this, gen = ++generation_, fn = std::move(fn)](boost::system::error_code ec) {
-      if (ec || gen != generation_) return;
-      fn();
-    });
+    timer_.async_wait(
+        [this, gen = ++generation_, fn = std::move(fn)](boost::system::error_code ec) {
+          if (ec || gen != generation_) return;
+          fn();
+        });
   }
 
   void cancel() override {

@@ -10,7 +10,11 @@ struct code_point_size {
 
 code_point_size next_code_point(std::string_view s, std::size_t i) noexcept {
   auto lead = static_cast<unsigned char>(s[i]);
-  std::size_t len = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xe ? 3 : (lead >> 3) == 0x1e ? 4 : 0;
+  std::size_t len = lead < 0x80           ? 1
+                    : (lead >> 5) == 0x6  ? 2
+                    : (lead >> 4) == 0xe  ? 3
+                    : (lead >> 3) == 0x1e ? 4
+                                          : 0;
   if (len == 0 || i + len > s.size()) return {1, 1};
   for (std::size_t k = 1; k < len; ++k) {
     if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return {1, 1};

@@ -16,7 +16,8 @@ void configure_websocket(websocket_stream& ws, const options& opts) {
   ws.auto_fragment(false);
   websocket::stream_base::timeout timeouts{};
   timeouts.handshake_timeout = 30s;
-  timeouts.idle_timeout = websocket::stream_base::none();  // the Engine.IO heartbeat watches liveness
+  timeouts.idle_timeout =
+      websocket::stream_base::none();  // the Engine.IO heartbeat watches liveness
   timeouts.keep_alive_pings = false;
   ws.set_option(timeouts);
   if (opts.per_message_deflate) {
@@ -31,13 +32,15 @@ websocket_transport::websocket_transport(websocket_stream ws, protocol_version p
                                          std::shared_ptr<const options> opts)
     : ws_(std::move(ws)), protocol_(protocol), opts_(std::move(opts)) {}
 
-void websocket_transport::start() { do_read(); }
+void websocket_transport::start() {
+  do_read();
+}
 
 void websocket_transport::do_read() {
   constexpr std::size_t chunk = 64 * 1024;
-  ws_.async_read_some(read_buffer_, chunk, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-    self->on_read(ec);
-  });
+  ws_.async_read_some(
+      read_buffer_, chunk,
+      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
 }
 
 void websocket_transport::on_read(beast::error_code ec) {
@@ -57,7 +60,8 @@ void websocket_transport::on_read(beast::error_code ec) {
   if (!ws_.is_message_done()) return do_read();
   auto data = read_buffer_.cdata();
   std::string_view frame(static_cast<const char*>(data.data()), data.size());
-  auto p = ws_.got_text() ? decode_text_packet(frame, protocol_) : decode_binary_frame(frame, protocol_);
+  auto p =
+      ws_.got_text() ? decode_text_packet(frame, protocol_) : decode_binary_frame(frame, protocol_);
   if (auto s = session_.lock()) {
     if (p) {
       s->on_packet(*this, *p);
@@ -87,10 +91,13 @@ void websocket_transport::write_next() {
   writing_ = true;
   const auto& p = batch_[next_++];
   ws_.text(!p.binary);
-  auto done = [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_write(ec); };
+  auto done = [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    self->on_write(ec);
+  };
   if (p.binary && protocol_ == protocol_version::v3) {
     static constexpr char message_type = 4;
-    std::array<asio::const_buffer, 2> buffers{asio::buffer(&message_type, 1), asio::buffer(*p.bytes)};
+    std::array<asio::const_buffer, 2> buffers{asio::buffer(&message_type, 1),
+                                              asio::buffer(*p.bytes)};
     ws_.async_write(buffers, std::move(done));
   } else {
     ws_.async_write(asio::buffer(*p.bytes), std::move(done));

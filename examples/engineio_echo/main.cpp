@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
                       .allow_eio3 = eio3},
                      events, threads);
   server.listen("127.0.0.1", static_cast<std::uint16_t>(port));
-  std::cout << "engineio_echo listening on http://127.0.0.1:" << server.port() << "/engine.io/" << std::endl;
+  std::cout << "engineio_echo listening on http://127.0.0.1:" << server.port() << "/engine.io/"
+            << std::endl;
   server.run();
 }

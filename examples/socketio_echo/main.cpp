@@ -46,7 +46,8 @@ int main(int argc, char** argv) {
     } else if (arg == "--threads" && has_value) {
       opts.threads = static_cast<unsigned>(std::atoi(argv[++i]));
     } else {
-      std::cerr << "usage: socketio_echo [--port N] [--eio3] [--ping-interval MS] [--ping-timeout MS] [--threads N]\n";
+      std::cerr << "usage: socketio_echo [--port N] [--eio3] [--ping-interval MS] [--ping-timeout "
+                   "MS] [--threads N]\n";
       return 2;
     }
   }
@@ -55,6 +56,7 @@ int main(int argc, char** argv) {
   io.on_connection(echo_handlers);
   io.of("/custom").on_connection(echo_handlers);
   io.listen("127.0.0.1", static_cast<std::uint16_t>(port));
-  std::cout << "socketio_echo listening on http://127.0.0.1:" << io.port() << "/socket.io/" << std::endl;
+  std::cout << "socketio_echo listening on http://127.0.0.1:" << io.port() << "/socket.io/"
+            << std::endl;
   io.run();
 }

@@ -27,7 +27,9 @@ class tree_builder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, tree
     return add(value(static_cast<std::int64_t>(u)));
   }
   bool Double(double d) { return add(value(d)); }
-  bool String(const char* s, rapidjson::SizeType n, bool) { return add(value(std::string_view(s, n))); }
+  bool String(const char* s, rapidjson::SizeType n, bool) {
+    return add(value(std::string_view(s, n)));
+  }
   bool Key(const char* s, rapidjson::SizeType n, bool) {
     stack_.back()->as_object().emplace_back(std::string(s, n), value());
     return true;
@@ -72,14 +74,21 @@ using writer_t = rapidjson::Writer<rapidjson::StringBuffer>;
 
 void write(writer_t& w, const value& v, std::vector<std::string>* attachments) {
   switch (v.type()) {
-    case value::kind::null: w.Null(); return;
-    case value::kind::boolean: w.Bool(v.as_bool()); return;
-    case value::kind::integer: w.Int64(v.as_int()); return;
+    case value::kind::null:
+      w.Null();
+      return;
+    case value::kind::boolean:
+      w.Bool(v.as_bool());
+      return;
+    case value::kind::integer:
+      w.Int64(v.as_int());
+      return;
     case value::kind::number: {
       double d = v.as_double();
       // JSON.stringify writes NaN and Infinity as null, and integral numbers without ".0".
       if (!std::isfinite(d)) return (void)w.Null();
-      if (std::trunc(d) == d && std::fabs(d) < 9.0e15) return (void)w.Int64(static_cast<std::int64_t>(d));
+      if (std::trunc(d) == d && std::fabs(d) < 9.0e15)
+        return (void)w.Int64(static_cast<std::int64_t>(d));
       w.Double(d);
       return;
     }

@@ -27,7 +27,10 @@ struct flooding_handler : handler {
     for (int i = 0; i < 4; ++i) s.send_text(chunk);
   }
   void on_binary(session&, std::string_view) override {}
-  void on_close(session&, close_reason reason) override { last_close = reason; closed = true; }
+  void on_close(session&, close_reason reason) override {
+    last_close = reason;
+    closed = true;
+  }
   std::atomic<bool> closed{false};
   std::atomic<close_reason> last_close{close_reason::forced_close};
 };
@@ -53,7 +56,8 @@ TEST_P(HostileClient, ClientThatNeverReadsIsClosedOnceItsQueueIsFull) {
   start(o);
   asio::io_context ctx;
   websocket::stream<beast::tcp_stream> ws(ctx);
-  beast::get_lowest_layer(ws).connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server_->port()));
+  beast::get_lowest_layer(ws).connect(
+      tcp::endpoint(asio::ip::make_address("127.0.0.1"), server_->port()));
   ws.handshake("127.0.0.1", "/engine.io/?EIO=4&transport=websocket");
   // Keep asking, never read: the kernel buffers fill, the writes stall, the queue passes its limit.
   beast::error_code ec;
@@ -74,7 +78,9 @@ TEST_P(HostileClient, HalfSentRequestTimesOutWith408) {
   asio::io_context ctx;
   tcp::socket socket(ctx);
   socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server_->port()));
-  asio::write(socket, asio::buffer(std::string("GET /engine.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: x\r\n")));
+  asio::write(
+      socket,
+      asio::buffer(std::string("GET /engine.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: x\r\n")));
   std::string answer;
   beast::error_code ec;
   char buf[512];

@@ -47,22 +47,29 @@ class Loopback : public ::testing::TestWithParam<unsigned> {
 
 TEST_P(Loopback, PollingEchoAcrossConnections) {
   auto sid = handshake();
-  auto post = http_request(port(), http::verb::post, "/engine.io/?EIO=4&transport=polling&sid=" + sid,
-                           "4hello\x1e" "bAQID");
+  auto post =
+      http_request(port(), http::verb::post, "/engine.io/?EIO=4&transport=polling&sid=" + sid,
+                   "4hello\x1e"
+                   "bAQID");
   EXPECT_EQ(post.status, 200u);
   EXPECT_EQ(post.body, "ok");
-  auto poll = http_request(port(), http::verb::get, "/engine.io/?EIO=4&transport=polling&sid=" + sid);
+  auto poll =
+      http_request(port(), http::verb::get, "/engine.io/?EIO=4&transport=polling&sid=" + sid);
   EXPECT_EQ(poll.status, 200u);
-  EXPECT_EQ(poll.body, "4hello\x1e" "bAQID");
+  EXPECT_EQ(poll.body,
+            "4hello\x1e"
+            "bAQID");
   EXPECT_EQ(poll.content_type, "text/plain; charset=UTF-8");
 }
 
 TEST_P(Loopback, UnknownSidAndTransportMismatchGetNodesErrors) {
-  auto unknown = http_request(port(), http::verb::get, "/engine.io/?EIO=4&transport=polling&sid=AAAAAAAAAAAAAAAAAAAA");
+  auto unknown = http_request(port(), http::verb::get,
+                              "/engine.io/?EIO=4&transport=polling&sid=AAAAAAAAAAAAAAAAAAAA");
   EXPECT_EQ(unknown.status, 400u);
   EXPECT_EQ(unknown.body, R"({"code":1,"message":"Session ID unknown"})");
   auto sid = handshake();
-  auto mismatch = http_request(port(), http::verb::get, "/engine.io/?EIO=4&transport=websocket&sid=" + sid);
+  auto mismatch =
+      http_request(port(), http::verb::get, "/engine.io/?EIO=4&transport=websocket&sid=" + sid);
   EXPECT_EQ(mismatch.body, R"({"code":3,"message":"Bad request"})");
 }
 
@@ -83,7 +90,8 @@ TEST_P(Loopback, UpgradeFromPollingOnAnotherConnection) {
   ws.send_text("5");
   ws.send_text("4after");
   EXPECT_EQ(ws.read(), "4after");
-  auto late_poll = http_request(port(), http::verb::get, "/engine.io/?EIO=4&transport=polling&sid=" + sid);
+  auto late_poll =
+      http_request(port(), http::verb::get, "/engine.io/?EIO=4&transport=polling&sid=" + sid);
   EXPECT_EQ(late_poll.status, 400u);
   EXPECT_EQ(late_poll.body, R"({"code":3,"message":"Bad request"})");
 }
@@ -93,7 +101,8 @@ TEST_P(Loopback, ParkedPollIsReleasedByTheProbeCheck) {
   ws_client ws(port(), "/engine.io/?EIO=4&transport=websocket&sid=" + sid);
   ws.send_text("2probe");
   EXPECT_EQ(ws.read(), "3probe");
-  auto poll = http_request(port(), http::verb::get, "/engine.io/?EIO=4&transport=polling&sid=" + sid);
+  auto poll =
+      http_request(port(), http::verb::get, "/engine.io/?EIO=4&transport=polling&sid=" + sid);
   EXPECT_EQ(poll.body, "6");
 }
 

@@ -15,9 +15,15 @@ namespace {
 
 struct recording_handler : handler {
   void on_open(session&) override { events.push_back("open"); }
-  void on_message(session&, std::string_view text) override { events.push_back("message:" + std::string(text)); }
-  void on_binary(session&, std::string_view bytes) override { events.push_back("binary:" + std::string(bytes)); }
-  void on_close(session&, close_reason reason) override { events.push_back("close:" + std::string(to_string(reason))); }
+  void on_message(session&, std::string_view text) override {
+    events.push_back("message:" + std::string(text));
+  }
+  void on_binary(session&, std::string_view bytes) override {
+    events.push_back("binary:" + std::string(bytes));
+  }
+  void on_close(session&, close_reason reason) override {
+    events.push_back("close:" + std::string(to_string(reason)));
+  }
   std::vector<std::string> events;
 };
 
@@ -47,13 +53,15 @@ TEST_F(SessionTest, OpenPacketAdvertisesUpgradeOnPollingOnly) {
   auto polling = std::make_shared<fake_transport>(transport_kind::polling);
   make(protocol_version::v4)->start(polling);
   ASSERT_EQ(polling->sent.size(), 1u);
-  EXPECT_EQ(polling->sent[0],
-            R"(0{"sid":"AAAAAAAAAAAAAAAAAAAA","upgrades":["websocket"],"pingInterval":300,"pingTimeout":200,"maxPayload":1000000})");
+  EXPECT_EQ(
+      polling->sent[0],
+      R"(0{"sid":"AAAAAAAAAAAAAAAAAAAA","upgrades":["websocket"],"pingInterval":300,"pingTimeout":200,"maxPayload":1000000})");
 
   auto ws = std::make_shared<fake_transport>(transport_kind::websocket);
   make(protocol_version::v4)->start(ws);
-  EXPECT_EQ(ws->sent[0],
-            R"(0{"sid":"AAAAAAAAAAAAAAAAAAAA","upgrades":[],"pingInterval":300,"pingTimeout":200,"maxPayload":1000000})");
+  EXPECT_EQ(
+      ws->sent[0],
+      R"(0{"sid":"AAAAAAAAAAAAAAAAAAAA","upgrades":[],"pingInterval":300,"pingTimeout":200,"maxPayload":1000000})");
 }
 
 TEST_F(SessionTest, InitialPacketFollowsTheOpenPacket) {

@@ -11,8 +11,9 @@ TEST(Sid, IsTwentyUrlSafeCharactersAndUnique) {
   for (int i = 0; i < 2000; ++i) {
     auto sid = generate_sid(0);
     ASSERT_EQ(sid.size(), 20u);
-    EXPECT_EQ(sid.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
-              std::string::npos);
+    EXPECT_EQ(
+        sid.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+        std::string::npos);
     EXPECT_TRUE(seen.insert(sid).second);
   }
 }

@@ -49,7 +49,8 @@ class delayed_gate {
 
  private:
   boost::asio::io_context context_;
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_{context_.get_executor()};
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_{
+      context_.get_executor()};
   std::thread thread_;
 };
 
@@ -108,6 +109,7 @@ int main(int argc, char** argv) {
   echo events;
   eio::server server(opts, events, threads);
   server.listen("127.0.0.1", static_cast<std::uint16_t>(port));
-  std::cout << "engineio_options listening on http://127.0.0.1:" << server.port() << opts.path << std::endl;
+  std::cout << "engineio_options listening on http://127.0.0.1:" << server.port() << opts.path
+            << std::endl;
   server.run();
 }

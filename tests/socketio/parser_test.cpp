@@ -9,7 +9,9 @@ using namespace std::string_literals;
 
 namespace {
 
-std::string wire(const packet& p) { return *encode(p).text; }
+std::string wire(const packet& p) {
+  return *encode(p).text;
+}
 
 packet decode_one(std::string_view text) {
   decoder d;
@@ -25,10 +27,12 @@ decoder::status decode_status(std::string_view text) {
 }  // namespace
 
 TEST(Encode, EventsAcksAndNamespaces) {
-  EXPECT_EQ(wire({packet_type::event, "/", std::nullopt, array{"chat", "hi"}}), R"(42["chat","hi"])");
+  EXPECT_EQ(wire({packet_type::event, "/", std::nullopt, array{"chat", "hi"}}),
+            R"(42["chat","hi"])");
   EXPECT_EQ(wire({packet_type::event, "/admin", 12, array{"a", 1}}), R"(42/admin,12["a",1])");
   EXPECT_EQ(wire({packet_type::ack, "/", 3, array{"ok"}}), R"(433["ok"])");
-  EXPECT_EQ(wire({packet_type::connect, "/", std::nullopt, object{{"sid", "x"}}}), R"(40{"sid":"x"})");
+  EXPECT_EQ(wire({packet_type::connect, "/", std::nullopt, object{{"sid", "x"}}}),
+            R"(40{"sid":"x"})");
   EXPECT_EQ(wire({packet_type::connect, "/chat", std::nullopt, std::nullopt}), "40/chat,");
   EXPECT_EQ(wire({packet_type::disconnect, "/chat", std::nullopt, std::nullopt}), "41/chat,");
   EXPECT_EQ(wire({packet_type::connect_error, "/", std::nullopt, object{{"message", "nope"}}}),
@@ -83,16 +87,16 @@ TEST(Decode, RefusesWhatNodeRefuses) {
   EXPECT_EQ(decode_status(""), decoder::status::error);
   EXPECT_EQ(decode_status("7"), decoder::status::error);
   EXPECT_EQ(decode_status("x"), decoder::status::error);
-  EXPECT_EQ(decode_status(R"(2{"a":1})"), decoder::status::error);         // event payload not an array
-  EXPECT_EQ(decode_status(R"(2[])"), decoder::status::error);              // no event name
-  EXPECT_EQ(decode_status(R"(2["connect"])"), decoder::status::error);     // reserved name
-  EXPECT_EQ(decode_status(R"(2[{"a":1}])"), decoder::status::error);       // name not string/number
-  EXPECT_EQ(decode_status(R"(3{"a":1})"), decoder::status::error);         // ack payload not an array
-  EXPECT_EQ(decode_status(R"(1{"a":1})"), decoder::status::error);         // disconnect with payload
-  EXPECT_EQ(decode_status(R"(0[1])"), decoder::status::error);             // connect payload not object
-  EXPECT_EQ(decode_status(R"(2["a",)"), decoder::status::error);           // invalid JSON
-  EXPECT_EQ(decode_status(R"(5x-["a"])"), decoder::status::error);         // bad attachment count
-  EXPECT_EQ(decode_status(R"(5["a"])"), decoder::status::error);           // no attachment count
+  EXPECT_EQ(decode_status(R"(2{"a":1})"), decoder::status::error);  // event payload not an array
+  EXPECT_EQ(decode_status(R"(2[])"), decoder::status::error);       // no event name
+  EXPECT_EQ(decode_status(R"(2["connect"])"), decoder::status::error);  // reserved name
+  EXPECT_EQ(decode_status(R"(2[{"a":1}])"), decoder::status::error);    // name not string/number
+  EXPECT_EQ(decode_status(R"(3{"a":1})"), decoder::status::error);      // ack payload not an array
+  EXPECT_EQ(decode_status(R"(1{"a":1})"), decoder::status::error);      // disconnect with payload
+  EXPECT_EQ(decode_status(R"(0[1])"), decoder::status::error);      // connect payload not object
+  EXPECT_EQ(decode_status(R"(2["a",)"), decoder::status::error);    // invalid JSON
+  EXPECT_EQ(decode_status(R"(5x-["a"])"), decoder::status::error);  // bad attachment count
+  EXPECT_EQ(decode_status(R"(5["a"])"), decoder::status::error);    // no attachment count
 
   decoder d;
   EXPECT_EQ(d.add_binary("x"), decoder::status::error);  // binary with nothing to rebuild
@@ -100,7 +104,8 @@ TEST(Decode, RefusesWhatNodeRefuses) {
   EXPECT_EQ(d.add_text(R"(2["a"])"), decoder::status::error);  // text while rebuilding
 
   decoder bad_index;
-  ASSERT_EQ(bad_index.add_text(R"(51-["a",{"_placeholder":true,"num":5}])"), decoder::status::waiting);
+  ASSERT_EQ(bad_index.add_text(R"(51-["a",{"_placeholder":true,"num":5}])"),
+            decoder::status::waiting);
   EXPECT_EQ(bad_index.add_binary("x"), decoder::status::error);
 }
 

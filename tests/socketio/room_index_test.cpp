@@ -16,7 +16,8 @@ struct member {
 
 std::set<std::string> targets(const basic_room_index<member>& index, broadcast_options opts) {
   std::set<std::string> out;
-  index.for_each(opts, [&](member& m) { EXPECT_TRUE(out.insert(m.id).second) << "twice: " << m.id; });
+  index.for_each(opts,
+                 [&](member& m) { EXPECT_TRUE(out.insert(m.id).second) << "twice: " << m.id; });
   return out;
 }
 
@@ -33,7 +34,9 @@ class RoomIndex : public ::testing::Test {
 
 }  // namespace
 
-TEST_F(RoomIndex, NoRoomsMeansEveryone) { EXPECT_EQ(targets(index, {}), (std::set<std::string>{"a", "b", "c"})); }
+TEST_F(RoomIndex, NoRoomsMeansEveryone) {
+  EXPECT_EQ(targets(index, {}), (std::set<std::string>{"a", "b", "c"}));
+}
 
 TEST_F(RoomIndex, UnionOfRoomsWithoutDuplicates) {
   EXPECT_EQ(targets(index, {.rooms = {"red", "blue"}}), (std::set<std::string>{"a", "b", "c"}));
@@ -41,7 +44,8 @@ TEST_F(RoomIndex, UnionOfRoomsWithoutDuplicates) {
 }
 
 TEST_F(RoomIndex, ExceptRemovesMembersOfAnyExceptRoom) {
-  EXPECT_EQ(targets(index, {.rooms = {"red", "blue"}, .except = {"lobby"}}), (std::set<std::string>{"c"}));
+  EXPECT_EQ(targets(index, {.rooms = {"red", "blue"}, .except = {"lobby"}}),
+            (std::set<std::string>{"c"}));
   // socket.to(room) from a: its own id room is excepted.
   EXPECT_EQ(targets(index, {.rooms = {"red"}, .except = {"a"}}), (std::set<std::string>{"c"}));
   EXPECT_EQ(targets(index, {.except = {"blue"}}), (std::set<std::string>{"a"}));

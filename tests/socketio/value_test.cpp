@@ -18,7 +18,8 @@ TEST(Value, BuildsAndReads) {
 }
 
 TEST(Json, ParsesWhatJavaScriptWrites) {
-  auto v = detail::parse_json(R"({"a":[1,-2,3.5,1e3,"é\u00e9\n"],"b":{"c":null},"big":18446744073709551615})");
+  auto v = detail::parse_json(
+      R"({"a":[1,-2,3.5,1e3,"é\u00e9\n"],"b":{"c":null},"big":18446744073709551615})");
   ASSERT_TRUE(v);
   EXPECT_EQ((*v)["a"][0].as_int(), 1);
   EXPECT_EQ((*v)["a"][3].as_double(), 1000.0);
@@ -31,9 +32,11 @@ TEST(Json, ParsesWhatJavaScriptWrites) {
 }
 
 TEST(Json, DepthLimitIsEnforcedWithoutRecursion) {
-  std::string at_limit = std::string(detail::max_json_depth, '[') + std::string(detail::max_json_depth, ']');
+  std::string at_limit =
+      std::string(detail::max_json_depth, '[') + std::string(detail::max_json_depth, ']');
   EXPECT_TRUE(detail::parse_json(at_limit));
-  std::string over = std::string(detail::max_json_depth + 1, '[') + std::string(detail::max_json_depth + 1, ']');
+  std::string over =
+      std::string(detail::max_json_depth + 1, '[') + std::string(detail::max_json_depth + 1, ']');
   EXPECT_FALSE(detail::parse_json(over));
   std::string hostile(1'000'000, '{');
   EXPECT_FALSE(detail::parse_json(hostile));

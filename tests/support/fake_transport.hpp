@@ -24,7 +24,8 @@ class fake_transport final : public engineio::transport {
   }
   void close() override {
     closed = true;
-    if (auto s = session_.lock()) s->on_transport_close(*this, engineio::close_reason::transport_close);
+    if (auto s = session_.lock())
+      s->on_transport_close(*this, engineio::close_reason::transport_close);
   }
   void discard() override { discarded = true; }
 
@@ -34,9 +35,11 @@ class fake_transport final : public engineio::transport {
     if (auto s = session_.lock()) s->on_drain(*this);
   }
   /// The client sends one text packet.
-  void receive(std::string_view text, engineio::protocol_version v = engineio::protocol_version::v4) {
+  void receive(std::string_view text,
+               engineio::protocol_version v = engineio::protocol_version::v4) {
     auto p = engineio::decode_text_packet(text, v);
-    if (auto s = session_.lock()) p ? s->on_packet(*this, *p) : s->on_error(engineio::close_reason::parse_error);
+    if (auto s = session_.lock())
+      p ? s->on_packet(*this, *p) : s->on_error(engineio::close_reason::parse_error);
   }
 
   std::vector<std::string> sent;

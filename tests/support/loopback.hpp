@@ -49,7 +49,8 @@ inline std::string sid_of(const std::string& open_packet) {
 class ws_client {
  public:
   ws_client(std::uint16_t port, const std::string& target) : ws_(ctx_) {
-    beast::get_lowest_layer(ws_).connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
+    beast::get_lowest_layer(ws_).connect(
+        tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
     ws_.handshake("127.0.0.1", target);
   }
   void send_text(const std::string& text) {

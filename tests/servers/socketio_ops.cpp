@@ -1,0 +1,108 @@
+// socketio_ops: exposes rooms and broadcast operators to clients, so the interop tests can drive
+// every operator and compare with Node. The event table is cluster_node's (shared CONTRACTS.md)
+// without the cluster-wide queries.
+//
+//   socketio_ops [--port N] [--threads N] [--name X]
+//
+// Namespaces "/" and "/chat"; a middleware sets socket.data = {name: auth.name or null, node: X}.
+// Events (the last argument is always an ack):
+//   me(ack)                    ack {node, nsp, id, rooms, data}
+//   join/leave(room|rooms, ack)
+//   emit({rooms, except, event, args, broadcast?, local?, volatile?}, ack)
+//   emit-ack({rooms, except, event, args, timeout}, ack)    ack {error, responses}
+//   sjoin/sleave({rooms, except, target}, ack)
+//   kick({rooms, except, close}, ack)
+
+#include <cstdlib>
+#include <iostream>
+#include <string>
+
+#include "socketio/socketio.hpp"
+
+using namespace std::chrono_literals;
+
+namespace {
+
+std::vector<std::string> strings(const sio::value& v) {
+  std::vector<std::string> out;
+  if (v.is_string()) out.push_back(v.as_string());
+  for (const auto& item : v.as_array()) out.push_back(item.as_string());
+  return out;
+}
+
+sio::value rooms_of(const sio::socket& s) {
+  sio::array out;
+  for (const auto& r : s.rooms()) out.emplace_back(r);
+  return out;
+}
+
+// nsp.to(rooms).except(except), from the socket when `broadcast`, local when `local`.
+sio::broadcast_operator target(sio::socket& s, const sio::value& spec) {
+  auto op = spec["broadcast"].as_bool() ? s.broadcast() : sio::broadcast_operator(s.nsp());
+  if (spec["local"].as_bool()) op = op.local();
+  if (spec["volatile"].as_bool()) op = op.volatile_();
+  return op.to(strings(spec["rooms"])).except(strings(spec["except"]));
+}
+
+void handlers(sio::socket& s) {
+  s.on("me", [](sio::socket& s, const sio::args&, sio::ack ack) {
+    ack(sio::object{{"node", s.data()["node"]}, {"nsp", s.nsp().name()}, {"id", s.id()},
+                    {"rooms", rooms_of(s)}, {"data", s.data()}});
+  });
+  s.on("join", [](sio::socket& s, const sio::args& a, sio::ack ack) {
+    s.join(strings(a[0]));
+    ack();
+  });
+  s.on("leave", [](sio::socket& s, const sio::args& a, sio::ack ack) {
+    for (const auto& r : strings(a[0])) s.leave(r);
+    ack();
+  });
+  s.on("emit", [](sio::socket& s, const sio::args& a, sio::ack ack) {
+    target(s, a[0]).emit_args(a[0]["event"].as_string(), a[0]["args"].as_array());
+    ack();
+  });
+  s.on("emit-ack", [](sio::socket& s, const sio::args& a, sio::ack ack) {
+    auto op = target(s, a[0]).timeout(std::chrono::milliseconds(a[0]["timeout"].as_int()));
+    op.emit_with_ack(a[0]["event"].as_string(), a[0]["args"].as_array(), [ack](sio::ack_result r) {
+      ack(sio::object{{"error", r.error ? sio::value(*r.error) : sio::value()}, {"responses", sio::array(r.values)}});
+    });
+  });
+  s.on("sjoin", [](sio::socket& s, const sio::args& a, sio::ack ack) {
+    target(s, a[0]).sockets_join(strings(a[0]["target"]));
+    ack();
+  });
+  s.on("sleave", [](sio::socket& s, const sio::args& a, sio::ack ack) {
+    target(s, a[0]).sockets_leave(strings(a[0]["target"]));
+    ack();
+  });
+  s.on("kick", [](sio::socket& s, const sio::args& a, sio::ack ack) {
+    ack();
+    target(s, a[0]).disconnect_sockets(a[0]["close"].as_bool());
+  });
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  sio::server_options opts;
+  int port = 3000;
+  std::string name = "cpp";
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string_view arg = argv[i];
+    if (arg == "--port") port = std::atoi(argv[i + 1]);
+    if (arg == "--threads") opts.threads = static_cast<unsigned>(std::atoi(argv[i + 1]));
+    if (arg == "--name") name = argv[i + 1];
+  }
+  sio::server io(opts);
+  for (const char* nsp : {"/", "/chat"}) {
+    io.of(nsp).use([name](sio::socket& s, sio::next next) {
+      const auto& auth = s.handshake().auth;
+      s.data() = sio::object{{"name", auth.contains("name") ? auth["name"] : sio::value()}, {"node", name}};
+      next();
+    });
+    io.of(nsp).on_connection(handlers);
+  }
+  io.listen("127.0.0.1", static_cast<std::uint16_t>(port));
+  std::cout << "socketio_ops listening on http://127.0.0.1:" << io.port() << "/socket.io/" << std::endl;
+  io.run();
+}
