@@ -28,7 +28,7 @@ void server::start() {
   engine_->start();
 }
 
-void server::run() {
+void server::run(const std::function<void()>& before_stop) {
   boost::asio::io_context signals_context;
   boost::asio::signal_set signals(signals_context, SIGINT, SIGTERM);
   signals.async_wait([this](boost::system::error_code ec, int) {
@@ -42,6 +42,7 @@ void server::run() {
   }
   signals_context.stop();
   signal_thread.join();
+  if (before_stop) before_stop();
   stop();
 }
 

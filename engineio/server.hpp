@@ -52,8 +52,9 @@ class server {
 
   /// Starts the shard threads and returns.
   void start();
-  /// Starts if needed and blocks until SIGINT, SIGTERM or `request_stop()`, then stops.
-  void run();
+  /// Starts if needed and blocks until SIGINT, SIGTERM or `request_stop()`, then calls
+  /// `before_stop` (if any) and stops.
+  void run(const std::function<void()>& before_stop = {});
   /// Makes `run()` return; callable from any thread, handlers included.
   void request_stop();
   /// Closes every session and joins the shard threads. Not from a handler.

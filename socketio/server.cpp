@@ -21,8 +21,28 @@ server::server(server_options opts)
   of("/");
 }
 
-server::~server() {
+server::~server() { stop(); }
+
+void server::run() {
+  engine_.run([this] { disconnect_all_sockets(); });
+}
+
+void server::stop() {
+  disconnect_all_sockets();
   engine_.stop();
+}
+
+// Node's io.close(): each socket is closed with "server shutting down" before the engine closes.
+void server::disconnect_all_sockets() {
+  if (shutting_down_.exchange(true)) return;
+  std::lock_guard lock(namespaces_mutex_);
+  for (auto& [name, nsp] : namespaces_) {
+    nsp->each_shard([](room_index& index) {
+      std::vector<std::shared_ptr<socket>> sockets;
+      index.for_each({}, [&](socket& s) { sockets.push_back(s.shared_from_this()); });
+      for (auto& s : sockets) s->on_close(disconnect_reason::server_shutting_down);
+    });
+  }
 }
 
 namespace_& server::of(std::string_view name) {

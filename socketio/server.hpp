@@ -13,6 +13,7 @@
 ///
 /// `io.*` and broadcast operators may be used from any thread; a `socket&` only in its callbacks.
 
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -69,9 +70,10 @@ class server : private engineio::handler {
   std::uint16_t port() const noexcept { return engine_.port(); }
   void start() { engine_.start(); }
   /// Blocks until SIGINT, SIGTERM or request_stop(), then closes every connection.
-  void run() { engine_.run(); }
+  void run();
   void request_stop() { engine_.request_stop(); }
-  void stop() { engine_.stop(); }
+  /// Every socket leaves with "server shutting down", then every connection closes.
+  void stop();
 
   const server_options& options() const noexcept { return opts_; }
   engineio::server& engine() noexcept { return engine_; }
@@ -84,6 +86,9 @@ class server : private engineio::handler {
 
   server_options opts_;
   engineio::server engine_;
+  void disconnect_all_sockets();
+
+  std::atomic<bool> shutting_down_{false};
   std::mutex namespaces_mutex_;
   std::map<std::string, std::unique_ptr<namespace_>, std::less<>> namespaces_;
 };
