@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(g++ cmake make ccache libboost1.81-dev libboost-url1.81-dev libfmt-dev zlib1g-dev
-          rapidjson-dev libgtest-dev)
+          rapidjson-dev libmsgpuck-dev libgtest-dev)
 command -v node > /dev/null || packages+=(nodejs npm)
 
 missing=()

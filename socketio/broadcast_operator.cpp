@@ -12,12 +12,12 @@
 namespace socketio {
 namespace {
 
-std::shared_ptr<const encoded_packet> encode_event(const namespace_& nsp, std::string_view event,
+std::shared_ptr<const encoded_packet> encode_event(namespace_& nsp, std::string_view event,
                                                    args values,
                                                    std::optional<std::uint64_t> id = std::nullopt) {
   values.insert(values.begin(), value(event));
-  return std::make_shared<const encoded_packet>(
-      encode(packet{packet_type::event, nsp.name(), id, value(array(std::move(values)))}));
+  packet p{packet_type::event, nsp.name(), id, value(array(std::move(values)))};
+  return std::make_shared<const encoded_packet>(encode(p, nsp.owner().options().parser));
 }
 
 // Gathers the acks of a broadcast from every shard; the callback runs once, on the shard (or

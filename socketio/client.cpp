@@ -38,7 +38,14 @@ value query_object(const std::vector<std::pair<std::string, std::string>>& param
 }  // namespace
 
 client::client(server& owner, engineio::session& session)
-    : server_(owner), session_(session), connect_timer_(owner.engine().executor(session.shard())) {}
+    : server_(owner),
+      session_(session),
+      decoder_(owner.options().parser),
+      connect_timer_(owner.engine().executor(session.shard())) {}
+
+parser_kind client::parser() const noexcept {
+  return server_.options().parser;
+}
 
 boost::asio::any_io_executor client::executor() {
   return server_.engine().executor(shard());
@@ -126,7 +133,8 @@ void client::connect(const std::string& name, value auth) {
   auto* nsp = server_.find(name);
   if (!nsp) {
     return write(encode(packet{packet_type::connect_error, name, std::nullopt,
-                               value(object{{"message", "Invalid namespace"}})}));
+                               value(object{{"message", "Invalid namespace"}})},
+                        parser()));
   }
   // v2 clients know their socket by "<nsp>#<engine id>"; v5 ids are fresh and unrelated.
   std::string id = protocol() == engineio::protocol_version::v3
@@ -170,7 +178,8 @@ void client::finish_connect(std::shared_ptr<socket> s, std::optional<connect_err
             ? (error->data ? *error->data : value(error->message))
             : value(error->data ? object{{"message", error->message}, {"data", *error->data}}
                                 : object{{"message", error->message}});
-    return write(encode(packet{packet_type::connect_error, name, std::nullopt, std::move(data)}));
+    return write(
+        encode(packet{packet_type::connect_error, name, std::nullopt, std::move(data)}, parser()));
   }
   sockets_[name] = s;
   connect_timer_.cancel();
@@ -188,8 +197,7 @@ void client::finish_connect(std::shared_ptr<socket> s, std::optional<connect_err
 void client::write(const encoded_packet& p, bool volatile_) {
   if (closed_) return;
   if (volatile_ && !session_.writable()) return;
-  session_.send(engineio::outgoing{p.text, false});
-  for (const auto& attachment : p.attachments) session_.send(engineio::outgoing{attachment, true});
+  for (const auto& frame : p.frames) session_.send(frame);
 }
 
 void client::remove(socket& s) {

@@ -40,6 +40,7 @@ class client : public std::enable_shared_from_this<client> {
   engineio::protocol_version protocol() const noexcept { return session_.protocol(); }
   unsigned shard() const noexcept { return session_.shard(); }
   boost::asio::any_io_executor executor();
+  parser_kind parser() const noexcept;
 
  private:
   void on_packet(packet p);

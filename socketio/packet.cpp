@@ -1,10 +1,13 @@
 #include "socketio/packet.hpp"
 
 #include "socketio/detail/json.hpp"
+#include "socketio/detail/msgpack.hpp"
 
 namespace socketio {
 
-encoded_packet encode(const packet& p) {
+namespace {
+
+encoded_packet encode_json(const packet& p) {
   std::string json;
   std::vector<std::string> attachments;
   if (p.data) detail::append_json(json, *p.data, &attachments);
@@ -26,11 +29,30 @@ encoded_packet encode(const packet& p) {
   if (p.id) text += std::to_string(*p.id);
   text += json;
 
-  encoded_packet out{engineio::make_shared_bytes(std::move(text)), {}};
-  out.attachments.reserve(attachments.size());
+  encoded_packet out;
+  out.frames.reserve(1 + attachments.size());
+  out.frames.push_back({engineio::make_shared_bytes(std::move(text)), false});
   for (auto& bytes : attachments)
-    out.attachments.push_back(engineio::make_shared_bytes(std::move(bytes)));
+    out.frames.push_back({engineio::make_shared_bytes(std::move(bytes)), true});
   return out;
+}
+
+// socket.io-msgpack-parser sends the packet object itself: {type, nsp, data, id}.
+encoded_packet encode_msgpack(const packet& p) {
+  object fields{{"type", static_cast<int>(p.type)}, {"nsp", p.nsp}};
+  if (p.data) fields.emplace_back("data", *p.data);
+  if (p.id) fields.emplace_back("id", static_cast<std::int64_t>(*p.id));
+  std::string bytes;
+  detail::append_msgpack(bytes, value(std::move(fields)));
+  encoded_packet out;
+  out.frames.push_back({engineio::make_shared_bytes(std::move(bytes)), true});
+  return out;
+}
+
+}  // namespace
+
+encoded_packet encode(const packet& p, parser_kind kind) {
+  return kind == parser_kind::json ? encode_json(p) : encode_msgpack(p);
 }
 
 }  // namespace socketio

@@ -29,14 +29,19 @@ struct packet {
   std::optional<value> data;
 };
 
-/// A packet encoded once, ready for any number of sessions: `text` is the whole Engine.IO message
-/// packet ("4" + Socket.IO text), then one binary message per attachment.
+/// How packets travel: Node's default parser (text, binary as attachments) or
+/// socket.io-msgpack-parser (one binary message per packet).
+enum class parser_kind { json, msgpack };
+
+/// A packet encoded once, ready for any number of sessions: its Engine.IO messages in order. With
+/// the default parser, a text message ("4" + Socket.IO text, the Engine.IO type included) then one
+/// binary message per attachment; with msgpack, one binary message.
 struct encoded_packet {
-  engineio::shared_bytes text;
-  std::vector<engineio::shared_bytes> attachments;
+  std::vector<engineio::outgoing> frames;
 };
 
-/// Encodes with binary leaves moved to attachments (EVENT/ACK become BINARY_EVENT/BINARY_ACK).
-encoded_packet encode(const packet& p);
+/// With the default parser binary leaves become attachments (EVENT/ACK turn into
+/// BINARY_EVENT/BINARY_ACK); msgpack keeps them inline.
+encoded_packet encode(const packet& p, parser_kind kind = parser_kind::json);
 
 }  // namespace socketio

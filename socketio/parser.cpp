@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "socketio/detail/json.hpp"
+#include "socketio/detail/msgpack.hpp"
 
 namespace socketio {
 namespace {
@@ -75,6 +76,7 @@ decoder::status decoder::fail(std::string message) {
 }
 
 decoder::status decoder::add_text(std::string_view str) {
+  if (kind_ == parser_kind::msgpack) return fail("invalid packet format");
   if (reconstructing_) return fail("got plaintext data when reconstructing a packet");
   packet_ = packet{};
   if (str.empty() || !is_digit(str[0]) || str[0] > '6') return fail("unknown packet type");
@@ -126,6 +128,7 @@ decoder::status decoder::add_text(std::string_view str) {
 }
 
 decoder::status decoder::add_binary(std::string_view bytes) {
+  if (kind_ == parser_kind::msgpack) return decode_msgpack(bytes);
   if (!reconstructing_) return fail("got binary data when not reconstructing a packet");
   attachments_.emplace_back(bytes);
   if (attachments_.size() < expected_attachments_) return status::waiting;
@@ -137,6 +140,32 @@ decoder::status decoder::finish() {
   if (packet_.data && !fill_placeholders(*packet_.data, attachments_))
     return fail("illegal attachments");
   attachments_.clear();
+  return status::complete;
+}
+
+// socket.io-msgpack-parser's checkPacket, plus the event checks of the default parser (a
+// non-empty event array named by a string or number): the socket relies on them.
+decoder::status decoder::decode_msgpack(std::string_view bytes) {
+  auto decoded = detail::parse_msgpack(bytes);
+  if (!decoded || !decoded->is_object()) return fail("invalid packet format");
+  const auto& type = (*decoded)["type"];
+  if (type.type() != value::kind::integer || type.as_int() < 0 || type.as_int() > 4) {
+    return fail("invalid packet type");
+  }
+  if (!(*decoded)["nsp"].is_string()) return fail("invalid namespace");
+  const auto& id = (*decoded)["id"];
+  if (!id.is_null() && (id.type() != value::kind::integer || id.as_int() < 0))
+    return fail("invalid packet id");
+
+  packet_ = packet{};
+  packet_.type = static_cast<packet_type>(type.as_int());
+  packet_.nsp = (*decoded)["nsp"].as_string();
+  if (!id.is_null()) packet_.id = static_cast<std::uint64_t>(id.as_int());
+  if (decoded->contains("data") &&
+      !(packet_.type == packet_type::connect && (*decoded)["data"].is_null())) {
+    packet_.data = (*decoded)["data"];
+  }
+  if (!payload_valid(packet_.type, packet_.data)) return fail("invalid payload");
   return status::complete;
 }
 

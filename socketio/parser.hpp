@@ -18,6 +18,8 @@ class decoder {
  public:
   enum class status { complete, waiting, error };
 
+  explicit decoder(parser_kind kind = parser_kind::json) : kind_(kind) {}
+
   /// A text message (the Socket.IO part, after the Engine.IO "4").
   status add_text(std::string_view text);
   /// A binary message: the next attachment of the packet being rebuilt.
@@ -31,7 +33,9 @@ class decoder {
  private:
   status fail(std::string message);
   status finish();
+  status decode_msgpack(std::string_view bytes);
 
+  parser_kind kind_;
   packet packet_;
   std::size_t expected_attachments_ = 0;
   std::vector<std::string> attachments_;

@@ -21,7 +21,9 @@ server::server(server_options opts)
   of("/");
 }
 
-server::~server() { stop(); }
+server::~server() {
+  stop();
+}
 
 void server::run() {
   engine_.run([this] { disconnect_all_sockets(); });

@@ -34,6 +34,8 @@ struct server_options {
   unsigned threads = 1;
   /// A connection that joins no namespace in this time is closed (Node's `connectTimeout`).
   std::chrono::milliseconds connect_timeout{45000};
+  /// Node's `parser`: the default one, or `msgpack` for socket.io-msgpack-parser clients.
+  parser_kind parser = parser_kind::json;
   /// Engine.IO options (ping, limits, CORS, ...); `engine.path` is set from `path`.
   engineio::options engine{};
 };

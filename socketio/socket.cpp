@@ -169,7 +169,7 @@ void socket::off(const std::string& event) {
 }
 
 void socket::send_packet(packet p, bool volatile_) {
-  client_.write(encode(p), volatile_);
+  client_.write(encode(p, client_.parser()), volatile_);
 }
 
 void socket::on_packet(packet p) {

@@ -1,8 +1,8 @@
 // socketio_echo: a Socket.IO server with the namespaces "/" and "/custom", each sending back what
 // it receives. Used by the interop tests; see shared CONTRACTS.md.
 //
-//   socketio_echo [--port N] [--eio3] [--ping-interval MS] [--ping-timeout MS] [--threads N]
-//   (port: --port, else $PORT, else 3000)
+//   socketio_echo [--port N] [--eio3] [--msgpack] [--ping-interval MS] [--ping-timeout MS]
+//   [--threads N] (port: --port, else $PORT, else 3000)
 
 #include <cstdlib>
 #include <iostream>
@@ -39,6 +39,8 @@ int main(int argc, char** argv) {
       port = std::atoi(argv[++i]);
     } else if (arg == "--eio3") {
       opts.engine.allow_eio3 = true;
+    } else if (arg == "--msgpack") {
+      opts.parser = sio::parser_kind::msgpack;
     } else if (arg == "--ping-interval" && has_value) {
       opts.engine.ping_interval = std::chrono::milliseconds(std::atoi(argv[++i]));
     } else if (arg == "--ping-timeout" && has_value) {
@@ -46,8 +48,8 @@ int main(int argc, char** argv) {
     } else if (arg == "--threads" && has_value) {
       opts.threads = static_cast<unsigned>(std::atoi(argv[++i]));
     } else {
-      std::cerr << "usage: socketio_echo [--port N] [--eio3] [--ping-interval MS] [--ping-timeout "
-                   "MS] [--threads N]\n";
+      std::cerr << "usage: socketio_echo [--port N] [--eio3] [--msgpack] [--ping-interval MS] "
+                   "[--ping-timeout MS] [--threads N]\n";
       return 2;
     }
   }

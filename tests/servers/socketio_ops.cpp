@@ -46,8 +46,11 @@ sio::broadcast_operator target(sio::socket& s, const sio::value& spec) {
 
 void handlers(sio::socket& s) {
   s.on("me", [](sio::socket& s, const sio::args&, sio::ack ack) {
-    ack(sio::object{{"node", s.data()["node"]}, {"nsp", s.nsp().name()}, {"id", s.id()},
-                    {"rooms", rooms_of(s)}, {"data", s.data()}});
+    ack(sio::object{{"node", s.data()["node"]},
+                    {"nsp", s.nsp().name()},
+                    {"id", s.id()},
+                    {"rooms", rooms_of(s)},
+                    {"data", s.data()}});
   });
   s.on("join", [](sio::socket& s, const sio::args& a, sio::ack ack) {
     s.join(strings(a[0]));
@@ -64,7 +67,8 @@ void handlers(sio::socket& s) {
   s.on("emit-ack", [](sio::socket& s, const sio::args& a, sio::ack ack) {
     auto op = target(s, a[0]).timeout(std::chrono::milliseconds(a[0]["timeout"].as_int()));
     op.emit_with_ack(a[0]["event"].as_string(), a[0]["args"].as_array(), [ack](sio::ack_result r) {
-      ack(sio::object{{"error", r.error ? sio::value(*r.error) : sio::value()}, {"responses", sio::array(r.values)}});
+      ack(sio::object{{"error", r.error ? sio::value(*r.error) : sio::value()},
+                      {"responses", sio::array(r.values)}});
     });
   });
   s.on("sjoin", [](sio::socket& s, const sio::args& a, sio::ack ack) {
@@ -97,12 +101,14 @@ int main(int argc, char** argv) {
   for (const char* nsp : {"/", "/chat"}) {
     io.of(nsp).use([name](sio::socket& s, sio::next next) {
       const auto& auth = s.handshake().auth;
-      s.data() = sio::object{{"name", auth.contains("name") ? auth["name"] : sio::value()}, {"node", name}};
+      s.data() = sio::object{{"name", auth.contains("name") ? auth["name"] : sio::value()},
+                             {"node", name}};
       next();
     });
     io.of(nsp).on_connection(handlers);
   }
   io.listen("127.0.0.1", static_cast<std::uint16_t>(port));
-  std::cout << "socketio_ops listening on http://127.0.0.1:" << io.port() << "/socket.io/" << std::endl;
+  std::cout << "socketio_ops listening on http://127.0.0.1:" << io.port() << "/socket.io/"
+            << std::endl;
   io.run();
 }

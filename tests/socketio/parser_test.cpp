@@ -10,7 +10,7 @@ using namespace std::string_literals;
 namespace {
 
 std::string wire(const packet& p) {
-  return *encode(p).text;
+  return *encode(p).frames.at(0).bytes;
 }
 
 packet decode_one(std::string_view text) {
@@ -42,13 +42,15 @@ TEST(Encode, EventsAcksAndNamespaces) {
 TEST(Encode, BinaryLeavesBecomePlaceholdersInOrder) {
   auto enc = encode({packet_type::event, "/", std::nullopt,
                      array{"up", binary{"\x01"}, object{{"deep", array{binary{"\x02\x03"}}}}}});
-  EXPECT_EQ(*enc.text,
+  ASSERT_EQ(enc.frames.size(), 3u);
+  EXPECT_EQ(*enc.frames[0].bytes,
             R"(452-["up",{"_placeholder":true,"num":0},{"deep":[{"_placeholder":true,"num":1}]}])");
-  ASSERT_EQ(enc.attachments.size(), 2u);
-  EXPECT_EQ(*enc.attachments[0], "\x01");
-  EXPECT_EQ(*enc.attachments[1], "\x02\x03");
+  EXPECT_FALSE(enc.frames[0].binary);
+  EXPECT_TRUE(enc.frames[1].binary);
+  EXPECT_EQ(*enc.frames[1].bytes, "\x01");
+  EXPECT_EQ(*enc.frames[2].bytes, "\x02\x03");
   auto ack = encode({packet_type::ack, "/x", 7, array{binary{"b"}}});
-  EXPECT_EQ(*ack.text, R"(461-/x,7[{"_placeholder":true,"num":0}])");
+  EXPECT_EQ(*ack.frames[0].bytes, R"(461-/x,7[{"_placeholder":true,"num":0}])");
 }
 
 TEST(Encode, NumbersAsJsonStringifyWritesThem) {
@@ -120,4 +122,45 @@ TEST(Decode, DeepNestingIsRefusedNotACrash) {
   EXPECT_EQ(decode_status(deep), decoder::status::error);
   std::string fine = "2[\"e\"," + std::string(100, '[') + std::string(100, ']') + "]";
   EXPECT_EQ(decode_status(fine), decoder::status::complete);
+}
+
+// socket.io-msgpack-parser: the packet object as notepack encodes it, one binary message.
+TEST(Msgpack, EncodesThePacketObject) {
+  auto enc = encode({packet_type::event, "/", 1, array{"hi", binary{"\x01"}, 1.5, -1, 300}},
+                    parser_kind::msgpack);
+  ASSERT_EQ(enc.frames.size(), 1u);
+  EXPECT_TRUE(enc.frames[0].binary);
+  // {type: 2, nsp: "/", data: ["hi", <bin 01>, 1.5, -1, 300], id: 1}
+  const std::string expected =
+      "\x84\xa4type\x02\xa3nsp\xa1/\xa4"
+      "data\x95\xa2hi\xc4\x01\x01"
+      "\xcb\x3f\xf8\x00\x00\x00\x00\x00\x00\xff\xcd\x01\x2c\xa2id\x01"s;
+  EXPECT_EQ(*enc.frames[0].bytes, expected);
+}
+
+TEST(Msgpack, DecodesWhatTheClientSends) {
+  decoder d(parser_kind::msgpack);
+  // {type: 2, data: ["ev", 1], nsp: "/chat", id: 7}
+  const std::string bytes =
+      "\x84\xa4type\x02\xa4"
+      "data\x92\xa2"
+      "ev\x01\xa3nsp\xa5/chat\xa2id\x07"s;
+  ASSERT_EQ(d.add_binary(bytes), decoder::status::complete) << d.error();
+  auto p = d.take();
+  EXPECT_EQ(p.type, packet_type::event);
+  EXPECT_EQ(p.nsp, "/chat");
+  EXPECT_EQ(p.id, 7u);
+  EXPECT_EQ((*p.data)[0].as_string(), "ev");
+}
+
+TEST(Msgpack, RefusesTextAndMalformedPackets) {
+  decoder d(parser_kind::msgpack);
+  EXPECT_EQ(d.add_text(R"(2["a"])"), decoder::status::error);
+  EXPECT_EQ(d.add_binary("\x84"), decoder::status::error);                           // truncated
+  EXPECT_EQ(d.add_binary("\x82\xa4type\x09\xa3nsp\xa1/"s), decoder::status::error);  // bad type
+  EXPECT_EQ(d.add_binary("\x82\xa4type\x02\xa3nsp\x01"s),
+            decoder::status::error);  // nsp not a string
+  EXPECT_EQ(d.add_binary("\x83\xa4type\x02\xa3nsp\xa1/\xa4"
+                         "data\x80"s),
+            decoder::status::error);  // data not array
 }
