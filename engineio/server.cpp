@@ -3,6 +3,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include <stdexcept>
 #include <thread>
 
 #include "engineio/detail/engine.hpp"
@@ -78,6 +79,12 @@ std::optional<unsigned> server::current_shard() const noexcept {
   auto* here = detail::shard::current();
   if (!here || !engine_->owns(*here)) return std::nullopt;
   return here->index();
+}
+
+boost::asio::any_io_executor this_shard_executor() {
+  auto* here = detail::shard::current();
+  if (!here) throw std::logic_error("this_shard_executor() called outside a server thread");
+  return here->executor();
 }
 
 }  // namespace engineio

@@ -78,6 +78,10 @@ class server {
   bool stop_flag_ = false;
 };
 
+/// The event loop of the shard running the caller: for timers in handlers and hooks (what
+/// setTimeout is to Node). Only valid on a server's shard thread.
+boost::asio::any_io_executor this_shard_executor();
+
 }  // namespace engineio
 
 namespace eio = engineio;

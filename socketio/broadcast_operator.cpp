@@ -130,6 +130,13 @@ broadcast_operator broadcast_operator::timeout(std::chrono::milliseconds ms) con
 }
 
 void broadcast_operator::emit_args(std::string_view event, args values) const {
+  // With recovery on, events without ack that are not volatile are stored for replay, their
+  // offset appended as the last argument (Node's SessionAwareAdapter).
+  if (auto* store = nsp_->recovery(); store && !opts_.flags.volatile_) {
+    values.insert(values.begin(), value(event));
+    store->record(values, opts_);
+    values.erase(values.begin());
+  }
   auto encoded = encode_event(*nsp_, event, std::move(values));
   nsp_->each_shard([encoded, opts = opts_](room_index& index) {
     index.for_each(opts, [&](socket& s) { s.owner().write(*encoded, opts.flags.volatile_); });

@@ -136,6 +136,17 @@ void client::connect(const std::string& name, value auth) {
                                value(object{{"message", "Invalid namespace"}})},
                         parser()));
   }
+  if (auto* store = nsp->recovery();
+      store && auth["pid"].is_string() && auth["offset"].is_string()) {
+    if (auto previous = store->restore(auth["pid"].as_string(), auth["offset"].as_string())) {
+      auto s = std::make_shared<socket>(*nsp, *this, make_handshake(std::move(auth)),
+                                        std::move(*previous));
+      if (server_.options().connection_state_recovery->skip_middlewares) {
+        return finish_connect(std::move(s), std::nullopt);
+      }
+      return run_middleware(std::move(s), 0);
+    }
+  }
   // v2 clients know their socket by "<nsp>#<engine id>"; v5 ids are fresh and unrelated.
   std::string id = protocol() == engineio::protocol_version::v3
                        ? (name == "/" ? session_.id() : name + "#" + session_.id())

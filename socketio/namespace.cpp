@@ -5,7 +5,11 @@
 namespace socketio {
 
 namespace_::namespace_(server& owner, std::string name, unsigned shards)
-    : server_(owner), name_(std::move(name)), rooms_(shards) {}
+    : server_(owner), name_(std::move(name)), rooms_(shards) {
+  if (const auto& recovery = owner.options().connection_state_recovery) {
+    recovery_ = std::make_unique<detail::session_store>(recovery->max_disconnection_duration);
+  }
+}
 
 void namespace_::each_shard(std::function<void(room_index&)> fn) {
   auto& engine = server_.engine();

@@ -20,6 +20,7 @@
 
 #include "socketio/adapter.hpp"
 #include "socketio/broadcast_operator.hpp"
+#include "socketio/detail/session_store.hpp"
 #include "socketio/socket.hpp"
 
 namespace socketio {
@@ -78,6 +79,8 @@ class namespace_ {
   }
   room_index& rooms(unsigned shard) { return rooms_.at(shard); }
   std::uint64_t next_ack_id() noexcept { return next_ack_id_++; }
+  /// The recovery store, when connection state recovery is on.
+  detail::session_store* recovery() noexcept { return recovery_.get(); }
   /// Runs `fn(index)` for every socket shard with that shard's room index, on its own thread.
   void each_shard(std::function<void(room_index&)> fn);
 
@@ -88,6 +91,7 @@ class namespace_ {
   std::vector<connection_handler> connection_handlers_;
   std::vector<room_index> rooms_;  // one per shard, touched only there
   std::atomic<std::uint64_t> next_ack_id_{0};
+  std::unique_ptr<detail::session_store> recovery_;
 };
 
 }  // namespace socketio

@@ -18,6 +18,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -26,6 +27,13 @@
 #include "socketio/namespace.hpp"
 
 namespace socketio {
+
+/// Node's `connectionStateRecovery`: a client that reconnects within
+/// `max_disconnection_duration` gets its id, rooms and data back, and the events it missed.
+struct recovery_options {
+  std::chrono::milliseconds max_disconnection_duration{2 * 60 * 1000};
+  bool skip_middlewares = true;
+};
 
 struct server_options {
   /// Where clients connect; Node's `path` (with its trailing slash).
@@ -36,6 +44,7 @@ struct server_options {
   std::chrono::milliseconds connect_timeout{45000};
   /// Node's `parser`: the default one, or `msgpack` for socket.io-msgpack-parser clients.
   parser_kind parser = parser_kind::json;
+  std::optional<recovery_options> connection_state_recovery{};
   /// Engine.IO options (ping, limits, CORS, ...); `engine.path` is set from `path`.
   engineio::options engine{};
 };

@@ -7,6 +7,7 @@
 #include <exception>
 
 #include "engineio/log.hpp"
+#include "engineio/sid.hpp"
 #include "socketio/broadcast_operator.hpp"
 #include "socketio/client.hpp"
 #include "socketio/namespace.hpp"
@@ -26,6 +27,21 @@ void guarded(std::string_view what, F&& f) {
     engineio::log_warning("{} threw: {}", what, e.what());
   } catch (...) {
     engineio::log_warning("{} threw", what);
+  }
+}
+
+// Node's RECOVERABLE_DISCONNECT_REASONS: the client did not mean to leave.
+bool recoverable(disconnect_reason reason) {
+  switch (reason) {
+    case disconnect_reason::transport_error:
+    case disconnect_reason::transport_close:
+    case disconnect_reason::forced_close:
+    case disconnect_reason::ping_timeout:
+    case disconnect_reason::server_shutting_down:
+    case disconnect_reason::forced_server_close:
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -69,7 +85,21 @@ struct socket::pending_ack {
 // ---- socket ----
 
 socket::socket(namespace_& nsp, client& owner, std::string id, struct handshake hs)
-    : nsp_(nsp), client_(owner), id_(std::move(id)), handshake_(std::move(hs)) {}
+    : nsp_(nsp), client_(owner), id_(std::move(id)), handshake_(std::move(hs)) {
+  if (nsp_.recovery()) pid_ = engineio::generate_sid(client_.shard());
+}
+
+socket::socket(namespace_& nsp, client& owner, struct handshake hs,
+               detail::restored_session previous)
+    : nsp_(nsp),
+      client_(owner),
+      id_(std::move(previous.session.sid)),
+      handshake_(std::move(hs)),
+      data_(std::move(previous.session.data)),
+      rooms_(std::move(previous.session.rooms)),
+      pid_(std::move(previous.session.pid)),
+      recovered_(true),
+      missed_(std::move(previous.missed)) {}
 
 std::string_view socket::transport() const noexcept {
   return engineio::to_string(client_.session().transport_name());
@@ -77,13 +107,22 @@ std::string_view socket::transport() const noexcept {
 
 void socket::on_connected() {
   connected_ = true;
-  join(id_);
-  if (client_.protocol() == engineio::protocol_version::v3) {
-    send_packet(packet{packet_type::connect, nsp_.name(), std::nullopt, std::nullopt});
-  } else {
-    send_packet(
-        packet{packet_type::connect, nsp_.name(), std::nullopt, value(object{{"sid", id_}})});
+  auto rooms = std::vector<room>(rooms_.begin(), rooms_.end());
+  rooms_.clear();
+  rooms.push_back(id_);
+  join(rooms);
+  // Node sends the missed events first; the client holds them until its CONNECT arrives.
+  for (auto& data : std::exchange(missed_, {})) {
+    send_packet(packet{packet_type::event, nsp_.name(), std::nullopt, std::move(data)});
   }
+  value connect_data;
+  if (client_.protocol() != engineio::protocol_version::v3) {
+    connect_data =
+        pid_.empty() ? value(object{{"sid", id_}}) : value(object{{"sid", id_}, {"pid", pid_}});
+  }
+  send_packet(packet{
+      packet_type::connect, nsp_.name(), std::nullopt,
+      connect_data.is_null() ? std::nullopt : std::optional<value>(std::move(connect_data))});
 }
 
 void socket::join(const room& r) {
@@ -113,6 +152,8 @@ void socket::emit_args(std::string_view event, args values) {
     guarded("outgoing listener", [&] { h(*this, std::string(event), values); });
   }
   values.insert(values.begin(), value(event));
+  // With recovery on, Node routes socket.emit through the adapter so it is stored for replay.
+  if (auto* store = nsp_.recovery()) store->record(values, broadcast_options{.rooms = {id_}});
   send_packet(
       packet{packet_type::event, nsp_.name(), std::nullopt, value(array(std::move(values)))});
 }
@@ -252,6 +293,9 @@ void socket::on_close(disconnect_reason reason) {
   auto self = shared_from_this();  // the client drops its reference below
   for (const auto& h : std::vector(disconnecting_)) {
     guarded("disconnecting listener", [&] { h(*this, reason); });
+  }
+  if (auto* store = nsp_.recovery(); store && recoverable(reason)) {
+    store->persist({id_, pid_, rooms_, data_});
   }
   nsp_.rooms(client_.shard()).del_all(*this);
   rooms_.clear();

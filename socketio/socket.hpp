@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "socketio/adapter.hpp"
+#include "socketio/detail/session_store.hpp"
 #include "socketio/error.hpp"
 #include "socketio/handshake.hpp"
 #include "socketio/packet.hpp"
@@ -71,6 +72,9 @@ using event_middleware = std::function<void(socket&, const std::string& event, a
 class socket : public std::enable_shared_from_this<socket> {
  public:
   socket(namespace_& nsp, client& owner, std::string id, struct handshake hs);
+  /// A socket resuming `previous` (connection state recovery): same id, rooms and data; the
+  /// missed events are sent at once.
+  socket(namespace_& nsp, client& owner, struct handshake hs, detail::restored_session previous);
   socket(const socket&) = delete;
   socket& operator=(const socket&) = delete;
 
@@ -80,7 +84,8 @@ class socket : public std::enable_shared_from_this<socket> {
   /// Free for the application: Node's `socket.data`.
   value& data() noexcept { return data_; }
   bool connected() const noexcept { return connected_; }
-  bool recovered() const noexcept { return false; }
+  /// The connection resumed an earlier session (connection state recovery).
+  bool recovered() const noexcept { return recovered_; }
   /// Rooms of this socket, its own id included.
   const std::set<room>& rooms() const noexcept { return rooms_; }
   /// "polling" or "websocket": the transport the connection uses now.
@@ -179,7 +184,10 @@ class socket : public std::enable_shared_from_this<socket> {
   struct handshake handshake_;
   value data_;
   std::set<room> rooms_;
+  std::string pid_;  // private id for connection state recovery, empty when off
   bool connected_ = false;
+  bool recovered_ = false;
+  std::vector<value> missed_;  // events to replay once connected
 
   std::unordered_map<std::string, std::vector<handler_entry>> handlers_;
   std::vector<any_handler> any_;

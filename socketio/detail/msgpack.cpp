@@ -42,16 +42,22 @@ class reader {
 
   std::optional<value> read(std::size_t depth = 0) {
     switch (mp_typeof(*p_)) {
-      case MP_NIL: mp_decode_nil(&p_); return value();
-      case MP_BOOL: return value(mp_decode_bool(&p_));
+      case MP_NIL:
+        mp_decode_nil(&p_);
+        return value();
+      case MP_BOOL:
+        return value(mp_decode_bool(&p_));
       case MP_UINT: {
         auto u = mp_decode_uint(&p_);
         if (u > static_cast<std::uint64_t>(INT64_MAX)) return value(static_cast<double>(u));
         return value(static_cast<std::int64_t>(u));
       }
-      case MP_INT: return value(mp_decode_int(&p_));
-      case MP_FLOAT: return value(static_cast<double>(mp_decode_float(&p_)));
-      case MP_DOUBLE: return value(mp_decode_double(&p_));
+      case MP_INT:
+        return value(mp_decode_int(&p_));
+      case MP_FLOAT:
+        return value(static_cast<double>(mp_decode_float(&p_)));
+      case MP_DOUBLE:
+        return value(mp_decode_double(&p_));
       case MP_STR: {
         std::uint32_t n = 0;
         const char* s = mp_decode_str(&p_, &n);
@@ -85,7 +91,8 @@ class reader {
         }
         return value(std::move(members));
       }
-      case MP_EXT: return read_ext();
+      case MP_EXT:
+        return read_ext();
     }
     return std::nullopt;
   }
@@ -96,15 +103,32 @@ class reader {
     auto lead = static_cast<unsigned char>(*p_++);
     std::uint32_t size = 0;
     switch (lead) {
-      case 0xd4: size = 1; break;
-      case 0xd5: size = 2; break;
-      case 0xd6: size = 4; break;
-      case 0xd7: size = 8; break;
-      case 0xd8: size = 16; break;
-      case 0xc7: size = mp_load_u8(&p_); break;
-      case 0xc8: size = mp_load_u16(&p_); break;
-      case 0xc9: size = mp_load_u32(&p_); break;
-      default: return std::nullopt;
+      case 0xd4:
+        size = 1;
+        break;
+      case 0xd5:
+        size = 2;
+        break;
+      case 0xd6:
+        size = 4;
+        break;
+      case 0xd7:
+        size = 8;
+        break;
+      case 0xd8:
+        size = 16;
+        break;
+      case 0xc7:
+        size = mp_load_u8(&p_);
+        break;
+      case 0xc8:
+        size = mp_load_u16(&p_);
+        break;
+      case 0xc9:
+        size = mp_load_u32(&p_);
+        break;
+      default:
+        return std::nullopt;
     }
     auto type = static_cast<signed char>(*p_++);
     std::string bytes(p_, size);
@@ -122,12 +146,14 @@ class reader {
 
 void append_msgpack(std::string& out, const value& v) {
   switch (v.type()) {
-    case value::kind::null: return put(out, mp_sizeof_nil(), [](char* p) { return mp_encode_nil(p); });
+    case value::kind::null:
+      return put(out, mp_sizeof_nil(), [](char* p) { return mp_encode_nil(p); });
     case value::kind::boolean: {
       bool b = v.as_bool();
       return put(out, mp_sizeof_bool(b), [b](char* p) { return mp_encode_bool(p, b); });
     }
-    case value::kind::integer: return put_integer(out, v.as_int());
+    case value::kind::integer:
+      return put_integer(out, v.as_int());
     case value::kind::number: {
       double d = v.as_double();
       if (std::isfinite(d) && std::trunc(d) == d && std::fabs(d) < 9.0e15) {
@@ -135,8 +161,10 @@ void append_msgpack(std::string& out, const value& v) {
       }
       return put(out, mp_sizeof_double(d), [d](char* p) { return mp_encode_double(p, d); });
     }
-    case value::kind::string: return put_bytes(out, v.as_string(), false);
-    case value::kind::binary: return put_bytes(out, v.as_binary(), true);
+    case value::kind::string:
+      return put_bytes(out, v.as_string(), false);
+    case value::kind::binary:
+      return put_bytes(out, v.as_binary(), true);
     case value::kind::array: {
       auto n = static_cast<std::uint32_t>(v.size());
       put(out, mp_sizeof_array(n), [n](char* p) { return mp_encode_array(p, n); });
@@ -159,7 +187,8 @@ std::optional<value> parse_msgpack(std::string_view bytes, std::size_t max_depth
   if (bytes.empty()) return std::nullopt;
   // mp_check walks the whole buffer without recursion: afterwards every read is in bounds.
   const char* cursor = bytes.data();
-  if (mp_check(&cursor, bytes.data() + bytes.size()) != 0 || cursor != bytes.data() + bytes.size()) {
+  if (mp_check(&cursor, bytes.data() + bytes.size()) != 0 ||
+      cursor != bytes.data() + bytes.size()) {
     return std::nullopt;
   }
   return reader(bytes.data(), max_depth).read();
