@@ -1,22 +1,29 @@
 #pragma once
-/// Where rooms live and how a broadcast reaches its sockets (Node's socket.io-adapter). One
-/// adapter per namespace. The in-memory adapter keeps one room index per shard, touched only on
+/// Rooms and broadcasting (Node's socket.io-adapter): the room index, the remote socket handle,
+/// and the adapter seam. The in-memory adapter keeps one room index per shard, touched only on
 /// that shard; a broadcast is encoded once and posted once to each other shard.
 
 #include <algorithm>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
+#include <boost/asio/any_io_executor.hpp>
+
+#include "socketio/error.hpp"
+#include "socketio/handshake.hpp"
 #include "socketio/packet.hpp"
 
 namespace socketio {
 
 class socket;
+class namespace_;
 
 using room = std::string;
 
@@ -100,5 +107,87 @@ class basic_room_index {
 };
 
 using room_index = basic_room_index<socket>;
+
+/// A socket as `fetch_sockets` returns it: a snapshot of its id, handshake, rooms and data,
+/// with Node's RemoteSocket operations, which reach it wherever it lives. Usable from any
+/// thread.
+class remote_socket {
+ public:
+  remote_socket(namespace_& nsp, std::string id, struct handshake hs, std::set<room> rooms,
+                value data);
+
+  const std::string& id() const noexcept { return id_; }
+  const struct handshake& handshake() const noexcept { return handshake_; }
+  const std::set<room>& rooms() const noexcept { return rooms_; }
+  const value& data() const noexcept { return data_; }
+
+  template <typename... Args>
+  void emit(std::string_view event, Args&&... values) const {
+    emit_args(event, args{value(std::forward<Args>(values))...});
+  }
+  void emit_args(std::string_view event, args values) const;
+  void join(const room& r) const;
+  void leave(const room& r) const;
+  void disconnect(bool close = false) const;
+
+ private:
+  namespace_* nsp_;
+  std::string id_;
+  struct handshake handshake_;
+  std::set<room> rooms_;
+  value data_;
+};
+
+/// Where rooms live and how operations reach sockets: Node's socket.io-adapter `Adapter`. This
+/// base class is the in-memory adapter for one process (all shards); a cluster adapter derives
+/// from it, does its own part over the network and calls the base for the local part, as
+/// Node's RedisAdapter extends Adapter. One instance per namespace.
+///
+/// Membership calls run on the socket's shard. Operations may be called from any thread; their
+/// results complete on the caller's shard (shard 0 for other threads).
+class adapter {
+ public:
+  explicit adapter(namespace_& nsp);
+  virtual ~adapter() = default;
+  adapter(const adapter&) = delete;
+  adapter& operator=(const adapter&) = delete;
+
+  void add_all(socket& s, const std::vector<room>& rooms);
+  void del(socket& s, const room& r);
+  void del_all(socket& s);
+  /// Calls `fn` for every socket of this server in the namespace, on the socket's shard.
+  void each_local_socket(std::function<void(socket&)> fn);
+
+  /// Encodes `p` once and delivers it to every matching socket.
+  virtual void broadcast(const packet& p, const broadcast_options& opts);
+  /// Like `broadcast`; `on_count` learns how many sockets were reached, `on_response` gets each
+  /// socket's ack (its first argument). `p` carries the ack id every recipient answers to.
+  virtual void broadcast_with_ack(const packet& p, const broadcast_options& opts,
+                                  std::function<void(std::size_t)> on_count,
+                                  std::function<void(value)> on_response);
+  virtual void add_sockets(const broadcast_options& opts, const std::vector<room>& rooms);
+  virtual void del_sockets(const broadcast_options& opts, const std::vector<room>& rooms);
+  virtual void disconnect_sockets(const broadcast_options& opts, bool close);
+  virtual void fetch_sockets(const broadcast_options& opts,
+                             std::function<void(std::vector<remote_socket>)> done);
+  virtual void all_rooms(std::function<void(std::set<room>)> done);
+  /// Servers in the cluster, this one included.
+  virtual void server_count(std::function<void(std::size_t)> done);
+  /// An event for the other servers of the cluster (none here: an ack gets no replies).
+  virtual void server_side_emit(args values, std::function<void(ack_result)> ack);
+
+ protected:
+  namespace_& nsp_;
+
+  /// Runs `fn` on every shard with that shard's index, on the shard's own thread.
+  void each_shard(std::function<void(room_index&)> fn);
+  /// Where results go: the caller's shard, or shard 0 for other threads.
+  boost::asio::any_io_executor home_executor();
+
+ private:
+  std::vector<room_index> rooms_;  // one per shard, touched only there
+};
+
+using adapter_factory = std::function<std::unique_ptr<adapter>(namespace_&)>;
 
 }  // namespace socketio

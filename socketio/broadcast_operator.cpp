@@ -12,20 +12,18 @@
 namespace socketio {
 namespace {
 
-std::shared_ptr<const encoded_packet> encode_event(namespace_& nsp, std::string_view event,
-                                                   args values,
-                                                   std::optional<std::uint64_t> id = std::nullopt) {
+packet event_packet(const namespace_& nsp, std::string_view event, args values,
+                    std::optional<std::uint64_t> id = std::nullopt) {
   values.insert(values.begin(), value(event));
-  packet p{packet_type::event, nsp.name(), id, value(array(std::move(values)))};
-  return std::make_shared<const encoded_packet>(encode(p, nsp.owner().options().parser));
+  return packet{packet_type::event, nsp.name(), id, value(array(std::move(values)))};
 }
 
-// Gathers the acks of a broadcast from every shard; the callback runs once, on the shard (or
-// thread) that started it, when all recipients answered or the timeout fired.
+// Gathers the acks of a broadcast; the callback runs once, on the shard (or thread) that
+// started it, when every recipient answered or the timeout fired.
 class ack_gather : public std::enable_shared_from_this<ack_gather> {
  public:
-  ack_gather(ack_callback cb, unsigned shards, boost::asio::any_io_executor home)
-      : cb_(std::move(cb)), shards_left_(shards), home_(std::move(home)), timer_(home_) {}
+  ack_gather(ack_callback cb, boost::asio::any_io_executor home)
+      : cb_(std::move(cb)), home_(std::move(home)), timer_(home_) {}
 
   void arm(std::chrono::milliseconds timeout) {
     timer_.expires_after(timeout);
@@ -33,10 +31,11 @@ class ack_gather : public std::enable_shared_from_this<ack_gather> {
       if (!ec) self->finish("operation has timed out");
     });
   }
+  /// A part of the cluster (a shard, a server) reached `n` sockets.
   void add_recipients(std::size_t n) {
     std::lock_guard lock(mutex_);
     expected_ += n;
-    --shards_left_;
+    --parts_left_;
     check();
   }
   void add_response(value v) {
@@ -44,10 +43,14 @@ class ack_gather : public std::enable_shared_from_this<ack_gather> {
     responses_.push_back(std::move(v));
     check();
   }
+  void expect_parts(unsigned n) {
+    std::lock_guard lock(mutex_);
+    parts_left_ += n;
+  }
 
  private:
   void check() {
-    if (shards_left_ == 0 && responses_.size() >= expected_) {
+    if (parts_left_ == 0 && responses_.size() >= expected_) {
       boost::asio::post(home_, [self = shared_from_this()] { self->finish(std::nullopt); });
     }
   }
@@ -65,20 +68,13 @@ class ack_gather : public std::enable_shared_from_this<ack_gather> {
 
   ack_callback cb_;
   std::mutex mutex_;
-  unsigned shards_left_;
+  unsigned parts_left_ = 0;
   std::size_t expected_ = 0;
   args responses_;
   bool done_ = false;
   boost::asio::any_io_executor home_;
   boost::asio::steady_timer timer_;
 };
-
-// Sockets matching `opts` on one shard, collected first so the action may change the rooms.
-std::vector<std::shared_ptr<socket>> matching(room_index& index, const broadcast_options& opts) {
-  std::vector<std::shared_ptr<socket>> out;
-  index.for_each(opts, [&](socket& s) { out.push_back(s.shared_from_this()); });
-  return out;
-}
 
 }  // namespace
 
@@ -137,50 +133,36 @@ void broadcast_operator::emit_args(std::string_view event, args values) const {
     store->record(values, opts_);
     values.erase(values.begin());
   }
-  auto encoded = encode_event(*nsp_, event, std::move(values));
-  nsp_->each_shard([encoded, opts = opts_](room_index& index) {
-    index.for_each(opts, [&](socket& s) { s.owner().write(*encoded, opts.flags.volatile_); });
-  });
+  nsp_->adapter().broadcast(event_packet(*nsp_, event, std::move(values)), opts_);
 }
 
 void broadcast_operator::emit_with_ack(std::string_view event, args values, ack_callback cb) const {
   auto& engine = nsp_->owner().engine();
-  auto home = engine.executor(engine.current_shard().value_or(0));
-  auto gather = std::make_shared<ack_gather>(std::move(cb), engine.shard_count(), home);
+  auto gather = std::make_shared<ack_gather>(std::move(cb),
+                                             engine.executor(engine.current_shard().value_or(0)));
+  gather->expect_parts(engine.shard_count());
   if (timeout_) gather->arm(*timeout_);
   // Node encodes once with one ack id that every recipient answers to.
-  auto id = nsp_->next_ack_id();
-  auto encoded = encode_event(*nsp_, event, std::move(values), id);
-  nsp_->each_shard([encoded, opts = opts_, gather, id](room_index& index) {
-    auto recipients = matching(index, opts);
-    for (auto& s : recipients) {
-      s->expect_ack(id, [gather](ack_result r) {
-        gather->add_response(r.values.empty() ? value() : r.values[0]);
-      });
-      s->owner().write(*encoded, opts.flags.volatile_);
-    }
-    gather->add_recipients(recipients.size());
-  });
+  auto p = event_packet(*nsp_, event, std::move(values), nsp_->next_ack_id());
+  nsp_->adapter().broadcast_with_ack(
+      p, opts_, [gather](std::size_t n) { gather->add_recipients(n); },
+      [gather](value v) { gather->add_response(std::move(v)); });
 }
 
 void broadcast_operator::sockets_join(const std::vector<room>& rooms) const {
-  nsp_->each_shard([opts = opts_, rooms](room_index& index) {
-    for (auto& s : matching(index, opts)) s->join(rooms);
-  });
+  nsp_->adapter().add_sockets(opts_, rooms);
 }
 
 void broadcast_operator::sockets_leave(const std::vector<room>& rooms) const {
-  nsp_->each_shard([opts = opts_, rooms](room_index& index) {
-    for (auto& s : matching(index, opts)) {
-      for (const auto& r : rooms) s->leave(r);
-    }
-  });
+  nsp_->adapter().del_sockets(opts_, rooms);
 }
 
 void broadcast_operator::disconnect_sockets(bool close) const {
-  nsp_->each_shard([opts = opts_, close](room_index& index) {
-    for (auto& s : matching(index, opts)) s->disconnect(close);
-  });
+  nsp_->adapter().disconnect_sockets(opts_, close);
+}
+
+void broadcast_operator::fetch_sockets(std::function<void(std::vector<remote_socket>)> done) const {
+  nsp_->adapter().fetch_sockets(opts_, std::move(done));
 }
 
 }  // namespace socketio

@@ -11,6 +11,7 @@
 /// Callable from any thread. The packet is encoded once and shared by every recipient.
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -50,6 +51,8 @@ class broadcast_operator {
   void sockets_join(const std::vector<room>& rooms) const;
   void sockets_leave(const std::vector<room>& rooms) const;
   void disconnect_sockets(bool close = false) const;
+  /// Snapshots of the matching sockets, wherever they live; `done` runs on the caller's shard.
+  void fetch_sockets(std::function<void(std::vector<remote_socket>)> done) const;
 
  private:
   namespace_* nsp_;

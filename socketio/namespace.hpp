@@ -44,7 +44,7 @@ using connection_handler = std::function<void(socket&)>;
 
 class namespace_ {
  public:
-  namespace_(server& owner, std::string name, unsigned shards);
+  namespace_(server& owner, std::string name);
   namespace_(const namespace_&) = delete;
   namespace_& operator=(const namespace_&) = delete;
 
@@ -71,25 +71,37 @@ class namespace_ {
   void disconnect_sockets(bool close = false) {
     broadcast_operator(*this).disconnect_sockets(close);
   }
+  void fetch_sockets(std::function<void(std::vector<remote_socket>)> done) {
+    broadcast_operator(*this).fetch_sockets(std::move(done));
+  }
+  void sockets_join(const std::vector<room>& rooms) {
+    broadcast_operator(*this).sockets_join(rooms);
+  }
+  void sockets_leave(const std::vector<room>& rooms) {
+    broadcast_operator(*this).sockets_leave(rooms);
+  }
+  /// Node's serverSideEmit: an event for the other servers of the cluster.
+  void server_side_emit(std::string_view event, args values,
+                        std::function<void(ack_result)> ack = {});
 
   // Used by the client, the sockets and the broadcast operator.
   const std::vector<middleware>& middlewares() const noexcept { return middlewares_; }
   const std::vector<connection_handler>& connection_handlers() const noexcept {
     return connection_handlers_;
   }
-  room_index& rooms(unsigned shard) { return rooms_.at(shard); }
+  class adapter& adapter() noexcept {
+    return *adapter_;
+  }
   std::uint64_t next_ack_id() noexcept { return next_ack_id_++; }
   /// The recovery store, when connection state recovery is on.
   detail::session_store* recovery() noexcept { return recovery_.get(); }
-  /// Runs `fn(index)` for every socket shard with that shard's room index, on its own thread.
-  void each_shard(std::function<void(room_index&)> fn);
 
  private:
   server& server_;
   std::string name_;
   std::vector<middleware> middlewares_;
   std::vector<connection_handler> connection_handlers_;
-  std::vector<room_index> rooms_;  // one per shard, touched only there
+  std::unique_ptr<class adapter> adapter_;
   std::atomic<std::uint64_t> next_ack_id_{0};
   std::unique_ptr<detail::session_store> recovery_;
 };

@@ -39,11 +39,8 @@ void server::disconnect_all_sockets() {
   if (shutting_down_.exchange(true)) return;
   std::lock_guard lock(namespaces_mutex_);
   for (auto& [name, nsp] : namespaces_) {
-    nsp->each_shard([](room_index& index) {
-      std::vector<std::shared_ptr<socket>> sockets;
-      index.for_each({}, [&](socket& s) { sockets.push_back(s.shared_from_this()); });
-      for (auto& s : sockets) s->on_close(disconnect_reason::server_shutting_down);
-    });
+    nsp->adapter().each_local_socket(
+        [](socket& s) { s.on_close(disconnect_reason::server_shutting_down); });
   }
 }
 
@@ -53,8 +50,7 @@ namespace_& server::of(std::string_view name) {
   std::lock_guard lock(namespaces_mutex_);
   auto it = namespaces_.find(key);
   if (it == namespaces_.end()) {
-    it = namespaces_.emplace(key, std::make_unique<namespace_>(*this, key, engine_.shard_count()))
-             .first;
+    it = namespaces_.emplace(key, std::make_unique<namespace_>(*this, key)).first;
   }
   return *it->second;
 }

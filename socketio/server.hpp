@@ -45,6 +45,8 @@ struct server_options {
   /// Node's `parser`: the default one, or `msgpack` for socket.io-msgpack-parser clients.
   parser_kind parser = parser_kind::json;
   std::optional<recovery_options> connection_state_recovery{};
+  /// Node's `adapter`: makes each namespace's adapter; empty means the in-memory one.
+  adapter_factory adapter{};
   /// Engine.IO options (ping, limits, CORS, ...); `engine.path` is set from `path`.
   engineio::options engine{};
 };

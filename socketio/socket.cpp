@@ -135,12 +135,12 @@ void socket::join(const std::vector<room>& rs) {
   for (const auto& r : rs) {
     if (rooms_.insert(r).second) added.push_back(r);
   }
-  nsp_.rooms(client_.shard()).add_all(*this, added);
+  nsp_.adapter().add_all(*this, added);
 }
 
 void socket::leave(const room& r) {
   if (rooms_.erase(r) == 0) return;
-  nsp_.rooms(client_.shard()).del(*this, r);
+  nsp_.adapter().del(*this, r);
 }
 
 void socket::emit_args(std::string_view event, args values) {
@@ -297,7 +297,7 @@ void socket::on_close(disconnect_reason reason) {
   if (auto* store = nsp_.recovery(); store && recoverable(reason)) {
     store->persist({id_, pid_, rooms_, data_});
   }
-  nsp_.rooms(client_.shard()).del_all(*this);
+  nsp_.adapter().del_all(*this);
   rooms_.clear();
   connected_ = false;
   client_.remove(*this);

@@ -1,6 +1,6 @@
 // socketio_ops: exposes rooms and broadcast operators to clients, so the interop tests can drive
-// every operator and compare with Node. The event table is cluster_node's (shared CONTRACTS.md)
-// without the cluster-wide queries.
+// every operator and compare with Node. The event table is cluster_node's (shared CONTRACTS.md),
+// on one process.
 //
 //   socketio_ops [--port N] [--threads N] [--name X]
 //
@@ -12,6 +12,13 @@
 //   emit-ack({rooms, except, event, args, timeout}, ack)    ack {error, responses}
 //   sjoin/sleave({rooms, except, target}, ack)
 //   kick({rooms, except, close}, ack)
+//   fetch({rooms, except}, ack)            ack [{id, rooms, data, handshake}]
+//   sse({event, args, ack: bool}, ack)     with ack: ack {error, replies}; else ack()
+//   count(ack)                             ack the adapter's server count
+//   rooms(ack)                             ack the adapter's rooms
+//   remote({rooms, except, action, room, event, args, close}, ack)
+//       fetchSockets(), then on each RemoteSocket: emit(event, ...args) | join(room) |
+//       leave(room) | disconnect(close); ack once all were asked
 
 #include <cstdlib>
 #include <iostream>
@@ -78,6 +85,50 @@ void handlers(sio::socket& s) {
   s.on("sleave", [](sio::socket& s, const sio::args& a, sio::ack ack) {
     target(s, a[0]).sockets_leave(strings(a[0]["target"]));
     ack();
+  });
+  s.on("fetch", [](sio::socket& s, const sio::args& a, sio::ack ack) {
+    target(s, a[0]).fetch_sockets([ack](std::vector<sio::remote_socket> sockets) {
+      sio::array out;
+      for (const auto& r : sockets) {
+        sio::array rooms(r.rooms().begin(), r.rooms().end());
+        out.emplace_back(sio::object{{"id", r.id()},
+                                     {"rooms", std::move(rooms)},
+                                     {"data", r.data()},
+                                     {"handshake", r.handshake().to_value()}});
+      }
+      ack(std::move(out));
+    });
+  });
+  s.on("sse", [](sio::socket& s, const sio::args& a, sio::ack ack) {
+    if (!a[0]["ack"].as_bool()) {
+      s.nsp().server_side_emit(a[0]["event"].as_string(), a[0]["args"].as_array());
+      return ack();
+    }
+    s.nsp().server_side_emit(
+        a[0]["event"].as_string(), a[0]["args"].as_array(), [ack](sio::ack_result r) {
+          ack(sio::object{{"error", r.error ? sio::value(*r.error) : sio::value()},
+                          {"replies", sio::array(r.values)}});
+        });
+  });
+  s.on("count", [](sio::socket& s, const sio::args&, sio::ack ack) {
+    s.nsp().adapter().server_count([ack](std::size_t n) { ack(n); });
+  });
+  s.on("rooms", [](sio::socket& s, const sio::args&, sio::ack ack) {
+    s.nsp().adapter().all_rooms(
+        [ack](std::set<sio::room> rooms) { ack(sio::array(rooms.begin(), rooms.end())); });
+  });
+  s.on("remote", [](sio::socket& s, const sio::args& a, sio::ack ack) {
+    auto spec = a[0];
+    target(s, spec).fetch_sockets([spec, ack](std::vector<sio::remote_socket> sockets) {
+      const auto& action = spec["action"].as_string();
+      for (const auto& r : sockets) {
+        if (action == "emit") r.emit_args(spec["event"].as_string(), spec["args"].as_array());
+        if (action == "join") r.join(spec["room"].as_string());
+        if (action == "leave") r.leave(spec["room"].as_string());
+        if (action == "disconnect") r.disconnect(spec["close"].as_bool());
+      }
+      ack();
+    });
   });
   s.on("kick", [](sio::socket& s, const sio::args& a, sio::ack ack) {
     ack();

@@ -1,0 +1,193 @@
+#include "socketio/adapter.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include <mutex>
+
+#include "socketio/broadcast_operator.hpp"
+#include "socketio/client.hpp"
+#include "socketio/namespace.hpp"
+#include "socketio/server.hpp"
+#include "socketio/socket.hpp"
+
+namespace socketio {
+namespace {
+
+// Sockets matching `opts` on one shard, collected first so the action may change the rooms.
+std::vector<std::shared_ptr<socket>> matching(room_index& index, const broadcast_options& opts) {
+  std::vector<std::shared_ptr<socket>> out;
+  index.for_each(opts, [&](socket& s) { out.push_back(s.shared_from_this()); });
+  return out;
+}
+
+// Collects one part per shard and hands the whole to `done` on `home` once every shard answered.
+template <typename Whole, typename Part>
+class gather : public std::enable_shared_from_this<gather<Whole, Part>> {
+ public:
+  gather(unsigned parts, boost::asio::any_io_executor home, std::function<void(Whole)> done,
+         std::function<void(Whole&, Part)> merge)
+      : left_(parts), home_(std::move(home)), done_(std::move(done)), merge_(std::move(merge)) {}
+
+  void add(Part part) {
+    std::lock_guard lock(mutex_);
+    merge_(whole_, std::move(part));
+    if (--left_ > 0) return;
+    boost::asio::post(home_,
+                      [self = this->shared_from_this()] { self->done_(std::move(self->whole_)); });
+  }
+
+ private:
+  std::mutex mutex_;
+  unsigned left_;
+  Whole whole_{};
+  boost::asio::any_io_executor home_;
+  std::function<void(Whole)> done_;
+  std::function<void(Whole&, Part)> merge_;
+};
+
+}  // namespace
+
+// ---- remote_socket ----
+
+remote_socket::remote_socket(namespace_& nsp, std::string id, struct handshake hs,
+                             std::set<room> rooms, value data)
+    : nsp_(&nsp),
+      id_(std::move(id)),
+      handshake_(std::move(hs)),
+      rooms_(std::move(rooms)),
+      data_(std::move(data)) {}
+
+// Node's RemoteSocket acts through a broadcast to the socket's own room.
+void remote_socket::emit_args(std::string_view event, args values) const {
+  nsp_->to(id_).emit_args(event, std::move(values));
+}
+void remote_socket::join(const room& r) const {
+  nsp_->to(id_).sockets_join({r});
+}
+void remote_socket::leave(const room& r) const {
+  nsp_->to(id_).sockets_leave({r});
+}
+void remote_socket::disconnect(bool close) const {
+  nsp_->to(id_).disconnect_sockets(close);
+}
+
+// ---- adapter ----
+
+adapter::adapter(namespace_& nsp) : nsp_(nsp), rooms_(nsp.owner().engine().shard_count()) {}
+
+void adapter::add_all(socket& s, const std::vector<room>& rooms) {
+  rooms_.at(s.owner().shard()).add_all(s, rooms);
+}
+void adapter::del(socket& s, const room& r) {
+  rooms_.at(s.owner().shard()).del(s, r);
+}
+void adapter::del_all(socket& s) {
+  rooms_.at(s.owner().shard()).del_all(s);
+}
+
+void adapter::each_shard(std::function<void(room_index&)> fn) {
+  auto& engine = nsp_.owner().engine();
+  auto here = engine.current_shard();
+  auto shared = std::make_shared<std::function<void(room_index&)>>(std::move(fn));
+  // One post per other shard, whatever the number of recipients; this shard's part runs inline.
+  for (unsigned i = 0; i < engine.shard_count(); ++i) {
+    if (here == i) continue;
+    engine.post(i, [this, i, shared] { (*shared)(rooms_[i]); });
+  }
+  if (here) (*shared)(rooms_[*here]);
+}
+
+void adapter::each_local_socket(std::function<void(socket&)> fn) {
+  each_shard([fn](room_index& index) {
+    for (auto& s : matching(index, {})) fn(*s);
+  });
+}
+
+boost::asio::any_io_executor adapter::home_executor() {
+  auto& engine = nsp_.owner().engine();
+  return engine.executor(engine.current_shard().value_or(0));
+}
+
+void adapter::broadcast(const packet& p, const broadcast_options& opts) {
+  auto encoded = std::make_shared<const encoded_packet>(encode(p, nsp_.owner().options().parser));
+  each_shard([encoded, opts](room_index& index) {
+    index.for_each(opts, [&](socket& s) { s.owner().write(*encoded, opts.flags.volatile_); });
+  });
+}
+
+void adapter::broadcast_with_ack(const packet& p, const broadcast_options& opts,
+                                 std::function<void(std::size_t)> on_count,
+                                 std::function<void(value)> on_response) {
+  auto encoded = std::make_shared<const encoded_packet>(encode(p, nsp_.owner().options().parser));
+  auto id = p.id.value_or(0);
+  each_shard([encoded, opts, id, on_count, on_response](room_index& index) {
+    auto recipients = matching(index, opts);
+    for (auto& s : recipients) {
+      s->expect_ack(id, [on_response](ack_result r) {
+        on_response(r.values.empty() ? value() : r.values[0]);
+      });
+      s->owner().write(*encoded, opts.flags.volatile_);
+    }
+    on_count(recipients.size());
+  });
+}
+
+void adapter::add_sockets(const broadcast_options& opts, const std::vector<room>& rooms) {
+  each_shard([opts, rooms](room_index& index) {
+    for (auto& s : matching(index, opts)) s->join(rooms);
+  });
+}
+
+void adapter::del_sockets(const broadcast_options& opts, const std::vector<room>& rooms) {
+  each_shard([opts, rooms](room_index& index) {
+    for (auto& s : matching(index, opts)) {
+      for (const auto& r : rooms) s->leave(r);
+    }
+  });
+}
+
+void adapter::disconnect_sockets(const broadcast_options& opts, bool close) {
+  each_shard([opts, close](room_index& index) {
+    for (auto& s : matching(index, opts)) s->disconnect(close);
+  });
+}
+
+void adapter::fetch_sockets(const broadcast_options& opts,
+                            std::function<void(std::vector<remote_socket>)> done) {
+  using list = std::vector<remote_socket>;
+  auto all = std::make_shared<gather<list, list>>(
+      nsp_.owner().engine().shard_count(), home_executor(), std::move(done),
+      [](list& whole, list part) {
+        std::move(part.begin(), part.end(), std::back_inserter(whole));
+      });
+  auto* nsp = &nsp_;
+  each_shard([opts, all, nsp](room_index& index) {
+    list part;
+    index.for_each(opts, [&](socket& s) {
+      part.emplace_back(*nsp, s.id(), s.handshake(), s.rooms(), s.data());
+    });
+    all->add(std::move(part));
+  });
+}
+
+void adapter::all_rooms(std::function<void(std::set<room>)> done) {
+  auto all = std::make_shared<gather<std::set<room>, std::set<room>>>(
+      nsp_.owner().engine().shard_count(), home_executor(), std::move(done),
+      [](std::set<room>& whole, std::set<room> part) { whole.merge(part); });
+  each_shard([all](room_index& index) {
+    std::set<room> part;
+    index.collect_rooms(part);
+    all->add(std::move(part));
+  });
+}
+
+void adapter::server_count(std::function<void(std::size_t)> done) {
+  boost::asio::post(home_executor(), [done = std::move(done)] { done(1); });
+}
+
+void adapter::server_side_emit(args, std::function<void(ack_result)> ack) {
+  if (!ack) return;
+  boost::asio::post(home_executor(), [ack = std::move(ack)] { ack(ack_result{std::nullopt, {}}); });
+}
+
+}  // namespace socketio
