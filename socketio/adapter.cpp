@@ -120,7 +120,10 @@ void adapter::broadcast_with_ack(const packet& p, const broadcast_options& opts,
                                  std::function<void(value)> on_response) {
   auto encoded = std::make_shared<const encoded_packet>(encode(p, nsp_.owner().options().parser));
   auto id = p.id.value_or(0);
-  each_shard([encoded, opts, id, on_count, on_response](room_index& index) {
+  auto count = std::make_shared<gather<std::size_t, std::size_t>>(
+      nsp_.owner().engine().shard_count(), home_executor(), std::move(on_count),
+      [](std::size_t& total, std::size_t part) { total += part; });
+  each_shard([encoded, opts, id, count, on_response](room_index& index) {
     auto recipients = matching(index, opts);
     for (auto& s : recipients) {
       s->expect_ack(id, [on_response](ack_result r) {
@@ -128,7 +131,7 @@ void adapter::broadcast_with_ack(const packet& p, const broadcast_options& opts,
       });
       s->owner().write(*encoded, opts.flags.volatile_);
     }
-    on_count(recipients.size());
+    count->add(recipients.size());
   });
 }
 

@@ -160,8 +160,9 @@ class adapter {
 
   /// Encodes `p` once and delivers it to every matching socket.
   virtual void broadcast(const packet& p, const broadcast_options& opts);
-  /// Like `broadcast`; `on_count` learns how many sockets were reached, `on_response` gets each
-  /// socket's ack (its first argument). `p` carries the ack id every recipient answers to.
+  /// Like `broadcast`; `on_count` is called once per server with the number of sockets it reached
+  /// (as Node's clientCountCallback), `on_response` with each socket's ack (its first argument).
+  /// `p` carries the ack id every recipient answers to.
   virtual void broadcast_with_ack(const packet& p, const broadcast_options& opts,
                                   std::function<void(std::size_t)> on_count,
                                   std::function<void(value)> on_response);

@@ -31,11 +31,11 @@ class ack_gather : public std::enable_shared_from_this<ack_gather> {
       if (!ec) self->finish("operation has timed out");
     });
   }
-  /// A part of the cluster (a shard, a server) reached `n` sockets.
+  /// One server of the cluster reached `n` sockets.
   void add_recipients(std::size_t n) {
     std::lock_guard lock(mutex_);
     expected_ += n;
-    --parts_left_;
+    ++servers_reported_;
     check();
   }
   void add_response(value v) {
@@ -43,14 +43,15 @@ class ack_gather : public std::enable_shared_from_this<ack_gather> {
     responses_.push_back(std::move(v));
     check();
   }
-  void expect_parts(unsigned n) {
+  void set_server_count(std::size_t n) {
     std::lock_guard lock(mutex_);
-    parts_left_ += n;
+    servers_ = n;
+    check();
   }
 
  private:
   void check() {
-    if (parts_left_ == 0 && responses_.size() >= expected_) {
+    if (servers_ && servers_reported_ == *servers_ && responses_.size() >= expected_) {
       boost::asio::post(home_, [self = shared_from_this()] { self->finish(std::nullopt); });
     }
   }
@@ -68,7 +69,8 @@ class ack_gather : public std::enable_shared_from_this<ack_gather> {
 
   ack_callback cb_;
   std::mutex mutex_;
-  unsigned parts_left_ = 0;
+  std::optional<std::size_t> servers_;
+  std::size_t servers_reported_ = 0;
   std::size_t expected_ = 0;
   args responses_;
   bool done_ = false;
@@ -140,8 +142,9 @@ void broadcast_operator::emit_with_ack(std::string_view event, args values, ack_
   auto& engine = nsp_->owner().engine();
   auto gather = std::make_shared<ack_gather>(std::move(cb),
                                              engine.executor(engine.current_shard().value_or(0)));
-  gather->expect_parts(engine.shard_count());
   if (timeout_) gather->arm(*timeout_);
+  // Node's completeness rule: a count from every server, and as many acks as they counted.
+  nsp_->adapter().server_count([gather](std::size_t n) { gather->set_server_count(n); });
   // Node encodes once with one ack id that every recipient answers to.
   auto p = event_packet(*nsp_, event, std::move(values), nsp_->next_ack_id());
   nsp_->adapter().broadcast_with_ack(

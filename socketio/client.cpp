@@ -131,6 +131,7 @@ struct handshake client::make_handshake(value auth) const {
 
 void client::connect(const std::string& name, value auth) {
   auto* nsp = server_.find(name);
+  if (!nsp) nsp = server_.match_dynamic(name, auth);
   if (!nsp) {
     return write(encode(packet{packet_type::connect_error, name, std::nullopt,
                                value(object{{"message", "Invalid namespace"}})},

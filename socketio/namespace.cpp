@@ -4,8 +4,9 @@
 
 namespace socketio {
 
-namespace_::namespace_(server& owner, std::string name) : server_(owner), name_(std::move(name)) {
-  const auto& factory = owner.options().adapter;
+namespace_::namespace_(server& owner, std::string name, const adapter_factory& make_adapter)
+    : server_(owner), name_(std::move(name)) {
+  const auto& factory = make_adapter ? make_adapter : owner.options().adapter;
   adapter_ = factory ? factory(*this) : std::make_unique<class adapter>(*this);
   if (const auto& recovery = owner.options().connection_state_recovery) {
     recovery_ = std::make_unique<detail::session_store>(recovery->max_disconnection_duration);

@@ -44,7 +44,8 @@ using connection_handler = std::function<void(socket&)>;
 
 class namespace_ {
  public:
-  namespace_(server& owner, std::string name);
+  /// `make_adapter` overrides the server's adapter factory (dynamic namespace parents).
+  namespace_(server& owner, std::string name, const adapter_factory& make_adapter = {});
   namespace_(const namespace_&) = delete;
   namespace_& operator=(const namespace_&) = delete;
 
@@ -54,6 +55,11 @@ class namespace_ {
   /// Set up before the server starts (not thread-safe against connections in flight).
   void use(middleware m) { middlewares_.push_back(std::move(m)); }
   void on_connection(connection_handler h) { connection_handlers_.push_back(std::move(h)); }
+  /// A child of a dynamic namespace starts with its parent's middlewares and handlers.
+  void inherit(const namespace_& parent) {
+    middlewares_ = parent.middlewares_;
+    connection_handlers_ = parent.connection_handlers_;
+  }
 
   broadcast_operator to(const room& r) { return broadcast_operator(*this).to(r); }
   broadcast_operator in(const room& r) { return to(r); }
@@ -67,6 +73,9 @@ class namespace_ {
   template <typename... Args>
   void emit(std::string_view event, Args&&... values) {
     broadcast_operator(*this).emit(event, std::forward<Args>(values)...);
+  }
+  void emit_args(std::string_view event, args values) {
+    broadcast_operator(*this).emit_args(event, std::move(values));
   }
   void disconnect_sockets(bool close = false) {
     broadcast_operator(*this).disconnect_sockets(close);

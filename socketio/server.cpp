@@ -61,6 +61,37 @@ namespace_* server::find(std::string_view name) {
   return it == namespaces_.end() ? nullptr : it->second.get();
 }
 
+namespace_& server::of(const std::regex& pattern) {
+  return of([pattern](std::string_view name, const value&) {
+    return std::regex_match(name.begin(), name.end(), pattern);
+  });
+}
+
+namespace_& server::of(namespace_matcher matcher) {
+  std::lock_guard lock(namespaces_mutex_);
+  // Node names parents "/_0", "/_1", ...; they are never joined directly.
+  auto name = "/_" + std::to_string(parents_.size());
+  auto parent = std::make_unique<namespace_>(
+      *this, name, [](namespace_& nsp) { return std::make_unique<parent_adapter>(nsp); });
+  auto& ref = *parent;
+  parents_.push_back({std::move(matcher), std::move(parent)});
+  return ref;
+}
+
+namespace_* server::match_dynamic(const std::string& name, const value& auth) {
+  std::lock_guard lock(namespaces_mutex_);
+  for (auto& parent : parents_) {
+    if (!parent.matcher(name, auth)) continue;
+    if (auto it = namespaces_.find(name); it != namespaces_.end())
+      return it->second.get();  // created meanwhile
+    auto child = std::make_unique<namespace_>(*this, name);
+    child->inherit(*parent.nsp);
+    static_cast<parent_adapter&>(parent.nsp->adapter()).add_child(*child);
+    return namespaces_.emplace(name, std::move(child)).first->second.get();
+  }
+  return nullptr;
+}
+
 void server::on_open(engineio::session& s) {
   auto c = std::make_shared<client>(*this, s);
   s.set_attachment(c);

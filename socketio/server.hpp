@@ -19,12 +19,15 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <regex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engineio/options.hpp"
 #include "engineio/server.hpp"
 #include "socketio/namespace.hpp"
+#include "socketio/parent_namespace.hpp"
 
 namespace socketio {
 
@@ -62,6 +65,14 @@ class server : private engineio::handler {
   namespace_& of(std::string_view name);
   /// The namespace of that name if it exists.
   namespace_* find(std::string_view name);
+  /// A dynamic namespace parent: any name matching `pattern` (or accepted by `matcher`) becomes a
+  /// namespace on first connection, with the parent's middlewares and handlers (Node's
+  /// `io.of(/regex/)` and `io.of(fn)`; the matcher answers at once, on a shard thread).
+  namespace_& of(const std::regex& pattern);
+  namespace_& of(namespace_matcher matcher);
+  /// The existing or newly created child namespace for `name`, or nullptr when no parent accepts
+  /// it.
+  namespace_* match_dynamic(const std::string& name, const value& auth);
 
   // The main namespace "/", as in Node where io.emit() is io.of("/").emit().
   void use(middleware m) { of("/").use(std::move(m)); }
@@ -104,6 +115,11 @@ class server : private engineio::handler {
   std::atomic<bool> shutting_down_{false};
   std::mutex namespaces_mutex_;
   std::map<std::string, std::unique_ptr<namespace_>, std::less<>> namespaces_;
+  struct dynamic_parent {
+    namespace_matcher matcher;
+    std::unique_ptr<namespace_> nsp;
+  };
+  std::vector<dynamic_parent> parents_;
 };
 
 }  // namespace socketio

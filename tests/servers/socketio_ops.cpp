@@ -4,7 +4,8 @@
 //
 //   socketio_ops [--port N] [--threads N] [--name X]
 //
-// Namespaces "/" and "/chat"; a middleware sets socket.data = {name: auth.name or null, node: X}.
+// Namespaces "/", "/chat" and the dynamic /^\/dyn-\d+$/ (children created on first connection);
+// a middleware sets socket.data = {name: auth.name or null, node: X}.
 // Events (the last argument is always an ack):
 //   me(ack)                    ack {node, nsp, id, rooms, data}
 //   join/leave(room|rooms, ack)
@@ -19,6 +20,7 @@
 //   remote({rooms, except, action, room, event, args, close}, ack)
 //       fetchSockets(), then on each RemoteSocket: emit(event, ...args) | join(room) |
 //       leave(room) | disconnect(close); ack once all were asked
+//   parent-emit({event, args}, ack)        the dynamic parent emits to all its children
 
 #include <cstdlib>
 #include <iostream>
@@ -149,14 +151,21 @@ int main(int argc, char** argv) {
     if (arg == "--name") name = argv[i + 1];
   }
   sio::server io(opts);
-  for (const char* nsp : {"/", "/chat"}) {
-    io.of(nsp).use([name](sio::socket& s, sio::next next) {
+  auto& dynamic = io.of(std::regex("^/dyn-\\d+$"));
+  for (sio::namespace_* nsp : {&io.of("/"), &io.of("/chat"), &dynamic}) {
+    nsp->use([name](sio::socket& s, sio::next next) {
       const auto& auth = s.handshake().auth;
       s.data() = sio::object{{"name", auth.contains("name") ? auth["name"] : sio::value()},
                              {"node", name}};
       next();
     });
-    io.of(nsp).on_connection(handlers);
+    nsp->on_connection(handlers);
+    nsp->on_connection([&dynamic](sio::socket& s) {
+      s.on("parent-emit", [&dynamic](sio::socket&, const sio::args& a, sio::ack ack) {
+        dynamic.emit_args(a[0]["event"].as_string(), a[0]["args"].as_array());
+        ack();
+      });
+    });
   }
   io.listen("127.0.0.1", static_cast<std::uint16_t>(port));
   std::cout << "socketio_ops listening on http://127.0.0.1:" << io.port() << "/socket.io/"
