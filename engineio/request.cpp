@@ -1,6 +1,9 @@
 #include "engineio/request.hpp"
 
+#include <boost/url/parse.hpp>
+
 #include <algorithm>
+#include <string>
 
 namespace engineio {
 namespace {
@@ -14,6 +17,19 @@ std::optional<std::string_view> find_first(
 }
 
 }  // namespace
+
+query_params decode_query(std::string_view query) {
+  query_params out;
+  std::string target = "/?";
+  target += query;
+  auto url = boost::urls::parse_origin_form(target);
+  if (!url) return out;
+  boost::urls::encoding_opts opt;
+  opt.space_as_plus = true;
+  for (auto param : url->params(opt))
+    out.emplace_back(param.key, param.has_value ? param.value : std::string{});
+  return out;
+}
 
 std::optional<std::string_view> request_info::header(std::string_view name) const {
   return find_first(headers, name);

@@ -10,13 +10,19 @@
 
 namespace engineio {
 
+using query_params = std::vector<std::pair<std::string, std::string>>;
+
+/// Decodes a query string (without '?'): percent-escapes, and '+' as a space, as Node's
+/// URLSearchParams; pairs in order.
+query_params decode_query(std::string_view query);
+
 struct request_info {
   std::string method;
   std::string url;  // the request target as sent: path and query
   /// Header names lower-cased, as Node's `req.headers`; repeated headers stay separate.
   std::vector<std::pair<std::string, std::string>> headers;
   /// Decoded query parameters in order.
-  std::vector<std::pair<std::string, std::string>> query;
+  query_params query;
   std::string remote_address;
   bool secure = false;
 

@@ -5,6 +5,7 @@
 
 #include <mutex>
 
+#include "engineio/log.hpp"
 #include "socketio/client.hpp"
 #include "socketio/namespace.hpp"
 #include "socketio/server.hpp"
@@ -78,6 +79,13 @@ class ack_gather : public std::enable_shared_from_this<ack_gather> {
   boost::asio::steady_timer timer_;
 };
 
+// Node throws for these; sending one would make every client drop its connection.
+bool refuse_reserved(std::string_view event) {
+  if (!is_reserved_event(event)) return false;
+  engineio::log_warning("\"{}\" is a reserved event name", event);
+  return true;
+}
+
 }  // namespace
 
 broadcast_operator::broadcast_operator(namespace_& nsp, broadcast_options opts)
@@ -128,6 +136,7 @@ broadcast_operator broadcast_operator::timeout(std::chrono::milliseconds ms) con
 }
 
 void broadcast_operator::emit_args(std::string_view event, args values) const {
+  if (refuse_reserved(event)) return;
   // With recovery on, events without ack that are not volatile are stored for replay, their
   // offset appended as the last argument (Node's SessionAwareAdapter).
   if (auto* store = nsp_->recovery(); store && !opts_.flags.volatile_) {
@@ -139,6 +148,7 @@ void broadcast_operator::emit_args(std::string_view event, args values) const {
 }
 
 void broadcast_operator::emit_with_ack(std::string_view event, args values, ack_callback cb) const {
+  if (refuse_reserved(event)) return;
   auto& engine = nsp_->owner().engine();
   auto gather = std::make_shared<ack_gather>(std::move(cb),
                                              engine.executor(engine.current_shard().value_or(0)));

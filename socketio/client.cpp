@@ -1,7 +1,6 @@
 #include "socketio/client.hpp"
 
 #include <fmt/chrono.h>
-#include <boost/url/parse_query.hpp>
 
 #include <chrono>
 #include <ctime>
@@ -90,12 +89,7 @@ void client::on_packet(packet p) {
     // Socket.IO v2 clients put the namespace's query after the name: "/admin?token=x".
     auto query_at = name.find('?');
     if (query_at != std::string::npos) {
-      auto params = boost::urls::parse_query(std::string_view(name).substr(query_at + 1));
-      std::vector<std::pair<std::string, std::string>> decoded;
-      if (params) {
-        for (auto param : *params) decoded.emplace_back(param.key, param.value);
-      }
-      auth = query_object(decoded);
+      auth = query_object(engineio::decode_query(std::string_view(name).substr(query_at + 1)));
       name.resize(query_at);
     } else {
       auth = object{};

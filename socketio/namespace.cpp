@@ -1,5 +1,6 @@
 #include "socketio/namespace.hpp"
 
+#include "engineio/log.hpp"
 #include "socketio/server.hpp"
 
 namespace socketio {
@@ -15,6 +16,11 @@ namespace_::namespace_(server& owner, std::string name, const adapter_factory& m
 
 void namespace_::server_side_emit(std::string_view event, args values,
                                   std::function<void(ack_result)> ack) {
+  // Node's reserved names for server-side events.
+  if (event == "connect" || event == "connection" || event == "new_namespace") {
+    engineio::log_warning("\"{}\" is a reserved event name", event);
+    return;
+  }
   values.insert(values.begin(), value(event));
   adapter_->server_side_emit(std::move(values), std::move(ack));
 }

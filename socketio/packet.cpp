@@ -1,9 +1,18 @@
 #include "socketio/packet.hpp"
 
+#include <algorithm>
+#include <array>
+
 #include "socketio/detail/json.hpp"
 #include "socketio/detail/msgpack.hpp"
 
 namespace socketio {
+
+bool is_reserved_event(std::string_view name) noexcept {
+  constexpr std::array<std::string_view, 6> reserved{
+      "connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener"};
+  return std::find(reserved.begin(), reserved.end(), name) != reserved.end();
+}
 
 namespace {
 

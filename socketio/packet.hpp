@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engineio/buffer.hpp"
@@ -28,6 +29,10 @@ struct packet {
   std::optional<std::uint64_t> id;
   std::optional<value> data;
 };
+
+/// Event names the protocol keeps for itself ("connect", "disconnect", ...): clients may not send
+/// them and the server does not emit them (Node throws "... is a reserved event name").
+bool is_reserved_event(std::string_view name) noexcept;
 
 /// How packets travel: Node's default parser (text, binary as attachments) or
 /// socket.io-msgpack-parser (one binary message per packet).

@@ -14,9 +14,6 @@ bool is_digit(char c) {
   return c >= '0' && c <= '9';
 }
 
-constexpr std::array<std::string_view, 6> reserved_events{
-    "connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener"};
-
 // socket.io-parser's isPayloadValid.
 bool payload_valid(packet_type type, const std::optional<value>& data) {
   switch (type) {
@@ -31,8 +28,7 @@ bool payload_valid(packet_type type, const std::optional<value>& data) {
       if (!data || !data->is_array() || data->size() == 0) return false;
       const auto& name = (*data)[0];
       if (name.is_number()) return true;
-      return name.is_string() && std::find(reserved_events.begin(), reserved_events.end(),
-                                           name.as_string()) == reserved_events.end();
+      return name.is_string() && !is_reserved_event(name.as_string());
     }
     case packet_type::ack:
     case packet_type::binary_ack:

@@ -15,9 +15,6 @@
 namespace socketio {
 namespace {
 
-constexpr std::array<std::string_view, 6> reserved_events{
-    "connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener"};
-
 // User code must not take the connection down: like Node, a throwing handler is logged.
 template <typename F>
 void guarded(std::string_view what, F&& f) {
@@ -144,7 +141,7 @@ void socket::leave(const room& r) {
 }
 
 void socket::emit_args(std::string_view event, args values) {
-  if (std::find(reserved_events.begin(), reserved_events.end(), event) != reserved_events.end()) {
+  if (is_reserved_event(event)) {
     engineio::log_warning("\"{}\" is a reserved event name", event);
     return;
   }
@@ -160,6 +157,10 @@ void socket::emit_args(std::string_view event, args values) {
 
 void socket::emit_with_ack(std::string_view event, args values, ack_callback cb,
                            std::optional<std::chrono::milliseconds> timeout) {
+  if (is_reserved_event(event)) {
+    engineio::log_warning("\"{}\" is a reserved event name", event);
+    return;
+  }
   auto id = nsp_.next_ack_id();
   auto pending = std::make_shared<pending_ack>();
   pending->cb = std::move(cb);

@@ -4,7 +4,6 @@
 
 #include <boost/asio/post.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
-#include <boost/url/parse.hpp>
 
 #include <algorithm>
 
@@ -21,7 +20,6 @@ namespace engineio::detail {
 namespace {
 
 namespace websocket = beast::websocket;
-namespace urls = boost::urls;
 
 struct parsed_query {
   std::vector<std::pair<std::string, std::string>> params;
@@ -36,15 +34,9 @@ struct parsed_query {
 };
 
 parsed_query parse_query(std::string_view target) {
-  parsed_query out;
-  auto url = urls::parse_origin_form(target);
-  if (!url) return out;
-  urls::encoding_opts opt;
-  opt.space_as_plus = true;
-  for (auto param : url->params(opt)) {
-    out.params.emplace_back(param.key, param.has_value ? param.value : std::string{});
-  }
-  return out;
+  auto question = target.find('?');
+  if (question == std::string_view::npos) return {};
+  return {decode_query(target.substr(question + 1))};
 }
 
 std::optional<transport_kind> parse_transport(std::string_view name) {

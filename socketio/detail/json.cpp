@@ -4,6 +4,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <limits>
 
@@ -69,6 +71,86 @@ class tree_builder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, tree
   value root_;
   std::vector<value*> stack_;
 };
+
+// JavaScript strings may hold lone UTF-16 surrogates ("\ud800", half an emoji), which RapidJSON
+// refuses and UTF-8 cannot hold. They travel inside sio-cpp as WTF-8 (the 3-byte form of the
+// surrogate, ED A0..BF xx, which valid UTF-8 never contains) and leave as "\uXXXX" escapes again,
+// so a client gets back exactly the string it sent.
+
+int hex4(std::string_view s) {
+  int v = 0;
+  for (char c : s) {
+    int d = c >= '0' && c <= '9'   ? c - '0'
+            : c >= 'a' && c <= 'f' ? c - 'a' + 10
+            : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                   : -1;
+    if (d < 0) return -1;
+    v = v * 16 + d;
+  }
+  return v;
+}
+
+bool is_high(int u) {
+  return u >= 0xd800 && u <= 0xdbff;
+}
+bool is_low(int u) {
+  return u >= 0xdc00 && u <= 0xdfff;
+}
+
+// Rewrites lone surrogate escapes as WTF-8 bytes; nullopt when there are none (the usual case).
+std::optional<std::string> lone_surrogates_to_wtf8(std::string_view text) {
+  std::string out;
+  bool changed = false;
+  std::size_t copied = 0;
+  for (std::size_t i = 0; i + 1 < text.size(); ++i) {
+    if (text[i] != '\\') continue;
+    if (text[i + 1] != 'u' || i + 6 > text.size()) {
+      ++i;  // any other escape: skip the escaped character
+      continue;
+    }
+    int unit = hex4(text.substr(i + 2, 4));
+    if (!is_high(unit) && !is_low(unit)) {
+      i += 5;
+      continue;
+    }
+    bool paired = is_high(unit) && i + 12 <= text.size() && text.substr(i + 6, 2) == "\\u" &&
+                  is_low(hex4(text.substr(i + 8, 4)));
+    if (paired) {
+      i += 11;
+      continue;
+    }
+    out.append(text.substr(copied, i - copied));
+    out += static_cast<char>(0xe0 | (unit >> 12));
+    out += static_cast<char>(0x80 | ((unit >> 6) & 0x3f));
+    out += static_cast<char>(0x80 | (unit & 0x3f));
+    copied = i + 6;
+    i += 5;
+    changed = true;
+  }
+  if (!changed) return std::nullopt;
+  out.append(text.substr(copied));
+  return out;
+}
+
+// Escapes WTF-8 surrogates in JSON text as \uXXXX; they can only be inside strings.
+void escape_wtf8_surrogates(std::string& json, std::size_t from) {
+  auto at = json.find('\xed', from);
+  if (at == std::string::npos) return;
+  std::string out = json.substr(0, at);
+  for (std::size_t i = at; i < json.size(); ++i) {
+    auto b1 = static_cast<unsigned char>(json[i]);
+    if (b1 == 0xed && i + 2 < json.size() &&
+        (static_cast<unsigned char>(json[i + 1]) & 0xe0) == 0xa0) {
+      int unit = 0xd000 | ((static_cast<unsigned char>(json[i + 1]) & 0x3f) << 6) |
+                 (static_cast<unsigned char>(json[i + 2]) & 0x3f);
+      out += fmt::format("\\u{:04x}", unit);
+      i += 2;
+    } else {
+      out += json[i];
+    }
+  }
+  json = std::move(out);
+}
 
 using writer_t = rapidjson::Writer<rapidjson::StringBuffer>;
 
@@ -136,6 +218,8 @@ void write(writer_t& w, const value& v, std::vector<std::string>* attachments) {
 }  // namespace
 
 std::optional<value> parse_json(std::string_view text, std::size_t max_depth) {
+  auto rewritten = lone_surrogates_to_wtf8(text);
+  if (rewritten) text = *rewritten;
   tree_builder builder(max_depth);
   rapidjson::Reader reader;
   rapidjson::MemoryStream stream(text.data(), text.size());
@@ -148,7 +232,9 @@ void append_json(std::string& out, const value& v, std::vector<std::string>* att
   rapidjson::StringBuffer buffer;
   writer_t w(buffer);
   write(w, v, attachments);
+  auto start = out.size();
   out.append(buffer.GetString(), buffer.GetSize());
+  escape_wtf8_surrogates(out, start);
 }
 
 std::string to_json(const value& v) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "engineio/request.hpp"
 #include "socketio/detail/json.hpp"
 
 using namespace socketio;
@@ -40,4 +41,22 @@ TEST(Json, DepthLimitIsEnforcedWithoutRecursion) {
   EXPECT_FALSE(detail::parse_json(over));
   std::string hostile(1'000'000, '{');
   EXPECT_FALSE(detail::parse_json(hostile));
+}
+
+TEST(Json, LoneSurrogatesRoundTripAsJavaScriptKeepsThem) {
+  auto v = detail::parse_json(R"(["a\ud800b","\udc00","\ud83d\ude00","\\ud800"])");
+  ASSERT_TRUE(v);
+  // A valid pair becomes UTF-8; an escaped backslash is not an escape of a surrogate.
+  EXPECT_EQ((*v)[2].as_string(), "😀");
+  EXPECT_EQ((*v)[3].as_string(), "\\ud800");
+  EXPECT_EQ(v->to_json(), R"(["a\ud800b","\udc00","😀","\\ud800"])");
+}
+
+TEST(Query, DecodesPercentEscapesAndPlusLikeUrlSearchParams) {
+  auto q = engineio::decode_query("t=a%20b+c%2C%2B%C3%A9&k%3D=v&empty=&flag");
+  ASSERT_EQ(q.size(), 4u);
+  EXPECT_EQ(q[0], (std::pair<std::string, std::string>{"t", "a b c,+é"}));
+  EXPECT_EQ(q[1], (std::pair<std::string, std::string>{"k=", "v"}));
+  EXPECT_EQ(q[2].second, "");
+  EXPECT_EQ(q[3].first, "flag");
 }
