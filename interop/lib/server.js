@@ -1,5 +1,5 @@
-// Spawning the servers under test (the C++ engineio_echo / engineio_options
-// and their Node twins).
+// Spawning the servers under test (the C++ engineio_echo / engineio_options /
+// socketio_echo and their Node twins).
 import { spawn } from "node:child_process";
 import { accessSync, constants, statSync } from "node:fs";
 import path from "node:path";
@@ -58,6 +58,17 @@ const OPTIONS = program(
   "engineio_options.js",
 );
 
+// Same naming rule as engineio_echo: build/examples/socketio_echo may be the
+// executable or CMake's binary dir holding it.
+const SIO_ECHO = program(
+  "socketio_echo",
+  [
+    path.join(BUILD_DIR, "examples", "socketio_echo"),
+    path.join(BUILD_DIR, "examples", "socketio_echo", "socketio_echo"),
+  ],
+  "socketio_echo.js",
+);
+
 /** engineio_echo: cpp and node (raw-compare, jsonp, lifecycle). */
 export const TARGETS = [ECHO.cpp, ECHO.node];
 /** engineio_echo with the two-shard C++ server too (the client suites). */
@@ -67,6 +78,11 @@ export const OPTIONS_TARGETS = [OPTIONS.cpp, OPTIONS.cpp2, OPTIONS.node];
 
 export const NODE_TARGET = ECHO.node;
 export const CPP_TARGET = ECHO.cpp;
+
+/** socketio_echo: cpp, cpp-2 and node (the sio-* suites). */
+export const SIO_TARGETS = [SIO_ECHO.cpp, SIO_ECHO.cpp2, SIO_ECHO.node];
+export const SIO_NODE_TARGET = SIO_ECHO.node;
+export const SIO_CPP_TARGETS = [SIO_ECHO.cpp, SIO_ECHO.cpp2];
 
 /**
  * Why `target` cannot run, or null when it can. A missing C++ binary is a
@@ -161,3 +177,27 @@ export function startServer(target, args = [], { timeoutMs = 10_000, env = {} } 
     });
   });
 }
+
+// tests/socketio_ops (tests/servers/socketio_ops.cpp) and servers/socketio_ops.js: the rooms and
+// broadcast operators driven by the clients (test/ops.test.js).
+const SIO_OPS = program("socketio_ops", [path.join(BUILD_DIR, "tests", "socketio_ops")], "socketio_ops.js");
+
+/** socketio_ops: cpp, cpp-2 and node (test/ops.test.js). */
+export const OPS_TARGETS = [SIO_OPS.cpp, SIO_OPS.cpp2, SIO_OPS.node];
+export const OPS_NODE_TARGET = SIO_OPS.node;
+
+// examples/client_suite_server and servers/client_suite_server.js: the server of socket.io-client's own
+// test suite (test/client-suite.test.js). As for engineio_echo, build/examples/client_suite_server may be
+// the executable or CMake's binary dir holding it.
+const CLIENT_SUITE = program(
+  "client_suite_server",
+  [
+    path.join(BUILD_DIR, "examples", "client_suite_server"),
+    path.join(BUILD_DIR, "examples", "client_suite_server", "client_suite_server"),
+  ],
+  "client_suite_server.js",
+);
+
+/** client_suite_server: cpp, cpp-2 and node (test/client-suite.test.js). */
+export const CLIENT_SUITE_TARGETS = [CLIENT_SUITE.cpp, CLIENT_SUITE.cpp2, CLIENT_SUITE.node];
+export const CLIENT_SUITE_NODE_TARGET = CLIENT_SUITE.node;

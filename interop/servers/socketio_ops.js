@@ -1,0 +1,194 @@
+#!/usr/bin/env node
+// Node twin of sio-cpp's tests/servers/socketio_ops.cpp: same command line,
+// same log line, same event table. It exposes the rooms and broadcast
+// operators to clients, so test/ops.test.js can drive every operator and
+// compare the C++ server with socket.io 4.8 (the reference).
+//
+//   node servers/socketio_ops.js [--port N] [--threads N] [--name X]
+//
+// --threads N is accepted and ignored (the C++ server's shard count).
+// Port: --port N, else $PORT, else 3000 (--port 0 = ephemeral). Name: "node".
+//
+// Namespaces "/" and "/chat"; a middleware sets
+// socket.data = {name: handshake.auth.name ?? null, node: X}.
+// Events (the last argument is always an ack):
+//   me(ack)                    ack {node, nsp, id, rooms, data}
+//   join/leave(room|rooms, ack)
+//   emit({rooms, except, event, args, broadcast?, local?, volatile?}, ack)
+//   emit-ack({rooms, except, event, args, timeout}, ack)    ack {error, responses}
+//   sjoin/sleave({rooms, except, target}, ack)
+//   kick({rooms, except, close}, ack)     acks first, then disconnectSockets(close)
+//   fetch({rooms, except}, ack)            ack [{id, rooms, data, handshake}]
+//   sse({event, args, ack: bool}, ack)     nsp.serverSideEmit(event, ...args[, cb]);
+//       with ack: ack {error, replies} from cb; else ack(). With the in-memory
+//       adapter socket.io only warns and never calls cb: no answer then.
+//   count(ack)                             ack the adapter's server count
+//   rooms(ack)                             ack the adapter's rooms (socket-id rooms too)
+//   remote({rooms, except, action, room, event, args, close}, ack)
+//       fetchSockets(), then on each socket: emit(event, ...args) | join(room) |
+//       leave(room) | disconnect(close); then ack() (a throwing action, e.g.
+//       emit of a reserved event name, is logged and skipped)
+import http from "node:http";
+import { Server } from "socket.io";
+
+const USAGE = "usage: socketio_ops [--port N] [--threads N] [--name X]\n";
+
+function parseArgs(argv) {
+  const opts = { port: process.env.PORT ?? "3000", name: "node" };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = i + 1 < argv.length;
+    if (a === "--port" && value) opts.port = argv[++i];
+    else if (a === "--name" && value) opts.name = argv[++i];
+    else if (a === "--threads" && value) i++; // ignored
+    else {
+      process.stderr.write(USAGE);
+      process.exit(2);
+    }
+  }
+  const port = Number(opts.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    process.stderr.write(`socketio_ops: bad port ${opts.port}\n`);
+    process.exit(2);
+  }
+  return { port, name: opts.name };
+}
+
+const { port, name } = parseArgs(process.argv.slice(2));
+
+const httpServer = http.createServer((req, res) => {
+  res.writeHead(404, { "Content-Type": "text/plain" });
+  res.end("Not Found");
+});
+
+const io = new Server(httpServer, { path: "/socket.io/", serveClient: false });
+
+/** A room or a list of rooms (absent = none). */
+const strings = (v) => (v == null ? [] : Array.isArray(v) ? v : [v]);
+
+/** nsp.to(rooms).except(except), from the socket when `broadcast`, local / volatile flags. */
+function target(socket, spec = {}) {
+  let op = spec.broadcast ? socket.broadcast : socket.nsp.to([]);
+  if (spec.local) op = op.local;
+  if (spec.volatile) op = op.volatile;
+  return op.to(strings(spec.rooms)).except(strings(spec.except));
+}
+
+/** The ack callback: the last argument when it is a function. */
+function split(args) {
+  const ack = typeof args[args.length - 1] === "function" ? args.pop() : () => {};
+  return [args, ack];
+}
+
+function handlers(socket) {
+  socket.on("me", (...a) => {
+    const [, ack] = split(a);
+    ack({ node: socket.data.node, nsp: socket.nsp.name, id: socket.id, rooms: [...socket.rooms], data: socket.data });
+  });
+  socket.on("join", (...a) => {
+    const [[rooms], ack] = split(a);
+    socket.join(strings(rooms));
+    ack();
+  });
+  socket.on("leave", (...a) => {
+    const [[rooms], ack] = split(a);
+    for (const r of strings(rooms)) socket.leave(r);
+    ack();
+  });
+  socket.on("emit", (...a) => {
+    const [[spec = {}], ack] = split(a);
+    target(socket, spec).emit(spec.event, ...(spec.args ?? []));
+    ack();
+  });
+  socket.on("emit-ack", (...a) => {
+    const [[spec = {}], ack] = split(a);
+    target(socket, spec)
+      .timeout(spec.timeout)
+      .emit(spec.event, ...(spec.args ?? []), (err, responses) => {
+        ack({ error: err ? err.message : null, responses });
+      });
+  });
+  socket.on("sjoin", (...a) => {
+    const [[spec = {}], ack] = split(a);
+    target(socket, spec).socketsJoin(strings(spec.target));
+    ack();
+  });
+  socket.on("sleave", (...a) => {
+    const [[spec = {}], ack] = split(a);
+    target(socket, spec).socketsLeave(strings(spec.target));
+    ack();
+  });
+  socket.on("kick", (...a) => {
+    const [[spec = {}], ack] = split(a);
+    ack();
+    target(socket, spec).disconnectSockets(Boolean(spec.close));
+  });
+  socket.on("fetch", async (...a) => {
+    const [[spec = {}], ack] = split(a);
+    const sockets = await target(socket, spec).fetchSockets();
+    ack(sockets.map((s) => ({ id: s.id, rooms: [...s.rooms], data: s.data, handshake: s.handshake })));
+  });
+  socket.on("sse", (...a) => {
+    const [[spec = {}], ack] = split(a);
+    const args = spec.args ?? [];
+    if (!spec.ack) {
+      socket.nsp.serverSideEmit(spec.event, ...args);
+      return ack();
+    }
+    socket.nsp.serverSideEmit(spec.event, ...args, (err, replies) => {
+      ack({ error: err ? err.message : null, replies });
+    });
+  });
+  socket.on("count", async (...a) => {
+    const [, ack] = split(a);
+    ack(await socket.nsp.adapter.serverCount());
+  });
+  socket.on("rooms", async (...a) => {
+    const [, ack] = split(a);
+    // allRooms() is the cluster adapters' (RedisAdapter, ClusterAdapter); the
+    // in-memory adapter of socket.io-adapter 2.5 has only its `rooms` map.
+    const adapter = socket.nsp.adapter;
+    const rooms = typeof adapter.allRooms === "function" ? await adapter.allRooms() : adapter.rooms.keys();
+    ack([...rooms]);
+  });
+  socket.on("remote", async (...a) => {
+    const [[spec = {}], ack] = split(a);
+    const sockets = await target(socket, spec).fetchSockets();
+    for (const s of sockets) {
+      try {
+        if (spec.action === "emit") s.emit(spec.event, ...(spec.args ?? []));
+        if (spec.action === "join") s.join(spec.room);
+        if (spec.action === "leave") s.leave(spec.room);
+        if (spec.action === "disconnect") s.disconnect(Boolean(spec.close));
+      } catch (e) {
+        // emit of a reserved event name ("disconnect", ...) throws: nothing is sent
+        process.stderr.write(`socketio_ops: remote ${spec.action}: ${e.message}\n`);
+      }
+    }
+    ack();
+  });
+}
+
+for (const nsp of ["/", "/chat"]) {
+  io.of(nsp).use((socket, next) => {
+    socket.data = { name: socket.handshake.auth?.name ?? null, node: name };
+    next();
+  });
+  io.of(nsp).on("connection", handlers);
+}
+
+httpServer.listen(port, "127.0.0.1", () => {
+  const bound = httpServer.address().port;
+  process.stdout.write(`socketio_ops listening on http://127.0.0.1:${bound}/socket.io/\n`);
+});
+
+let stopping = false;
+function shutdown() {
+  if (stopping) return;
+  stopping = true;
+  io.close(() => process.exit(0));
+  setTimeout(() => httpServer.closeAllConnections?.(), 200).unref();
+  setTimeout(() => process.exit(0), 1000).unref();
+}
+process.on("SIGTERM", shutdown);
+process.on("SIGINT", shutdown);
