@@ -185,6 +185,10 @@ void socket::expect_ack(std::uint64_t id, ack_callback cb) {
   acks_[id] = std::move(pending);
 }
 
+remote_socket socket::ref() const {
+  return remote_socket(nsp_, id_, handshake_, rooms_, data_);
+}
+
 broadcast_operator socket::to(const room& r) {
   return broadcast().to(r);
 }

@@ -88,6 +88,9 @@ class socket : public std::enable_shared_from_this<socket> {
   bool recovered() const noexcept { return recovered_; }
   /// Rooms of this socket, its own id included.
   const std::set<room>& rooms() const noexcept { return rooms_; }
+  /// A handle usable from any thread and after this callback returns (a background job, a
+  /// timer): it emits, joins, leaves and disconnects through the socket's own shard.
+  remote_socket ref() const;
   /// "polling" or "websocket": the transport the connection uses now.
   std::string_view transport() const noexcept;
 

@@ -1,0 +1,76 @@
+// Connection state recovery bookkeeping, as Node's SessionAwareAdapter: offsets appended to stored
+// events, and replay of what a session missed in its rooms.
+
+#include "socketio/detail/session_store.hpp"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+using namespace socketio;
+using namespace socketio::detail;
+using namespace std::chrono_literals;
+
+namespace {
+
+array event(std::string name) {
+  return array{std::move(name)};
+}
+
+}  // namespace
+
+TEST(SessionStore, AppendsAnOffsetToEveryRecordedEvent) {
+  session_store store(1min);
+  auto a = event("a");
+  auto b = event("b");
+  store.record(a, {});
+  store.record(b, {});
+  ASSERT_EQ(a.size(), 2u);
+  EXPECT_TRUE(a[1].is_string());
+  EXPECT_NE(a[1], b[1]);
+}
+
+TEST(SessionStore, ReplaysWhatTheSessionMissedInItsRooms) {
+  session_store store(1min);
+  auto before = event("before");
+  store.record(before, {});
+  const auto offset = before.back().as_string();
+  store.persist({"sid1", "pid1", {"sid1", "red"}, object{{"k", 1}}});
+
+  auto everyone = event("everyone");
+  auto red = event("red");
+  auto blue = event("blue");
+  auto not_red = event("not-red");
+  store.record(everyone, {});
+  store.record(red, {.rooms = {"red"}});
+  store.record(blue, {.rooms = {"blue"}});
+  store.record(not_red, {.except = {"red"}});
+
+  auto restored = store.restore("pid1", offset);
+  ASSERT_TRUE(restored);
+  EXPECT_EQ(restored->session.sid, "sid1");
+  EXPECT_EQ(restored->session.data["k"].as_int(), 1);
+  ASSERT_EQ(restored->missed.size(), 2u);
+  EXPECT_EQ(restored->missed[0], value(everyone));
+  EXPECT_EQ(restored->missed[1], value(red));
+  // A session is restored once.
+  EXPECT_FALSE(store.restore("pid1", offset));
+}
+
+TEST(SessionStore, UnknownPidOrOffsetIsNotRestored) {
+  session_store store(1min);
+  auto e = event("e");
+  store.record(e, {});
+  store.persist({"sid", "pid", {"sid"}, value()});
+  EXPECT_FALSE(store.restore("other", e.back().as_string()));
+  EXPECT_FALSE(store.restore("pid", "no-such-offset"));
+}
+
+TEST(SessionStore, ForgetsSessionsAndEventsOlderThanTheMaximumDuration) {
+  session_store store(20ms);
+  auto e = event("e");
+  store.record(e, {});
+  store.persist({"sid", "pid", {"sid"}, value()});
+  std::this_thread::sleep_for(40ms);
+  EXPECT_FALSE(store.restore("pid", e.back().as_string()));
+}
