@@ -186,6 +186,7 @@ void session::finish_upgrade() {
   upgraded_ = true;
   old->discard();
   old->close();  // its close report is ignored: it is no longer the session's transport
+  events_->on_upgrade(*this);
   flush();
   if (state_ == state::closing && queue_.empty()) close_transport();
 }

@@ -223,6 +223,11 @@ void client::close() {
   on_close(disconnect_reason::forced_server_close);
 }
 
+void client::on_upgrade() {
+  auto sockets = sockets_;
+  for (auto& [name, s] : sockets) s->on_transport_upgrade();
+}
+
 void client::on_engine_close(engineio::close_reason reason) {
   on_close(from_engine(reason));
 }

@@ -29,6 +29,7 @@ class client : public std::enable_shared_from_this<client> {
   void on_message(std::string_view text);
   void on_binary(std::string_view bytes);
   void on_engine_close(engineio::close_reason reason);
+  void on_upgrade();
 
   /// Queues an encoded packet; a volatile one is dropped when the transport is busy.
   void write(const encoded_packet& p, bool volatile_ = false);

@@ -106,6 +106,10 @@ void server::on_binary(engineio::session& s, std::string_view bytes) {
   client_of(s).on_binary(bytes);
 }
 
+void server::on_upgrade(engineio::session& s) {
+  client_of(s).on_upgrade();
+}
+
 void server::on_close(engineio::session& s, engineio::close_reason reason) {
   client_of(s).on_engine_close(reason);
 }

@@ -106,6 +106,7 @@ class server : private engineio::handler {
   void on_open(engineio::session& s) override;
   void on_message(engineio::session& s, std::string_view text) override;
   void on_binary(engineio::session& s, std::string_view bytes) override;
+  void on_upgrade(engineio::session& s) override;
   void on_close(engineio::session& s, engineio::close_reason reason) override;
 
   server_options opts_;

@@ -293,6 +293,12 @@ void socket::disconnect(bool close) {
   on_close(disconnect_reason::server_namespace_disconnect);
 }
 
+void socket::on_transport_upgrade() {
+  for (const auto& h : std::vector(upgrade_)) {
+    guarded("upgrade listener", [&] { h(*this); });
+  }
+}
+
 void socket::on_close(disconnect_reason reason) {
   if (!connected_) return;
   auto self = shared_from_this();  // the client drops its reference below

@@ -140,7 +140,8 @@ class socket : public std::enable_shared_from_this<socket> {
   }
   void on_disconnect(std::function<void(socket&, disconnect_reason)> h) {
     disconnect_.push_back(std::move(h));
-  }
+  }  /// The connection moved from polling to WebSocket (Node's `socket.conn.on("upgrade")`).
+  void on_upgrade(std::function<void(socket&)> h) { upgrade_.push_back(std::move(h)); }
 
   /// Leaves the namespace (the client gets a DISCONNECT); with `close`, ends the whole
   /// connection.
@@ -150,6 +151,7 @@ class socket : public std::enable_shared_from_this<socket> {
   void on_connected();
   void on_packet(packet p);
   void on_close(disconnect_reason reason);
+  void on_transport_upgrade();
   void send_packet(packet p, bool volatile_ = false);
   /// Registers a reply expected for a packet sent with ack id `id` (broadcasts with acks).
   void expect_ack(std::uint64_t id, ack_callback cb);
@@ -199,6 +201,7 @@ class socket : public std::enable_shared_from_this<socket> {
   std::vector<std::function<void(socket&, const std::string&)>> error_handlers_;
   std::vector<std::function<void(socket&, disconnect_reason)>> disconnecting_;
   std::vector<std::function<void(socket&, disconnect_reason)>> disconnect_;
+  std::vector<std::function<void(socket&)>> upgrade_;
 
   std::uint64_t next_ack_id_ = 0;
   struct pending_ack;

@@ -1,0 +1,61 @@
+// The Socket.IO layer on 127.0.0.1:0 with one and two shards, driven in wire strings by Beast
+// clients: connect over polling, upgrade to WebSocket, and an event with an ack.
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "socketio/socketio.hpp"
+#include "support/loopback.hpp"
+
+using namespace std::chrono_literals;
+using sio_test::http_request;
+using sio_test::sid_of;
+using sio_test::ws_client;
+namespace http = boost::beast::http;
+
+class SocketioLoopback : public ::testing::TestWithParam<unsigned> {
+ protected:
+  void SetUp() override {
+    sio::server_options opts;
+    opts.threads = GetParam();
+    io_ = std::make_unique<sio::server>(opts);
+    io_->on_connection([this](sio::socket& s) {
+      s.on_upgrade([this](sio::socket& s) {
+        upgraded_transport_ = std::string(s.transport());
+        upgraded_ = true;
+      });
+      s.on("double",
+           [](sio::socket&, const sio::args& a, sio::ack ack) { ack(a[0].as_int() * 2); });
+    });
+    io_->listen("127.0.0.1", 0);
+    io_->start();
+  }
+  void TearDown() override { io_->stop(); }
+
+  std::unique_ptr<sio::server> io_;
+  std::atomic<bool> upgraded_{false};
+  std::string upgraded_transport_;
+};
+
+TEST_P(SocketioLoopback, ConnectsOverPollingUpgradesAndAcks) {
+  auto port = io_->port();
+  const std::string base = "/socket.io/?EIO=4&transport=polling";
+  auto sid = sid_of(http_request(port, http::verb::get, base).body);
+  EXPECT_EQ(http_request(port, http::verb::post, base + "&sid=" + sid, "40").body, "ok");
+  auto connected = http_request(port, http::verb::get, base + "&sid=" + sid).body;
+  EXPECT_EQ(connected.substr(0, 9), R"(40{"sid":)");
+
+  ws_client ws(port, "/socket.io/?EIO=4&transport=websocket&sid=" + sid);
+  ws.send_text("2probe");
+  EXPECT_EQ(ws.read(), "3probe");
+  ws.send_text("5");
+  ws.send_text(R"(421["double",21])");
+  EXPECT_EQ(ws.read(), "431[42]");
+  EXPECT_TRUE(upgraded_);
+  EXPECT_EQ(upgraded_transport_, "websocket");
+}
+
+INSTANTIATE_TEST_SUITE_P(Shards, SocketioLoopback, ::testing::Values(1u, 2u),
+                         [](const auto& info) { return std::to_string(info.param) + "_shards"; });
