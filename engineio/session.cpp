@@ -43,8 +43,8 @@ void session::start(std::shared_ptr<transport> first) {
 }
 
 std::string session::open_packet_json() const {
-  bool websocket_enabled = std::find(opts_->transports.begin(), opts_->transports.end(),
-                                     transport_kind::websocket) != opts_->transports.end();
+  bool websocket_enabled =
+      std::ranges::find(opts_->transports, transport_kind::websocket) != opts_->transports.end();
   bool can_upgrade =
       opts_->allow_upgrades && websocket_enabled && transport_->kind() == transport_kind::polling;
   return fmt::format(

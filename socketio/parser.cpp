@@ -139,8 +139,8 @@ decoder::status decoder::finish() {
   return status::complete;
 }
 
-// socket.io-msgpack-parser's checkPacket, plus the event checks of the default parser (a
-// non-empty event array named by a string or number): the socket relies on them.
+// socket.io-msgpack-parser's checkPacket. It does not look at event names: an event without a
+// usable name passes here and is ignored by the socket, as Node's server ignores it.
 decoder::status decoder::decode_msgpack(std::string_view bytes) {
   auto decoded = detail::parse_msgpack(bytes);
   if (!decoded || !decoded->is_object()) return fail("invalid packet format");
@@ -149,9 +149,12 @@ decoder::status decoder::decode_msgpack(std::string_view bytes) {
     return fail("invalid packet type");
   }
   if (!(*decoded)["nsp"].is_string()) return fail("invalid namespace");
+  // A present id must be an integer (nil is refused, as Node does); negative ids, which Node
+  // accepts and echoes, are refused too: ack ids here are unsigned.
   const auto& id = (*decoded)["id"];
-  if (!id.is_null() && (id.type() != value::kind::integer || id.as_int() < 0))
+  if (decoded->contains("id") && (id.type() != value::kind::integer || id.as_int() < 0)) {
     return fail("invalid packet id");
+  }
 
   packet_ = packet{};
   packet_.type = static_cast<packet_type>(type.as_int());
@@ -161,7 +164,10 @@ decoder::status decoder::decode_msgpack(std::string_view bytes) {
       !(packet_.type == packet_type::connect && (*decoded)["data"].is_null())) {
     packet_.data = (*decoded)["data"];
   }
-  if (!payload_valid(packet_.type, packet_.data)) return fail("invalid payload");
+  bool is_event = packet_.type == packet_type::event;
+  bool valid = is_event ? packet_.data && packet_.data->is_array()
+                        : payload_valid(packet_.type, packet_.data);
+  if (!valid) return fail("invalid payload");
   return status::complete;
 }
 

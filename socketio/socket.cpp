@@ -236,7 +236,9 @@ void socket::on_packet(packet p) {
 
 void socket::on_event(packet p) {
   auto values = std::move(p.data->as_array());
-  // The parser guarantees a string or number first; Node turns a number into its name.
+  // Node turns a numeric name into a string, and nothing listens for other kinds of name (the
+  // msgpack parser lets them through).
+  if (values.empty() || !(values[0].is_string() || values[0].is_number())) return;
   std::string event = values[0].is_string() ? values[0].as_string() : values[0].to_json();
   values.erase(values.begin());
   ack reply = p.id ? ack(weak_from_this(), *p.id) : ack();

@@ -49,6 +49,7 @@ class engine {
   void handshake_polling(pending_request pending);
   void handshake_websocket(std::shared_ptr<http_connection> conn, request req);
   std::optional<protocol_version> protocol_of(const request& req) const;
+  bool enabled(transport_kind kind) const;
   void check_allowed(const request& req, const std::string& remote, shard& home,
                      std::function<void(std::string message, bool success)> then);
   std::shared_ptr<session> create_session(shard& home, std::string sid, protocol_version protocol,

@@ -21,11 +21,11 @@ void pending_request::respond(response res) {
   conn_->send_response(std::move(res));
 }
 
-void pending_request::respond_error(unsigned status, unsigned code, std::string_view message) {
-  std::string body = fmt::format(R"({{"code":{},"message":)", code);
-  append_json_string(body, message);
+void pending_request::respond_error(request_error error, std::string_view message) {
+  std::string body = fmt::format(R"({{"code":{},"message":)", static_cast<unsigned>(error));
+  append_json_string(body, message.empty() ? default_message(error) : message);
   body += '}';
-  respond(static_cast<http::status>(status), std::move(body), "application/json");
+  respond(static_cast<http::status>(http_status(error)), std::move(body), "application/json");
 }
 
 }  // namespace engineio::detail

@@ -7,6 +7,7 @@
 
 #include "engineio/detail/http.hpp"
 #include "engineio/detail/http_connection.hpp"
+#include "engineio/error.hpp"
 
 namespace engineio::detail {
 
@@ -29,8 +30,9 @@ class pending_request {
     conn_->on_abandon(std::move(executor), std::move(f));
   }
 
-  /// Answers with Node's JSON error body: {"code":N,"message":"..."}.
-  void respond_error(unsigned status, unsigned code, std::string_view message);
+  /// Answers as Node's abortRequest: 400 (403 for forbidden) and {"code":N,"message":"..."},
+  /// with Node's message for the error unless `message` is given.
+  void respond_error(request_error error, std::string_view message = {});
 
   http_connection& connection() noexcept { return *conn_; }
 

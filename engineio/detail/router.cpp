@@ -124,6 +124,11 @@ void accept_and_close(tcp::socket socket, request req, const options& opts) {
 
 }  // namespace
 
+bool engine::enabled(transport_kind kind) const {
+  return std::find(opts_->transports.begin(), opts_->transports.end(), kind) !=
+         opts_->transports.end();
+}
+
 void engine::route(std::shared_ptr<http_connection> conn, request req) {
   auto target = req.target();
   auto path = target.substr(0, target.find('?'));
@@ -138,9 +143,7 @@ void engine::route(std::shared_ptr<http_connection> conn, request req) {
 
   // Without the websocket transport Node attaches no upgrade handler, so an upgrade request is
   // answered as any other request (a JSON error).
-  bool websocket_enabled = std::find(opts_->transports.begin(), opts_->transports.end(),
-                                     transport_kind::websocket) != opts_->transports.end();
-  if (websocket_enabled && websocket::is_upgrade(req)) {
+  if (enabled(transport_kind::websocket) && websocket::is_upgrade(req)) {
     return route_upgrade(std::move(conn), std::move(req), transport_name, sid);
   }
 
@@ -157,17 +160,13 @@ void engine::route(std::shared_ptr<http_connection> conn, request req) {
 void engine::route_polling(pending_request pending, std::string_view transport_name,
                            std::string sid) {
   auto kind = parse_transport(transport_name);
-  auto fail = [&](request_error e) {
-    pending.respond_error(http_status(e), static_cast<unsigned>(e), default_message(e));
-  };
-  if (!kind || std::find(opts_->transports.begin(), opts_->transports.end(), *kind) ==
-                   opts_->transports.end()) {
-    return fail(request_error::unknown_transport);
+  if (!kind || !enabled(*kind)) {
+    return pending.respond_error(request_error::unknown_transport);
   }
-  if (invalid_origin(pending.req())) return fail(request_error::bad_request);
+  if (invalid_origin(pending.req())) return pending.respond_error(request_error::bad_request);
   if (!sid.empty()) {
     auto owner = sid_shard(sid, static_cast<unsigned>(shards_.size()));
-    if (!owner) return fail(request_error::unknown_sid);
+    if (!owner) return pending.respond_error(request_error::unknown_sid);
     auto& target = *shards_[*owner];
     if (target.running_here()) return on_session_request(target, std::move(pending), sid);
     auto task = [this, &target, sid, p = std::make_shared<pending_request>(std::move(pending))] {
@@ -175,22 +174,21 @@ void engine::route_polling(pending_request pending, std::string_view transport_n
     };
     return asio::post(target.context(), std::move(task));
   }
-  if (pending.req().method() != http::verb::get) return fail(request_error::bad_handshake_method);
-  if (*kind == transport_kind::websocket) return fail(request_error::bad_request);
+  if (pending.req().method() != http::verb::get)
+    return pending.respond_error(request_error::bad_handshake_method);
+  if (*kind == transport_kind::websocket) return pending.respond_error(request_error::bad_request);
   handshake_polling(std::move(pending));
 }
 
 void engine::on_session_request(shard& owner, pending_request pending, const std::string& sid) {
   auto it = owner.sessions().find(sid);
   if (it == owner.sessions().end()) {
-    auto e = request_error::unknown_sid;
-    return pending.respond_error(http_status(e), static_cast<unsigned>(e), default_message(e));
+    return pending.respond_error(request_error::unknown_sid);
   }
   auto& s = *it->second;
   auto query = parse_query(pending.req().target());
   if (to_string(s.transport_name()) != query.get("transport").value_or("")) {
-    auto e = request_error::bad_request;  // Node: TRANSPORT_MISMATCH
-    return pending.respond_error(http_status(e), static_cast<unsigned>(e), default_message(e));
+    return pending.respond_error(request_error::bad_request);  // Node: TRANSPORT_MISMATCH
   }
   static_cast<polling_transport&>(s.current_transport()).on_request(std::move(pending));
 }
@@ -241,14 +239,11 @@ void engine::handshake_polling(pending_request pending) {
   check_allowed(
       p->req(), remote, home, [this, p, &home, remote](std::string message, bool success) {
         if (!success) {
-          auto e = request_error::forbidden;
-          return p->respond_error(http_status(e), static_cast<unsigned>(e),
-                                  message.empty() ? default_message(e) : std::string_view(message));
+          return p->respond_error(request_error::forbidden, message);
         }
         auto protocol = protocol_of(p->req());
         if (!protocol) {
-          auto e = request_error::unsupported_protocol_version;
-          return p->respond_error(http_status(e), static_cast<unsigned>(e), default_message(e));
+          return p->respond_error(request_error::unsupported_protocol_version);
         }
         auto query = parse_query(p->req().target());
         polling_transport::config tcfg;
@@ -275,8 +270,7 @@ void engine::route_upgrade(std::shared_ptr<http_connection> conn, request req,
         .respond(upgrade_refusal(message.empty() ? default_message(e) : message));
   };
   auto kind = parse_transport(transport_name);
-  if (!kind || std::find(opts_->transports.begin(), opts_->transports.end(), *kind) ==
-                   opts_->transports.end()) {
+  if (!kind || !enabled(*kind)) {
     return refuse(request_error::unknown_transport);
   }
   if (invalid_origin(req)) return refuse(request_error::bad_request);

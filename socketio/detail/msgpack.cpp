@@ -82,12 +82,11 @@ class reader {
         if (depth >= max_depth_) return std::nullopt;
         object members;
         for (auto n = mp_decode_map(&p_); n > 0; --n) {
-          if (mp_typeof(*p_) != MP_STR) return std::nullopt;  // JavaScript keys are strings
-          std::uint32_t len = 0;
-          const char* key = mp_decode_str(&p_, &len);
+          auto key = read_key();
+          if (!key) return std::nullopt;
           auto item = read(depth + 1);
           if (!item) return std::nullopt;
-          members.emplace_back(std::string(key, len), std::move(*item));
+          members.emplace_back(std::move(*key), std::move(*item));
         }
         return value(std::move(members));
       }
@@ -98,6 +97,23 @@ class reader {
   }
 
  private:
+  // JavaScript object keys are strings: notepack turns integer keys into their decimal text.
+  std::optional<std::string> read_key() {
+    switch (mp_typeof(*p_)) {
+      case MP_STR: {
+        std::uint32_t len = 0;
+        const char* key = mp_decode_str(&p_, &len);
+        return std::string(key, len);
+      }
+      case MP_UINT:
+        return std::to_string(mp_decode_uint(&p_));
+      case MP_INT:
+        return std::to_string(mp_decode_int(&p_));
+      default:
+        return std::nullopt;
+    }
+  }
+
   // notepack writes `undefined` as fixext1 type 0 and an ArrayBuffer as ext type 0.
   std::optional<value> read_ext() {
     auto lead = static_cast<unsigned char>(*p_++);
