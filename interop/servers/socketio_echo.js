@@ -3,9 +3,11 @@
 // options, same log line, same handlers. It is the reference the interop
 // tests are checked against; the C++ binary must behave the same way.
 //
-//   node servers/socketio_echo.js [--port N] [--eio3] [--ping-interval MS]
+//   node servers/socketio_echo.js [--port N] [--eio3] [--msgpack] [--ping-interval MS]
 //                                 [--ping-timeout MS] [--threads N]
 //
+// --msgpack: parser socket.io-msgpack-parser (every packet one binary
+// MessagePack frame) instead of the default JSON parser.
 // --threads N is accepted and ignored (the C++ server's shard count).
 // Port: --port N, else $PORT, else 3000 (--port 0 = ephemeral).
 //
@@ -18,16 +20,24 @@
 //                                     on ack(...res): emit("emit-with-ack", ...res)
 import http from "node:http";
 import { Server } from "socket.io";
+import msgpackParser from "socket.io-msgpack-parser";
 
 const USAGE =
-  "usage: socketio_echo [--port N] [--eio3] [--ping-interval MS] [--ping-timeout MS] [--threads N]\n";
+  "usage: socketio_echo [--port N] [--eio3] [--msgpack] [--ping-interval MS] [--ping-timeout MS] [--threads N]\n";
 
 function parseArgs(argv) {
-  const opts = { port: process.env.PORT ?? "3000", eio3: false, pingInterval: "300", pingTimeout: "200" };
+  const opts = {
+    port: process.env.PORT ?? "3000",
+    eio3: false,
+    msgpack: false,
+    pingInterval: "300",
+    pingTimeout: "200",
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = i + 1 < argv.length;
     if (a === "--eio3") opts.eio3 = true;
+    else if (a === "--msgpack") opts.msgpack = true;
     else if (a === "--port" && value) opts.port = argv[++i];
     else if (a === "--ping-interval" && value) opts.pingInterval = argv[++i];
     else if (a === "--ping-timeout" && value) opts.pingTimeout = argv[++i];
@@ -48,12 +58,13 @@ function parseArgs(argv) {
   return {
     port: num("port", opts.port, 65535),
     eio3: opts.eio3,
+    msgpack: opts.msgpack,
     pingInterval: num("ping interval", opts.pingInterval, 2 ** 31 - 1),
     pingTimeout: num("ping timeout", opts.pingTimeout, 2 ** 31 - 1),
   };
 }
 
-const { port, eio3, pingInterval, pingTimeout } = parseArgs(process.argv.slice(2));
+const { port, eio3, msgpack, pingInterval, pingTimeout } = parseArgs(process.argv.slice(2));
 
 // Requests outside /socket.io/ get a plain 404 (as the C++ server answers).
 const httpServer = http.createServer((req, res) => {
@@ -69,6 +80,7 @@ const io = new Server(httpServer, {
   maxHttpBufferSize: 1e6,
   connectTimeout: 1000,
   allowEIO3: eio3,
+  ...(msgpack ? { parser: msgpackParser } : {}),
 });
 
 function echoHandlers(socket) {

@@ -9,7 +9,9 @@
 // --threads N is accepted and ignored (the C++ server's shard count).
 // Port: --port N, else $PORT, else 3000 (--port 0 = ephemeral). Name: "node".
 //
-// Namespaces "/" and "/chat"; a middleware sets
+// Namespaces "/", "/chat" and the dynamic /^\/dyn-\d+$/ (a parent namespace:
+// its children, e.g. "/dyn-1", are created on their first connection and
+// inherit its middleware and handlers); a middleware sets
 // socket.data = {name: handshake.auth.name ?? null, node: X}.
 // Events (the last argument is always an ack):
 //   me(ack)                    ack {node, nsp, id, rooms, data}
@@ -28,6 +30,8 @@
 //       fetchSockets(), then on each socket: emit(event, ...args) | join(room) |
 //       leave(room) | disconnect(close); then ack() (a throwing action, e.g.
 //       emit of a reserved event name, is logged and skipped)
+//   parent-emit({event, args}, ack)        the dynamic parent emits to all its children:
+//       parentNamespace.emit(event, ...args); then ack()
 import http from "node:http";
 import { Server } from "socket.io";
 
@@ -169,12 +173,20 @@ function handlers(socket) {
   });
 }
 
-for (const nsp of ["/", "/chat"]) {
-  io.of(nsp).use((socket, next) => {
+const dynamic = io.of(/^\/dyn-\d+$/);
+for (const nsp of [io.of("/"), io.of("/chat"), dynamic]) {
+  nsp.use((socket, next) => {
     socket.data = { name: socket.handshake.auth?.name ?? null, node: name };
     next();
   });
-  io.of(nsp).on("connection", handlers);
+  nsp.on("connection", handlers);
+  nsp.on("connection", (socket) => {
+    socket.on("parent-emit", (...a) => {
+      const [[spec = {}], ack] = split(a);
+      dynamic.emit(spec.event, ...(spec.args ?? []));
+      ack();
+    });
+  });
 }
 
 httpServer.listen(port, "127.0.0.1", () => {
