@@ -1,7 +1,5 @@
 #include "engineio/request.hpp"
 
-#include <boost/url/parse.hpp>
-
 #include <algorithm>
 #include <string>
 
@@ -18,16 +16,90 @@ std::optional<std::string_view> find_first(
 
 }  // namespace
 
+namespace {
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Length of the valid UTF-8 sequence at `i`, or of the longest start of one (the "maximal
+// subpart" the WHATWG decoder replaces with one U+FFFD), as a negative number.
+int utf8_sequence(std::string_view s, std::size_t i) {
+  auto b = static_cast<unsigned char>(s[i]);
+  if (b < 0x80) return 1;
+  int len = b >= 0xc2 && b <= 0xdf   ? 2
+            : b >= 0xe0 && b <= 0xef ? 3
+            : b >= 0xf0 && b <= 0xf4 ? 4
+                                     : 0;
+  if (len == 0) return -1;
+  for (int k = 1; k < len; ++k) {
+    if (i + k >= s.size()) return -k;
+    auto c = static_cast<unsigned char>(s[i + k]);
+    // The second byte's range is narrower after E0, ED, F0 and F4 (no overlongs or surrogates).
+    unsigned char lo = 0x80, hi = 0xbf;
+    if (k == 1 && b == 0xe0) lo = 0xa0;
+    if (k == 1 && b == 0xed) hi = 0x9f;
+    if (k == 1 && b == 0xf0) lo = 0x90;
+    if (k == 1 && b == 0xf4) hi = 0x8f;
+    if (c < lo || c > hi) return -k;
+  }
+  return len;
+}
+
+std::string replace_invalid_utf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    int n = utf8_sequence(s, i);
+    if (n > 0) {
+      out.append(s.substr(i, static_cast<std::size_t>(n)));
+      i += static_cast<std::size_t>(n);
+    } else {
+      out += "\xef\xbf\xbd";  // U+FFFD
+      i += static_cast<std::size_t>(-n);
+    }
+  }
+  return out;
+}
+
+// application/x-www-form-urlencoded decoding as URLSearchParams: '+' is a space, a '%' not
+// followed by two hex digits stays as it is, and bytes that are not UTF-8 become U+FFFD.
+std::string form_decode(std::string_view s) {
+  std::string bytes;
+  bytes.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      bytes += ' ';
+    } else if (s[i] == '%' && i + 2 < s.size() && hex_digit(s[i + 1]) >= 0 &&
+               hex_digit(s[i + 2]) >= 0) {
+      bytes += static_cast<char>(hex_digit(s[i + 1]) * 16 + hex_digit(s[i + 2]));
+      i += 2;
+    } else {
+      bytes += s[i];
+    }
+  }
+  return replace_invalid_utf8(bytes);
+}
+
+}  // namespace
+
 query_params decode_query(std::string_view query) {
   query_params out;
-  std::string target = "/?";
-  target += query;
-  auto url = boost::urls::parse_origin_form(target);
-  if (!url) return out;
-  boost::urls::encoding_opts opt;
-  opt.space_as_plus = true;
-  for (auto param : url->params(opt))
-    out.emplace_back(param.key, param.has_value ? param.value : std::string{});
+  while (!query.empty()) {
+    auto amp = query.find('&');
+    auto pair = query.substr(0, amp);
+    if (!pair.empty()) {
+      auto eq = pair.find('=');
+      out.emplace_back(form_decode(pair.substr(0, eq)), eq == std::string_view::npos
+                                                            ? std::string{}
+                                                            : form_decode(pair.substr(eq + 1)));
+    }
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
   return out;
 }
 

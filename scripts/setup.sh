@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need on Debian 12, skipping what is already there:
-# compiler and CMake, Boost 1.81 (Beast, Asio, URL), fmt, zlib, GoogleTest, ccache (Debian
+# compiler and CMake, Boost 1.81 (Beast, Asio), fmt, zlib, GoogleTest, ccache (Debian
 # packages), Node.js for the interop tests, and the npm packages of interop/ (npm ci).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(g++ cmake make ccache libboost1.81-dev libboost-url1.81-dev libfmt-dev zlib1g-dev
+packages=(g++ cmake make ccache libboost1.81-dev libfmt-dev zlib1g-dev
           rapidjson-dev libmsgpuck-dev libgtest-dev)
 command -v node > /dev/null || packages+=(nodejs npm)
 

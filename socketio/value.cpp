@@ -72,6 +72,23 @@ bool value::contains(std::string_view key) const noexcept {
   return std::any_of(o.begin(), o.end(), [&](const auto& kv) { return kv.first == key; });
 }
 
+bool value::truthy() const noexcept {
+  switch (type()) {
+    case kind::null:
+      return false;
+    case kind::boolean:
+      return as_bool();
+    case kind::integer:
+      return as_int() != 0;
+    case kind::number:
+      return as_double() != 0 && as_double() == as_double();  // NaN is falsy
+    case kind::string:
+      return !as_string().empty();
+    default:
+      return true;
+  }
+}
+
 std::size_t value::size() const noexcept {
   if (is_array()) return as_array().size();
   if (is_object()) return as_object().size();

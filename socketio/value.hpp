@@ -74,6 +74,8 @@ class value {
   const value& operator[](std::size_t index) const noexcept;
   const value& operator[](std::string_view key) const noexcept;
   bool contains(std::string_view key) const noexcept;
+  /// JavaScript truthiness: false for null, false, 0, NaN and "", true for anything else.
+  bool truthy() const noexcept;
   /// Elements of an array, members of an object, else 0.
   std::size_t size() const noexcept;
 

@@ -39,8 +39,8 @@ void main_namespace(sio::socket& s) {
   s.on("ack", [](sio::socket& s, const sio::args&) {
     s.emit_with_ack("ack", {}, [weak = s.weak_from_this()](sio::ack_result r) {
       auto s = weak.lock();
-      if (s && r.ok() && r.values.size() >= 2 && r.values[0].as_int() == 5 &&
-          r.values[1]["test"].as_bool()) {
+      if (s && r.ok() && r.values.size() >= 2 && r.values[0].is_number() &&
+          r.values[0].as_double() == 5 && r.values[1]["test"].truthy()) {
         s->emit("got it");
       }
     });

@@ -22,14 +22,14 @@ function isExecutableFile(p) {
 }
 
 /**
- * The targets of one server program: `cpp` (the C++ binary, first of
- * `candidates` that exists), `cpp-2` (the same with `--threads 2`: two
- * shards) and `node` (the Node twin). `cmd` is argv without the server's own
- * options, `args` come first among them.
+ * The targets of one server program: `cpp` (the C++ binary at `relative`
+ * inside the build dir), `cpp-2` (the same with `--threads 2`: two shards)
+ * and `node` (the Node twin). `cmd` is argv without the server's own options,
+ * `args` come first among them.
  */
-function program(name, candidates, twin) {
-  const bin = candidates.find(isExecutableFile) ?? candidates[0];
-  const cpp = { name: "cpp", program: name, cmd: [bin], binary: bin, candidates, args: [] };
+function program(name, relative, twin) {
+  const bin = path.join(BUILD_DIR, relative);
+  const cpp = { name: "cpp", program: name, cmd: [bin], binary: bin, args: [] };
   return {
     cpp,
     cpp2: { ...cpp, name: "cpp-2", args: ["--threads", "2"] },
@@ -42,32 +42,9 @@ function program(name, candidates, twin) {
   };
 }
 
-// build/examples/engineio_echo is also the name of CMake's binary dir for
-// examples/engineio_echo/, so accept the executable inside that dir too.
-const ECHO = program(
-  "engineio_echo",
-  [
-    path.join(BUILD_DIR, "examples", "engineio_echo"),
-    path.join(BUILD_DIR, "examples", "engineio_echo", "engineio_echo"),
-  ],
-  "engineio_echo.js",
-);
-const OPTIONS = program(
-  "engineio_options",
-  [path.join(BUILD_DIR, "tests", "engineio_options")],
-  "engineio_options.js",
-);
-
-// Same naming rule as engineio_echo: build/examples/socketio_echo may be the
-// executable or CMake's binary dir holding it.
-const SIO_ECHO = program(
-  "socketio_echo",
-  [
-    path.join(BUILD_DIR, "examples", "socketio_echo"),
-    path.join(BUILD_DIR, "examples", "socketio_echo", "socketio_echo"),
-  ],
-  "socketio_echo.js",
-);
+const ECHO = program("engineio_echo", "examples/engineio_echo", "engineio_echo.js");
+const OPTIONS = program("engineio_options", "tests/engineio_options", "engineio_options.js");
+const SIO_ECHO = program("socketio_echo", "examples/socketio_echo", "socketio_echo.js");
 
 /** engineio_echo: cpp and node (raw-compare, jsonp, lifecycle). */
 export const TARGETS = [ECHO.cpp, ECHO.node];
@@ -91,7 +68,7 @@ export const SIO_CPP_TARGETS = [SIO_ECHO.cpp, SIO_ECHO.cpp2];
 export function unavailable(target) {
   if (!target.binary || isExecutableFile(target.binary)) return null;
   if (process.env.SIO_REQUIRE_CPP === "1") {
-    throw new Error(`${target.program} not built (${target.candidates.join(" or ")}) and SIO_REQUIRE_CPP=1`);
+    throw new Error(`${target.program} not built (${target.binary}) and SIO_REQUIRE_CPP=1`);
   }
   return `${target.program} not built`;
 }
@@ -180,23 +157,14 @@ export function startServer(target, args = [], { timeoutMs = 10_000, env = {} } 
 
 // tests/socketio_ops (tests/servers/socketio_ops.cpp) and servers/socketio_ops.js: the rooms and
 // broadcast operators driven by the clients (test/ops.test.js).
-const SIO_OPS = program("socketio_ops", [path.join(BUILD_DIR, "tests", "socketio_ops")], "socketio_ops.js");
+const SIO_OPS = program("socketio_ops", "tests/socketio_ops", "socketio_ops.js");
 
 /** socketio_ops: cpp, cpp-2 and node (test/ops.test.js). */
 export const OPS_TARGETS = [SIO_OPS.cpp, SIO_OPS.cpp2, SIO_OPS.node];
 export const OPS_NODE_TARGET = SIO_OPS.node;
 
-// examples/client_suite_server and servers/client_suite_server.js: the server of socket.io-client's own
-// test suite (test/client-suite.test.js). As for engineio_echo, build/examples/client_suite_server may be
-// the executable or CMake's binary dir holding it.
-const CLIENT_SUITE = program(
-  "client_suite_server",
-  [
-    path.join(BUILD_DIR, "examples", "client_suite_server"),
-    path.join(BUILD_DIR, "examples", "client_suite_server", "client_suite_server"),
-  ],
-  "client_suite_server.js",
-);
+// The server of socket.io-client's own test suite (test/client-suite.test.js).
+const CLIENT_SUITE = program("client_suite_server", "examples/client_suite_server", "client_suite_server.js");
 
 /** client_suite_server: cpp, cpp-2 and node (test/client-suite.test.js). */
 export const CLIENT_SUITE_TARGETS = [CLIENT_SUITE.cpp, CLIENT_SUITE.cpp2, CLIENT_SUITE.node];

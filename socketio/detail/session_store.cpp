@@ -45,8 +45,7 @@ std::optional<restored_session> session_store::restore(const std::string& pid,
   auto from = std::find_if(events_.begin(), events_.end(),
                            [&](const auto& e) { return e.offset == offset; });
   if (from == events_.end()) return std::nullopt;
-  restored_session out{std::move(it->second.session), {}};
-  sessions_.erase(it);
+  restored_session out{it->second.session, {}};
   for (auto e = std::next(from); e != events_.end(); ++e) {
     if (reaches(out.session.rooms, e->opts)) out.missed.push_back(e->data);
   }

@@ -42,7 +42,8 @@ class session_store {
   void record(array& data, const broadcast_options& opts);
   void persist(persisted_session s);
   /// The session of `pid`, with the events it missed after `offset`; nullopt when unknown,
-  /// expired, or the offset is no longer kept.
+  /// expired, or the offset is no longer kept. Like Node's adapter, the session stays until it
+  /// expires, so a client that reconnects again with the same pid and offset recovers again.
   std::optional<restored_session> restore(const std::string& pid, const std::string& offset);
 
  private:

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "engineio/request.hpp"
 #include "socketio/detail/json.hpp"
 
@@ -59,4 +61,26 @@ TEST(Query, DecodesPercentEscapesAndPlusLikeUrlSearchParams) {
   EXPECT_EQ(q[1], (std::pair<std::string, std::string>{"k=", "v"}));
   EXPECT_EQ(q[2].second, "");
   EXPECT_EQ(q[3].first, "flag");
+}
+
+TEST(Query, KeepsMalformedEscapesAndReplacesInvalidUtf8AsNodeDoes) {
+  auto q = engineio::decode_query("bad=%ZZ&pct=100%&half=%C3&half2=%C3x&e=%E2%82&ok=%E2%82%AC");
+  ASSERT_EQ(q.size(), 6u);
+  EXPECT_EQ(q[0].second, "%ZZ");
+  EXPECT_EQ(q[1].second, "100%");
+  EXPECT_EQ(q[2].second, "\xef\xbf\xbd");
+  EXPECT_EQ(q[3].second, "\xef\xbf\xbdx");
+  EXPECT_EQ(q[4].second, "\xef\xbf\xbd");  // one replacement for the truncated sequence
+  EXPECT_EQ(q[5].second, "€");
+}
+
+TEST(Value, TruthinessIsJavaScripts) {
+  for (const value& falsy :
+       {value(), value(false), value(0), value(0.0), value(""), value(std::nan(""))}) {
+    EXPECT_FALSE(falsy.truthy()) << falsy.to_json();
+  }
+  for (const value& truthy : {value(true), value(-1), value(0.5), value("0"), value(array{}),
+                              value(object{}), value(binary{})}) {
+    EXPECT_TRUE(truthy.truthy()) << truthy.to_json();
+  }
 }
