@@ -86,7 +86,7 @@ struct options {
   /// A request must arrive whole within this time (slowloris guard; Node: headersTimeout 60 s).
   std::chrono::seconds request_timeout{30};
   /// Largest request header block; over it the answer is 431 as Node's (16 KiB, like Node).
-  std::size_t max_header_bytes = 16 * 1024;
+  std::size_t max_header_bytes = std::size_t{16} * 1024;
 };
 
 }  // namespace engineio

@@ -98,7 +98,7 @@ void adapter::each_shard(std::function<void(room_index&)> fn) {
 }
 
 void adapter::each_local_socket(std::function<void(socket&)> fn) {
-  each_shard([fn](room_index& index) {
+  each_shard([fn = std::move(fn)](room_index& index) {
     for (auto& s : matching(index, {})) fn(*s);
   });
 }
@@ -123,7 +123,7 @@ void adapter::broadcast_with_ack(const packet& p, const broadcast_options& opts,
   auto count = std::make_shared<gather<std::size_t, std::size_t>>(
       nsp_.owner().engine().shard_count(), home_executor(), std::move(on_count),
       [](std::size_t& total, std::size_t part) { total += part; });
-  each_shard([encoded, opts, id, count, on_response](room_index& index) {
+  each_shard([encoded, opts, id, count, on_response = std::move(on_response)](room_index& index) {
     auto recipients = matching(index, opts);
     for (auto& s : recipients) {
       s->expect_ack(id, [on_response](ack_result r) {
@@ -188,7 +188,7 @@ void adapter::server_count(std::function<void(std::size_t)> done) {
   boost::asio::post(home_executor(), [done = std::move(done)] { done(1); });
 }
 
-void adapter::server_side_emit(args, std::function<void(ack_result)> ack) {
+void adapter::server_side_emit(const args& /*values*/, std::function<void(ack_result)> ack) {
   if (!ack) return;
   boost::asio::post(home_executor(), [ack = std::move(ack)] { ack(ack_result{std::nullopt, {}}); });
 }

@@ -175,7 +175,7 @@ class adapter {
   /// Servers in the cluster, this one included.
   virtual void server_count(std::function<void(std::size_t)> done);
   /// An event for the other servers of the cluster (none here: an ack gets no replies).
-  virtual void server_side_emit(args values, std::function<void(ack_result)> ack);
+  virtual void server_side_emit(const args& values, std::function<void(ack_result)> ack);
 
  protected:
   namespace_& nsp_;

@@ -174,7 +174,7 @@ void client::run_middleware(std::shared_ptr<socket> s, std::size_t index) {
   }
 }
 
-void client::finish_connect(std::shared_ptr<socket> s, std::optional<connect_error> error) {
+void client::finish_connect(const std::shared_ptr<socket>& s, std::optional<connect_error> error) {
   if (closed_ || session_.ready_state() != engineio::session::state::open) return;
   const auto& name = s->nsp().name();
   if (error) {
@@ -187,7 +187,7 @@ void client::finish_connect(std::shared_ptr<socket> s, std::optional<connect_err
     return write(
         encode(packet{packet_type::connect_error, name, std::nullopt, std::move(data)}, parser()));
   }
-  sockets_[name] = s;
+  sockets_[name] = s;  // the handlers below still use `s`
   connect_timer_.cancel();
   s->on_connected();
   for (const auto& handler : std::vector(s->nsp().connection_handlers())) {

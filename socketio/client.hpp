@@ -47,7 +47,7 @@ class client : public std::enable_shared_from_this<client> {
   void on_packet(packet p);
   void connect(const std::string& name, value auth);
   void run_middleware(std::shared_ptr<socket> s, std::size_t index);
-  void finish_connect(std::shared_ptr<socket> s, std::optional<connect_error> error);
+  void finish_connect(const std::shared_ptr<socket>& s, std::optional<connect_error> error);
   void close();
   void on_close(disconnect_reason reason);
   struct handshake make_handshake(value auth) const;

@@ -22,7 +22,7 @@ void namespace_::server_side_emit(std::string_view event, args values,
     return;
   }
   values.insert(values.begin(), value(event));
-  adapter_->server_side_emit(std::move(values), std::move(ack));
+  adapter_->server_side_emit(values, std::move(ack));
 }
 
 }  // namespace socketio

@@ -214,7 +214,7 @@ void socket::off(const std::string& event) {
   handlers_.erase(event);
 }
 
-void socket::send_packet(packet p, bool volatile_) {
+void socket::send_packet(const packet& p, bool volatile_) {
   client_.write(encode(p, client_.parser()), volatile_);
 }
 
@@ -249,8 +249,7 @@ void socket::on_event(packet p) {
 }
 
 void socket::run_middlewares(std::size_t index, std::string event, args values, ack reply) {
-  if (index == middlewares_.size())
-    return dispatch(std::move(event), std::move(values), std::move(reply));
+  if (index == middlewares_.size()) return dispatch(event, values, reply);
   auto self = weak_from_this();
   auto shared_values = std::make_shared<args>(std::move(values));
   event_next next = [self, index, event, shared_values, reply](std::optional<std::string> error) {
@@ -263,7 +262,7 @@ void socket::run_middlewares(std::size_t index, std::string event, args values, 
           [&] { middlewares_[index](*this, event, *shared_values, std::move(next)); });
 }
 
-void socket::dispatch(std::string event, args values, ack reply) {
+void socket::dispatch(const std::string& event, const args& values, const ack& reply) {
   if (!connected_) return;
   auto it = handlers_.find(event);
   if (it == handlers_.end()) return;

@@ -152,7 +152,7 @@ class socket : public std::enable_shared_from_this<socket> {
   void on_packet(packet p);
   void on_close(disconnect_reason reason);
   void on_transport_upgrade();
-  void send_packet(packet p, bool volatile_ = false);
+  void send_packet(const packet& p, bool volatile_ = false);
   /// Registers a reply expected for a packet sent with ack id `id` (broadcasts with acks).
   void expect_ack(std::uint64_t id, ack_callback cb);
   client& owner() noexcept { return client_; }
@@ -179,7 +179,7 @@ class socket : public std::enable_shared_from_this<socket> {
   void add_handler(const std::string& event, event_handler h, bool once);
   void on_event(packet p);
   void on_ack(packet p);
-  void dispatch(std::string event, args values, ack reply);
+  void dispatch(const std::string& event, const args& values, const ack& reply);
   void run_middlewares(std::size_t index, std::string event, args values, ack reply);
   void report_error(const std::string& message);
 
@@ -203,7 +203,6 @@ class socket : public std::enable_shared_from_this<socket> {
   std::vector<std::function<void(socket&, disconnect_reason)>> disconnect_;
   std::vector<std::function<void(socket&)>> upgrade_;
 
-  std::uint64_t next_ack_id_ = 0;
   struct pending_ack;
   std::map<std::uint64_t, std::shared_ptr<pending_ack>> acks_;
 };

@@ -10,7 +10,7 @@ namespace engineio::detail {
 namespace {
 
 // Pipelined bytes kept while a request waits; past this the watch stops reading.
-constexpr std::size_t max_buffered_while_waiting = 64 * 1024;
+constexpr std::size_t max_buffered_while_waiting = std::size_t{64} * 1024;
 
 }  // namespace
 
@@ -110,13 +110,13 @@ void http_connection::on_watch(beast::error_code ec, std::size_t bytes) {
 }
 
 void http_connection::on_abandon(asio::any_io_executor executor, std::function<void()> f) {
-  asio::dispatch(stream_.get_executor(),
-                 [self = shared_from_this(), executor, f = std::move(f)]() mutable {
-                   if (!self->awaiting_answer_) return;
-                   if (self->peer_gone_) return asio::post(executor, std::move(f));
-                   self->abandon_executor_ = executor;
-                   self->abandon_ = std::move(f);
-                 });
+  asio::dispatch(stream_.get_executor(), [self = shared_from_this(), executor = std::move(executor),
+                                          f = std::move(f)]() mutable {
+    if (!self->awaiting_answer_) return;
+    if (self->peer_gone_) return asio::post(executor, std::move(f));
+    self->abandon_executor_ = executor;
+    self->abandon_ = std::move(f);
+  });
 }
 
 void http_connection::send_response(response res) {
@@ -163,7 +163,7 @@ void http_connection::linger() {
     stream_.expires_after(std::chrono::seconds(5));
   }
   buffer_.consume(buffer_.size());
-  stream_.async_read_some(buffer_.prepare(16 * 1024),
+  stream_.async_read_some(buffer_.prepare(std::size_t{16} * 1024),
                           [self = shared_from_this()](beast::error_code ec, std::size_t) {
                             if (!ec) self->linger();
                           });

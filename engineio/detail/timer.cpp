@@ -7,7 +7,7 @@ namespace {
 
 class asio_timer final : public timer {
  public:
-  explicit asio_timer(boost::asio::any_io_executor executor) : timer_(std::move(executor)) {}
+  explicit asio_timer(const boost::asio::any_io_executor& executor) : timer_(executor) {}
 
   void start(std::chrono::milliseconds after, std::function<void()> fn) override {
     timer_.expires_after(after);
@@ -33,7 +33,7 @@ class asio_timer final : public timer {
 
 }  // namespace
 
-timer_factory asio_timer_factory(boost::asio::any_io_executor executor) {
+timer_factory asio_timer_factory(const boost::asio::any_io_executor& executor) {
   return [executor] { return std::make_unique<asio_timer>(executor); };
 }
 

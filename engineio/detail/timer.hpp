@@ -21,6 +21,6 @@ class timer {
 using timer_factory = std::function<std::unique_ptr<timer>()>;
 
 /// Timers on an Asio executor (the session's shard).
-timer_factory asio_timer_factory(boost::asio::any_io_executor executor);
+timer_factory asio_timer_factory(const boost::asio::any_io_executor& executor);
 
 }  // namespace engineio::detail

@@ -37,7 +37,7 @@ void websocket_transport::start() {
 }
 
 void websocket_transport::do_read() {
-  constexpr std::size_t chunk = 64 * 1024;
+  constexpr std::size_t chunk = std::size_t{64} * 1024;
   ws_.async_read_some(
       read_buffer_, chunk,
       [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });

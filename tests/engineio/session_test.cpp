@@ -14,15 +14,15 @@ using sio_test::fake_transport;
 namespace {
 
 struct recording_handler : handler {
-  void on_open(session&) override { events.push_back("open"); }
+  void on_open(session&) override { events.emplace_back("open"); }
   void on_message(session&, std::string_view text) override {
-    events.push_back("message:" + std::string(text));
+    events.emplace_back("message:" + std::string(text));
   }
   void on_binary(session&, std::string_view bytes) override {
-    events.push_back("binary:" + std::string(bytes));
+    events.emplace_back("binary:" + std::string(bytes));
   }
   void on_close(session&, close_reason reason) override {
-    events.push_back("close:" + std::string(to_string(reason)));
+    events.emplace_back("close:" + std::string(to_string(reason)));
   }
   std::vector<std::string> events;
 };
