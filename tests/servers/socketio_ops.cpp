@@ -21,9 +21,25 @@
 //       fetchSockets(), then on each RemoteSocket: emit(event, ...args) | join(room) |
 //       leave(room) | disconnect(close); ack once all were asked
 //   parent-emit({event, args}, ack)        the dynamic parent emits to all its children
+//
+// Socket API checks, on every namespace:
+//   a socket middleware refuses events named "blocked"; the socket's error listener then emits
+//   middleware-error(message) to the client
+//   once-only(ack)         a `once` handler: the first call acks "first", later ones never ack
+//   drop-handler(ack)      removes the handlers of "dropped" (`off`), then acks
+//   dropped(ack)           acks "present" until drop-handler ran
+//   last-any(ack)          acks the name and args of the last event seen by the catch-all listener
+//   outgoing(ack)          acks the names of the events this socket emitted so far (onAnyOutgoing)
+//   throw(ack)             the handler throws: nothing is acked, the connection stays up
+//   on disconnecting, emits to room "watchers": bye {id, rooms (still readable), reason}
+//
+// Namespace "/guarded": its middleware refuses unless auth.token is "ok", with the message
+// "not authorized" and data {code: 42, hint: "send a token"}.
 
 #include <cstdlib>
 #include <iostream>
+#include <memory>
+#include <stdexcept>
 #include <string>
 
 #include "socketio/socketio.hpp"
@@ -132,6 +148,35 @@ void handlers(sio::socket& s) {
       ack();
     });
   });
+  s.use([](sio::socket&, const std::string& event, sio::args&, const sio::event_next& next) {
+    event == "blocked" ? next("blocked by middleware") : next(std::nullopt);
+  });
+  s.on_error(
+      [](sio::socket& s, const std::string& message) { s.emit("middleware-error", message); });
+  s.once("once-only", [](sio::socket&, const sio::args&, sio::ack ack) { ack("first"); });
+  s.on("dropped", [](sio::socket&, const sio::args&, sio::ack ack) { ack("present"); });
+  s.on("drop-handler", [](sio::socket& s, const sio::args&, sio::ack ack) {
+    s.off("dropped");
+    ack();
+  });
+  auto last = std::make_shared<sio::value>();
+  s.on_any([last](sio::socket&, const std::string& event, const sio::args& a) {
+    if (event != "last-any") *last = sio::object{{"event", event}, {"args", sio::array(a)}};
+  });
+  s.on("last-any", [last](sio::socket&, const sio::args&, sio::ack ack) { ack(*last); });
+  auto outgoing = std::make_shared<sio::array>();
+  s.on_any_outgoing([outgoing](sio::socket&, const std::string& event, const sio::args&) {
+    outgoing->emplace_back(event);
+  });
+  s.on("outgoing", [outgoing](sio::socket&, const sio::args&, sio::ack ack) { ack(*outgoing); });
+  s.on("throw",
+       [](sio::socket&, const sio::args&) { throw std::runtime_error("handler failure"); });
+  s.on_disconnecting([](sio::socket& s, sio::disconnect_reason reason) {
+    s.to("watchers")
+        .emit("bye",
+              sio::object{
+                  {"id", s.id()}, {"rooms", rooms_of(s)}, {"reason", sio::to_string(reason)}});
+  });
   s.on("kick", [](sio::socket& s, const sio::args& a, sio::ack ack) {
     ack();
     target(s, a[0]).disconnect_sockets(a[0]["close"].as_bool());
@@ -167,6 +212,12 @@ int main(int argc, char** argv) {
       });
     });
   }
+  io.of("/guarded").use([](sio::socket& s, sio::next next) {
+    if (s.handshake().auth["token"] == "ok") return next();
+    next(sio::connect_error{"not authorized", sio::object{{"code", 42}, {"hint", "send a token"}}});
+  });
+  io.of("/guarded").on_connection(handlers);
+
   io.listen("127.0.0.1", static_cast<std::uint16_t>(port));
   std::cout << "socketio_ops listening on http://127.0.0.1:" << io.port() << "/socket.io/"
             << std::endl;
