@@ -110,8 +110,12 @@ boost::asio::any_io_executor adapter::home_executor() {
 
 void adapter::broadcast(const packet& p, const broadcast_options& opts) {
   auto encoded = std::make_shared<const encoded_packet>(encode(p, nsp_.owner().options().parser));
-  each_shard([encoded, opts](room_index& index) {
-    index.for_each(opts, [&](socket& s) { s.owner().write(*encoded, opts.flags.volatile_); });
+  auto structured = std::make_shared<const packet>(p);
+  each_shard([encoded, structured, opts](room_index& index) {
+    index.for_each(opts, [&](socket& s) {
+      s.notify_outgoing(*structured);
+      s.owner().write(*encoded, opts.flags.volatile_);
+    });
   });
 }
 
@@ -120,12 +124,15 @@ void adapter::broadcast_with_ack(const packet& p, const broadcast_options& opts,
                                  std::function<void(value)> on_response) {
   auto encoded = std::make_shared<const encoded_packet>(encode(p, nsp_.owner().options().parser));
   auto id = p.id.value_or(0);
+  auto structured = std::make_shared<const packet>(p);
   auto count = std::make_shared<gather<std::size_t, std::size_t>>(
       nsp_.owner().engine().shard_count(), home_executor(), std::move(on_count),
       [](std::size_t& total, std::size_t part) { total += part; });
-  each_shard([encoded, opts, id, count, on_response = std::move(on_response)](room_index& index) {
+  each_shard([encoded, structured, opts, id, count,
+              on_response = std::move(on_response)](room_index& index) {
     auto recipients = matching(index, opts);
     for (auto& s : recipients) {
+      s->notify_outgoing(*structured);
       s->expect_ack(id, [on_response](ack_result r) {
         on_response(r.values.empty() ? value() : r.values[0]);
       });

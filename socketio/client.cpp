@@ -23,12 +23,13 @@ std::string date_string(std::chrono::system_clock::time_point now) {
 
 value query_object(const std::vector<std::pair<std::string, std::string>>& params) {
   object out;
-  for (const auto& [k, v] : params) {
-    auto it = std::find_if(out.begin(), out.end(), [&](const auto& kv) { return kv.first == k; });
+  for (const auto& param : params) {
+    auto it = std::find_if(out.begin(), out.end(),
+                           [&](const auto& kv) { return kv.first == param.first; });
     if (it != out.end()) {
-      it->second = v;  // the last one wins, as in Node
+      it->second = param.second;  // the last one wins, as in Node
     } else {
-      out.emplace_back(k, v);
+      out.emplace_back(param.first, param.second);
     }
   }
   return out;
@@ -137,9 +138,9 @@ void client::connect(const std::string& name, value auth) {
       auto s = std::make_shared<socket>(*nsp, *this, make_handshake(std::move(auth)),
                                         std::move(*previous));
       if (server_.options().connection_state_recovery->skip_middlewares) {
-        return finish_connect(std::move(s), std::nullopt);
+        return finish_connect(s, std::nullopt);
       }
-      return run_middleware(std::move(s), 0);
+      return run_middleware(s, 0);
     }
   }
   // v2 clients know their socket by "<nsp>#<engine id>"; v5 ids are fresh and unrelated.
@@ -147,12 +148,12 @@ void client::connect(const std::string& name, value auth) {
                        ? (name == "/" ? session_.id() : name + "#" + session_.id())
                        : engineio::generate_sid(shard());
   auto s = std::make_shared<socket>(*nsp, *this, std::move(id), make_handshake(std::move(auth)));
-  run_middleware(std::move(s), 0);
+  run_middleware(s, 0);
 }
 
-void client::run_middleware(std::shared_ptr<socket> s, std::size_t index) {
+void client::run_middleware(const std::shared_ptr<socket>& s, std::size_t index) {
   const auto& middlewares = s->nsp().middlewares();
-  if (index == middlewares.size()) return finish_connect(std::move(s), std::nullopt);
+  if (index == middlewares.size()) return finish_connect(s, std::nullopt);
   // `next` may be called later and from any thread: it comes back to this shard.
   std::weak_ptr<client> self = weak_from_this();
   auto& owner = server_;
@@ -170,7 +171,7 @@ void client::run_middleware(std::shared_ptr<socket> s, std::size_t index) {
   try {
     middlewares[index](*s, std::move(go));
   } catch (const std::exception& e) {
-    finish_connect(std::move(s), connect_error{e.what()});
+    finish_connect(s, connect_error{e.what()});
   }
 }
 

@@ -46,7 +46,7 @@ class client : public std::enable_shared_from_this<client> {
  private:
   void on_packet(packet p);
   void connect(const std::string& name, value auth);
-  void run_middleware(std::shared_ptr<socket> s, std::size_t index);
+  void run_middleware(const std::shared_ptr<socket>& s, std::size_t index);
   void finish_connect(const std::shared_ptr<socket>& s, std::optional<connect_error> error);
   void close();
   void on_close(disconnect_reason reason);

@@ -145,14 +145,12 @@ void socket::emit_args(std::string_view event, args values) {
     engineio::log_warning("\"{}\" is a reserved event name", event);
     return;
   }
-  for (const auto& h : std::vector<any_handler>(any_outgoing_)) {
-    guarded("outgoing listener", [&] { h(*this, std::string(event), values); });
-  }
   values.insert(values.begin(), value(event));
   // With recovery on, Node routes socket.emit through the adapter so it is stored for replay.
   if (auto* store = nsp_.recovery()) store->record(values, broadcast_options{.rooms = {id_}});
-  send_packet(
-      packet{packet_type::event, nsp_.name(), std::nullopt, value(array(std::move(values)))});
+  packet p{packet_type::event, nsp_.name(), std::nullopt, value(array(std::move(values)))};
+  notify_outgoing(p);
+  send_packet(p);
 }
 
 void socket::emit_with_ack(std::string_view event, args values, ack_callback cb,
@@ -172,11 +170,20 @@ void socket::emit_with_ack(std::string_view event, args values, ack_callback cb,
     });
   }
   acks_[id] = pending;
-  for (const auto& h : std::vector<any_handler>(any_outgoing_)) {
-    guarded("outgoing listener", [&] { h(*this, std::string(event), values); });
-  }
   values.insert(values.begin(), value(event));
-  send_packet(packet{packet_type::event, nsp_.name(), id, value(array(std::move(values)))});
+  packet p{packet_type::event, nsp_.name(), id, value(array(std::move(values)))};
+  notify_outgoing(p);
+  send_packet(p);
+}
+
+void socket::notify_outgoing(const packet& p) {
+  if (any_outgoing_.empty() || !p.data || p.data->size() == 0) return;
+  const auto& data = p.data->as_array();
+  std::string event = data[0].as_string();
+  args values(data.begin() + 1, data.end());
+  for (const auto& h : std::vector<any_handler>(any_outgoing_)) {
+    guarded("outgoing listener", [&] { h(*this, event, values); });
+  }
 }
 
 void socket::expect_ack(std::uint64_t id, ack_callback cb) {

@@ -153,6 +153,9 @@ class socket : public std::enable_shared_from_this<socket> {
   void on_close(disconnect_reason reason);
   void on_transport_upgrade();
   void send_packet(const packet& p, bool volatile_ = false);
+  /// Tells the outgoing catch-all listeners about an event sent to this socket (broadcasts too,
+  /// as Node's adapter does).
+  void notify_outgoing(const packet& p);
   /// Registers a reply expected for a packet sent with ack id `id` (broadcasts with acks).
   void expect_ack(std::uint64_t id, ack_callback cb);
   client& owner() noexcept { return client_; }
@@ -187,7 +190,7 @@ class socket : public std::enable_shared_from_this<socket> {
   client& client_;  // owns this socket and outlives it
   std::string id_;
   struct handshake handshake_;
-  value data_;
+  value data_ = object{};  // Node's socket.data starts as {}
   std::set<room> rooms_;
   std::string pid_;  // private id for connection state recovery, empty when off
   bool connected_ = false;

@@ -41,9 +41,10 @@ class engine {
 
  private:
   // router.cpp
-  void route_polling(pending_request pending, std::string_view transport_name, std::string sid);
+  void route_polling(pending_request pending, std::string_view transport_name,
+                     const std::string& sid);
   void route_upgrade(std::shared_ptr<http_connection> conn, request req,
-                     std::string_view transport_name, std::string sid);
+                     std::string_view transport_name, const std::string& sid);
   void on_session_request(shard& owner, pending_request pending, const std::string& sid);
   void on_session_upgrade(shard& owner, tcp::socket socket, request req, const std::string& sid);
   void handshake_polling(pending_request pending);

@@ -130,7 +130,7 @@ void http_connection::send_response(response res) {
   });
 }
 
-void http_connection::write_response(std::shared_ptr<response> res) {
+void http_connection::write_response(const std::shared_ptr<response>& res) {
   bool keep_alive = res->keep_alive();
   stream_.expires_after(engine_.opts().request_timeout);
   http::async_write(stream_, *res,

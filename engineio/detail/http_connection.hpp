@@ -42,7 +42,7 @@ class http_connection : public std::enable_shared_from_this<http_connection> {
   void reply_and_close(http::status status);
   void watch_peer();
   void on_watch(beast::error_code ec, std::size_t bytes);
-  void write_response(std::shared_ptr<response> res);
+  void write_response(const std::shared_ptr<response>& res);
   void on_write(bool keep_alive, beast::error_code ec);
   void linger();
 

@@ -94,8 +94,8 @@ void write_and_close(tcp::socket socket, response res) {
 // The 101 carries the CORS headers (Node runs its cors middleware on upgrades too) and, on a
 // handshake, the session cookie; Node forgets the cookie there, we send it for sticky sessions.
 template <typename Then>
-void accept_websocket(tcp::socket socket, request req, const options& opts, std::string cookie,
-                      Then then) {
+void accept_websocket(tcp::socket socket, request req, const options& opts,
+                      const std::string& cookie, Then then) {
   auto ws = std::make_shared<websocket_stream>(std::move(socket));
   configure_websocket(*ws, opts);
   http::fields extra;
@@ -158,7 +158,7 @@ void engine::route(std::shared_ptr<http_connection> conn, request req) {
 }
 
 void engine::route_polling(pending_request pending, std::string_view transport_name,
-                           std::string sid) {
+                           const std::string& sid) {
   auto kind = parse_transport(transport_name);
   if (!kind || !enabled(*kind)) {
     return pending.respond_error(request_error::unknown_transport);
@@ -199,7 +199,7 @@ void engine::check_allowed(const request& req, const std::string& remote, shard&
   auto answered = std::make_shared<std::atomic<bool>>(false);
   auto info = make_request_info(req, parse_query(req.target()), remote);
   opts_->allow_request(
-      info, [answered, &home, then = std::move(then)](std::string message, bool success) {
+      info, [answered, &home, then = std::move(then)](const std::string& message, bool success) {
         if (answered->exchange(true)) return;  // the hook answers once
         asio::post(home.context(),
                    [then, message = std::move(message), success] { then(message, success); });
@@ -237,7 +237,7 @@ void engine::handshake_polling(pending_request pending) {
   auto remote = pending.connection().remote_address();
   auto p = std::make_shared<pending_request>(std::move(pending));
   check_allowed(
-      p->req(), remote, home, [this, p, &home, remote](std::string message, bool success) {
+      p->req(), remote, home, [this, p, &home, remote](const std::string& message, bool success) {
         if (!success) {
           return p->respond_error(request_error::forbidden, message);
         }
@@ -264,7 +264,7 @@ void engine::handshake_polling(pending_request pending) {
 }
 
 void engine::route_upgrade(std::shared_ptr<http_connection> conn, request req,
-                           std::string_view transport_name, std::string sid) {
+                           std::string_view transport_name, const std::string& sid) {
   auto refuse = [&](request_error e, std::string_view message = {}) {
     pending_request(std::move(req), conn, {})
         .respond(upgrade_refusal(message.empty() ? default_message(e) : message));
@@ -323,7 +323,7 @@ void engine::handshake_websocket(std::shared_ptr<http_connection> conn, request 
   auto remote = conn->remote_address();
   auto r = std::make_shared<request>(std::move(req));
   check_allowed(
-      *r, remote, home, [this, conn, r, &home, remote](std::string message, bool success) {
+      *r, remote, home, [this, conn, r, &home, remote](const std::string& message, bool success) {
         auto refuse = [&](std::string_view text) {
           pending_request(std::move(*r), conn, {}).respond(upgrade_refusal(text));
         };

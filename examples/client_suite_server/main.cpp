@@ -111,7 +111,8 @@ int main(int argc, char** argv) {
   // Every request that would open a session waits at least 10 ms: a timer, never a sleep.
   opts.engine.allow_request = [](const eio::request_info&, eio::allow_request_callback done) {
     auto timer = std::make_shared<boost::asio::steady_timer>(eio::this_shard_executor(), 10ms);
-    timer->async_wait([timer, done](boost::system::error_code) { done("", true); });
+    timer->async_wait(
+        [timer, done = std::move(done)](boost::system::error_code) { done("", true); });
   };
 
   sio::server io(opts);

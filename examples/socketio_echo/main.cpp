@@ -18,7 +18,7 @@ void echo_handlers(sio::socket& s) {
   s.on("message", [](sio::socket& s, const sio::args& a) { s.emit_args("message-back", a); });
   s.on("message-with-ack", [](sio::socket&, const sio::args& a, sio::ack ack) { ack.send(a); });
   s.on("emit-with-ack", [](sio::socket& s, const sio::args& a) {
-    s.emit_with_ack("emit-with-ack", a, [weak = s.weak_from_this()](sio::ack_result r) {
+    s.emit_with_ack("emit-with-ack", a, [weak = s.weak_from_this()](const sio::ack_result& r) {
       if (auto s = weak.lock(); s && r.ok()) s->emit_args("emit-with-ack", r.values);
     });
   });

@@ -32,6 +32,24 @@
 //       emit of a reserved event name, is logged and skipped)
 //   parent-emit({event, args}, ack)        the dynamic parent emits to all its children:
 //       parentNamespace.emit(event, ...args); then ack()
+//
+// Socket API checks, on every namespace (test/ops-socket-api.test.js):
+//   a socket middleware (socket.use) refuses events named "blocked" with
+//   "blocked by middleware"; the socket's "error" listener then emits
+//   middleware-error(message) to the client (no ack is sent)
+//   once-only(ack)         a `once` handler: the first call acks "first", later ones never ack
+//   drop-handler(ack)      removes the handlers of "dropped" (removeAllListeners), then acks
+//   dropped(ack)           acks "present" until drop-handler ran
+//   last-any(ack)          acks {event, args} of the last event seen by the onAny listener
+//       (other than last-any itself). Node's onAny gets the ack callback as the last
+//       argument of an event sent with an ack; it is kept, so JSON encodes it as null.
+//   outgoing(ack)          acks the names of the events emitted to this socket so far (onAnyOutgoing)
+//   throw(ack)             the handler throws: nothing is acked, the connection stays up
+//   on disconnecting, emits to room "watchers": bye {id, rooms (still readable), reason}
+//
+// Namespace "/guarded": the same handlers (no parent-emit, no socket.data); its
+// middleware refuses unless handshake.auth.token is "ok", with an Error
+// "not authorized" whose data is {code: 42, hint: "send a token"}.
 import http from "node:http";
 import { Server } from "socket.io";
 
@@ -171,6 +189,60 @@ function handlers(socket) {
     }
     ack();
   });
+  socketApi(socket);
+}
+
+/** The socket API checks: middleware, once, off, onAny, onAnyOutgoing, a throwing handler, disconnecting. */
+function socketApi(socket) {
+  socket.use(([event], next) => {
+    if (event === "blocked") return next(new Error("blocked by middleware"));
+    next();
+  });
+  socket.on("error", (err) => socket.emit("middleware-error", err.message));
+  socket.once("once-only", (...a) => {
+    const [, ack] = split(a);
+    ack("first");
+  });
+  socket.on("dropped", (...a) => {
+    const [, ack] = split(a);
+    ack("present");
+  });
+  socket.on("drop-handler", (...a) => {
+    const [, ack] = split(a);
+    socket.removeAllListeners("dropped");
+    ack();
+  });
+  let last = null;
+  socket.onAny((event, ...args) => {
+    // args as socket.io passes them: with the ack callback last when the event has one
+    if (event !== "last-any") last = { event, args };
+  });
+  socket.on("last-any", (...a) => {
+    const [, ack] = split(a);
+    ack(last);
+  });
+  const outgoing = [];
+  socket.onAnyOutgoing((event) => {
+    outgoing.push(event);
+  });
+  socket.on("outgoing", (...a) => {
+    const [, ack] = split(a);
+    ack([...outgoing]);
+  });
+  socket.on("throw", () => {
+    // Here Node differs from sio-cpp: an uncaught exception in a socket.io
+    // listener is not caught by socket.io and crashes the Node process. The
+    // twin catches it to behave as the C++ server documents (the failure is
+    // logged, nothing is acked, the connection stays up).
+    try {
+      throw new Error("handler failure");
+    } catch (e) {
+      process.stderr.write(`socketio_ops: "throw" handler threw: ${e.message}\n`);
+    }
+  });
+  socket.on("disconnecting", (reason) => {
+    socket.to("watchers").emit("bye", { id: socket.id, rooms: [...socket.rooms], reason });
+  });
 }
 
 const dynamic = io.of(/^\/dyn-\d+$/);
@@ -188,6 +260,15 @@ for (const nsp of [io.of("/"), io.of("/chat"), dynamic]) {
     });
   });
 }
+
+const guarded = io.of("/guarded");
+guarded.use((socket, next) => {
+  if (socket.handshake.auth?.token === "ok") return next();
+  const err = new Error("not authorized");
+  err.data = { code: 42, hint: "send a token" };
+  next(err);
+});
+guarded.on("connection", handlers);
 
 httpServer.listen(port, "127.0.0.1", () => {
   const bound = httpServer.address().port;

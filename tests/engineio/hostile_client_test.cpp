@@ -23,7 +23,7 @@ namespace {
 struct flooding_handler : handler {
   void on_open(session&) override {}
   void on_message(session& s, std::string_view) override {
-    const std::string chunk(64 * 1024, 'x');
+    const std::string chunk(std::size_t{64} * 1024, 'x');
     for (int i = 0; i < 4; ++i) s.send_text(chunk);
   }
   void on_binary(session&, std::string_view) override {}

@@ -105,7 +105,7 @@ void handlers(sio::socket& s) {
     ack();
   });
   s.on("fetch", [](sio::socket& s, const sio::args& a, sio::ack ack) {
-    target(s, a[0]).fetch_sockets([ack](std::vector<sio::remote_socket> sockets) {
+    target(s, a[0]).fetch_sockets([ack](const std::vector<sio::remote_socket>& sockets) {
       sio::array out;
       for (const auto& r : sockets) {
         sio::array rooms(r.rooms().begin(), r.rooms().end());
@@ -133,11 +133,11 @@ void handlers(sio::socket& s) {
   });
   s.on("rooms", [](sio::socket& s, const sio::args&, sio::ack ack) {
     s.nsp().adapter().all_rooms(
-        [ack](std::set<sio::room> rooms) { ack(sio::array(rooms.begin(), rooms.end())); });
+        [ack](const std::set<sio::room>& rooms) { ack(sio::array(rooms.begin(), rooms.end())); });
   });
   s.on("remote", [](sio::socket& s, const sio::args& a, sio::ack ack) {
-    auto spec = a[0];
-    target(s, spec).fetch_sockets([spec, ack](std::vector<sio::remote_socket> sockets) {
+    const auto& spec = a[0];
+    target(s, spec).fetch_sockets([spec, ack](const std::vector<sio::remote_socket>& sockets) {
       const auto& action = spec["action"].as_string();
       for (const auto& r : sockets) {
         if (action == "emit") r.emit_args(spec["event"].as_string(), spec["args"].as_array());

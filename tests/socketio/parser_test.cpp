@@ -164,3 +164,12 @@ TEST(Msgpack, RefusesTextAndMalformedPackets) {
                          "data\x80"s),
             decoder::status::error);  // data not array
 }
+
+TEST(Decode, AcceptsTheMainNamespaceWrittenOut) {
+  auto p = decode_one("0/,");
+  EXPECT_EQ(p.nsp, "/");
+  EXPECT_FALSE(p.data);
+  auto e = decode_one(R"(2/,["a"])");
+  EXPECT_EQ(e.nsp, "/");
+  EXPECT_EQ((*e.data)[0].as_string(), "a");
+}

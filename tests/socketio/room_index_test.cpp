@@ -14,7 +14,8 @@ struct member {
   std::string id;
 };
 
-std::set<std::string> targets(const basic_room_index<member>& index, broadcast_options opts) {
+std::set<std::string> targets(const basic_room_index<member>& index,
+                              const broadcast_options& opts) {
   std::set<std::string> out;
   index.for_each(opts,
                  [&](member& m) { EXPECT_TRUE(out.insert(m.id).second) << "twice: " << m.id; });
