@@ -7,7 +7,10 @@ cd "$(dirname "$0")/.."
 
 packages=(g++ cmake make ccache libboost1.81-dev libfmt-dev zlib1g-dev
           rapidjson-dev libmsgpuck-dev libgtest-dev)
-command -v node > /dev/null || packages+=(nodejs npm)
+command -v node > /dev/null || packages+=(nodejs)
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
 
 missing=()
 for p in "${packages[@]}"; do
@@ -15,10 +18,13 @@ for p in "${packages[@]}"; do
 done
 if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}"
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" > /dev/null
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" > /dev/null
+fi
+
+# Node builds that bundle npm conflict with Debian's npm package: add it only when still missing.
+if ! command -v npm > /dev/null; then
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm > /dev/null
 fi
 
 # npm ci only when the lock file changed since the last install.
