@@ -1,7 +1,6 @@
 #include "engineio/detail/polling_transport.hpp"
 
 #include "engineio/detail/compression.hpp"
-#include "engineio/detail/json_string.hpp"
 #include "engineio/detail/jsonp.hpp"
 #include "engineio/packet.hpp"
 #include "engineio/payload.hpp"
