@@ -79,7 +79,7 @@ void http_connection::reply_and_close(http::status status) {
   res->set(http::field::connection, "close");
   res->prepare_payload();
   res->keep_alive(false);
-  write_response(std::move(res));
+  write_response(res);
 }
 
 void http_connection::watch_peer() {

@@ -154,7 +154,7 @@ void engine::route(std::shared_ptr<http_connection> conn, request req) {
   if (preflight && opts_->cors) {
     return pending.respond(static_cast<http::status>(opts_->cors->options_success_status));
   }
-  route_polling(std::move(pending), transport_name, std::move(sid));
+  route_polling(std::move(pending), transport_name, sid);
 }
 
 void engine::route_polling(pending_request pending, std::string_view transport_name,
@@ -201,8 +201,7 @@ void engine::check_allowed(const request& req, const std::string& remote, shard&
   opts_->allow_request(
       info, [answered, &home, then = std::move(then)](const std::string& message, bool success) {
         if (answered->exchange(true)) return;  // the hook answers once
-        asio::post(home.context(),
-                   [then, message = std::move(message), success] { then(message, success); });
+        asio::post(home.context(), [then, message, success] { then(message, success); });
       });
 }
 
