@@ -213,6 +213,7 @@ void client::remove(socket& s) {
 }
 
 void client::disconnect_all() {
+  auto self = shared_from_this();  // see close()
   auto sockets = sockets_;
   for (auto& [name, s] : sockets) s->disconnect();
   close();
@@ -220,6 +221,8 @@ void client::disconnect_all() {
 
 void client::close() {
   if (closed_) return;
+  // Closing the session can end it at once (WebSocket), and the session owns this client.
+  auto self = shared_from_this();
   session_.close();
   on_close(disconnect_reason::forced_server_close);
 }
