@@ -25,6 +25,18 @@ std::uint16_t server::port() const noexcept {
   return engine_->port();
 }
 
+void server::route(std::string method, std::string path, http_handler handler) {
+  engine_->routes().add_route(std::move(method), std::move(path), std::move(handler));
+}
+
+void server::mount(std::string prefix, http_handler handler) {
+  engine_->routes().add_mount(std::move(prefix), std::move(handler));
+}
+
+void server::websocket(std::string path, websocket_handler handler) {
+  engine_->routes().add_websocket(std::move(path), std::move(handler));
+}
+
 void server::start() {
   engine_->start();
 }

@@ -29,8 +29,10 @@
 #include <string>
 
 #include "engineio/handler.hpp"
+#include "engineio/http_route.hpp"
 #include "engineio/options.hpp"
 #include "engineio/session.hpp"
+#include "engineio/websocket_endpoint.hpp"
 
 namespace engineio {
 
@@ -49,6 +51,15 @@ class server {
   /// Port 0 picks a free port: read it back with `port()`.
   void listen(const std::string& host, std::uint16_t port);
   std::uint16_t port() const noexcept;
+
+  /// Answers `method` ("GET", "POST", ..., or "*") requests for exactly `path`, before the
+  /// Engine.IO path is looked at. GET routes answer HEAD too. Register before `start()`.
+  void route(std::string method, std::string path, http_handler handler);
+  /// Answers every request under `prefix` that no route or the Engine.IO path took; the
+  /// handler sees `http_request::path` relative to `prefix`. Register before `start()`.
+  void mount(std::string prefix, http_handler handler);
+  /// A plain WebSocket endpoint at exactly `path`. Register before `start()`.
+  void websocket(std::string path, websocket_handler handler);
 
   /// Starts the shard threads and returns.
   void start();

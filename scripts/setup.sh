@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need on Debian 12, skipping what is already there:
-# compiler and CMake, Boost 1.81 (Beast, Asio), fmt, zlib, GoogleTest, ccache (Debian
-# packages), Node.js for the interop tests, and the npm packages of interop/ (npm ci).
+# compiler and CMake, Boost 1.81 (Beast, Asio), fmt, zlib, Brotli, GoogleTest, ccache (Debian
+# packages), Node.js, the socket.io-client bundle the library embeds and the npm packages of
+# interop/ (npm ci).
+#   scripts/setup.sh            for building and running the examples
+#   scripts/setup.sh --tests    also Chromium, for the browser tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(g++ cmake make ccache libboost1.81-dev libfmt-dev zlib1g-dev
+packages=(g++ cmake make pkg-config ccache libboost1.81-dev libfmt-dev zlib1g-dev libbrotli-dev
           rapidjson-dev libmsgpuck-dev libgtest-dev)
 command -v node > /dev/null || packages+=(nodejs)
+if [ "${1:-}" = "--tests" ]; then
+  packages+=(chromium fonts-noto-color-emoji)
+fi
 
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
@@ -28,7 +34,11 @@ if ! command -v npm > /dev/null; then
 fi
 
 # npm ci only when the lock file changed since the last install.
-if [ ! -f interop/node_modules/.package-lock.json ] ||
-   [ interop/package-lock.json -nt interop/node_modules/.package-lock.json ]; then
-  (cd interop && npm ci --no-audit --no-fund --loglevel=error)
-fi
+npm_ci() {
+  if [ ! -f "$1/node_modules/.package-lock.json" ] ||
+     [ "$1/package-lock.json" -nt "$1/node_modules/.package-lock.json" ]; then
+    (cd "$1" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+npm_ci socketio/client_bundle
+npm_ci interop

@@ -4,7 +4,7 @@
 #   scripts/test.sh --sanitize  ASan+UBSan build in build-asan/ (unit and interop tests under it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+scripts/setup.sh --tests
 
 if [ "${1:-}" = "--sanitize" ]; then
   # Optimised (-O2 -g), as sanitizer CI builds usually are: at -O0 the servers run several times

@@ -1,6 +1,7 @@
 #include "socketio/server.hpp"
 
 #include "socketio/client.hpp"
+#include "socketio/detail/client_route.hpp"
 
 namespace socketio {
 namespace {
@@ -19,6 +20,7 @@ client& client_of(engineio::session& s) {
 server::server(server_options opts)
     : opts_(with_engine_path(std::move(opts))), engine_(opts_.engine, *this, opts_.threads) {
   of("/");
+  if (opts_.serve_client) detail::serve_client(engine_, opts_.path);
 }
 
 server::~server() {

@@ -41,6 +41,9 @@ struct recovery_options {
 struct server_options {
   /// Where clients connect; Node's `path` (with its trailing slash).
   std::string path = "/socket.io/";
+  /// Node's `serveClient`: the official client bundle at `<path>socket.io.js` (and .min.js,
+  /// .esm.min.js, .msgpack.min.js, their maps), from the socket.io-client package.
+  bool serve_client = true;
   /// Shards, each an event loop on its own thread; 1 gives Node's single-threaded semantics.
   unsigned threads = 1;
   /// A connection that joins no namespace in this time is closed (Node's `connectTimeout`).
@@ -88,6 +91,7 @@ class server : private engineio::handler {
   void emit(std::string_view event, Args&&... values) {
     of("/").emit(event, std::forward<Args>(values)...);
   }
+  void emit_args(std::string_view event, args values) { of("/").emit_args(event, std::move(values)); }
   void disconnect_sockets(bool close = false) { of("/").disconnect_sockets(close); }
 
   void listen(const std::string& host, std::uint16_t port) { engine_.listen(host, port); }
@@ -98,6 +102,17 @@ class server : private engineio::handler {
   void request_stop() { engine_.request_stop(); }
   /// Every socket leaves with "server shutting down", then every connection closes.
   void stop();
+
+  /// Plain HTTP and WebSocket beside Socket.IO on the same port (see engineio/http_route.hpp).
+  void route(std::string method, std::string path, engineio::http_handler handler) {
+    engine_.route(std::move(method), std::move(path), std::move(handler));
+  }
+  void mount(std::string prefix, engineio::http_handler handler) {
+    engine_.mount(std::move(prefix), std::move(handler));
+  }
+  void websocket(std::string path, engineio::websocket_handler handler) {
+    engine_.websocket(std::move(path), std::move(handler));
+  }
 
   const server_options& options() const noexcept { return opts_; }
   engineio::server& engine() noexcept { return engine_; }

@@ -68,6 +68,7 @@ void engine::stop() {
       asio::post(s->context(), [&owner = *s] {
         auto sessions = owner.sessions();
         for (auto& [id, session] : sessions) session->close(/*discard=*/true);
+        owner.close_peers();
       });
     }
     for (int i = 0; i < 50 && clients_.load() > 0; ++i) std::this_thread::sleep_for(10ms);

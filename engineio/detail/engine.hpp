@@ -9,6 +9,7 @@
 
 #include "engineio/detail/http.hpp"
 #include "engineio/detail/http_connection.hpp"
+#include "engineio/detail/http_routes.hpp"
 #include "engineio/detail/pending_request.hpp"
 #include "engineio/detail/shard.hpp"
 #include "engineio/handler.hpp"
@@ -39,6 +40,9 @@ class engine {
   /// Every request read by a connection comes here, on the connection's shard.
   void route(std::shared_ptr<http_connection> conn, request req);
 
+  /// The user's routes; filled before start().
+  http_routes& routes() noexcept { return routes_; }
+
  private:
   // router.cpp
   void route_polling(pending_request pending, std::string_view transport_name,
@@ -56,10 +60,14 @@ class engine {
   std::shared_ptr<session> create_session(shard& home, std::string sid, protocol_version protocol,
                                           request_info info);
 
+  void accept_raw_websocket(const websocket_handler& endpoint, std::shared_ptr<http_connection> conn,
+                            request req);
+
   void do_accept();
 
   std::shared_ptr<const options> opts_;
   handler& events_;
+  http_routes routes_;
   std::vector<std::unique_ptr<shard>> shards_;
   std::optional<tcp::acceptor> acceptor_;
   std::uint16_t port_ = 0;

@@ -18,6 +18,14 @@ void pending_request::respond(response res) {
   for (const auto& field : headers_) res.insert(field.name_string(), field.value());
   res.keep_alive(req_.keep_alive());
   res.prepare_payload();
+  if (res.result() == http::status::not_modified) {
+    res.erase(http::field::content_length);  // Node sends none on a 304, which has no body
+  } else if (req_.method() == http::verb::head) {
+    // The length of what a GET would get, and no body, as Node's http does for HEAD.
+    auto length = res.body().size();
+    res.body().clear();
+    if (res.has_content_length()) res.content_length(length);
+  }
   conn_->send_response(std::move(res));
 }
 

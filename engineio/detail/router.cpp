@@ -9,10 +9,12 @@
 
 #include "engineio/detail/cookie.hpp"
 #include "engineio/detail/cors.hpp"
+#include "engineio/detail/http_routes.hpp"
 #include "engineio/detail/engine.hpp"
 #include "engineio/detail/jsonp.hpp"
 #include "engineio/detail/polling_transport.hpp"
 #include "engineio/detail/timer.hpp"
+#include "engineio/detail/websocket_peer.hpp"
 #include "engineio/detail/websocket_transport.hpp"
 #include "engineio/sid.hpp"
 
@@ -52,21 +54,6 @@ bool invalid_origin(const request& req) {
     auto u = static_cast<unsigned char>(c);
     return u != '\t' && (u < 0x20 || u == 0x7f);
   });
-}
-
-request_info make_request_info(const request& req, parsed_query query, const std::string& remote) {
-  request_info info;
-  info.method = std::string(req.method_string());
-  info.url = std::string(req.target());
-  for (const auto& field : req) {
-    std::string name(field.name_string());
-    std::transform(name.begin(), name.end(), name.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    info.headers.emplace_back(std::move(name), std::string(field.value()));
-  }
-  info.query = std::move(query.params);
-  info.remote_address = remote;
-  return info;
 }
 
 // Node's abortUpgrade: a bare 400 with the message as text/html, then the socket is closed.
@@ -132,7 +119,20 @@ bool engine::enabled(transport_kind kind) const {
 void engine::route(std::shared_ptr<http_connection> conn, request req) {
   auto target = req.target();
   auto path = target.substr(0, target.find('?'));
+  if (websocket::is_upgrade(req)) {
+    if (const auto* endpoint = routes_.find_websocket(path)) {
+      return accept_raw_websocket(*endpoint, std::move(conn), std::move(req));
+    }
+  } else if (const auto* handler = routes_.find_route(req.method(), req.method_string(), path)) {
+    auto res = answer_route(*handler, req, conn->remote_address(), 0);
+    return pending_request(std::move(req), std::move(conn), {}).respond(std::move(res));
+  }
   if (path.substr(0, opts_->path.size()) != opts_->path) {
+    auto [mount, prefix_length] = routes_.find_mount(path);
+    if (mount && !websocket::is_upgrade(req)) {
+      auto res = answer_route(*mount, req, conn->remote_address(), prefix_length);
+      return pending_request(std::move(req), std::move(conn), {}).respond(std::move(res));
+    }
     pending_request(std::move(req), std::move(conn), {})
         .respond(http::status::not_found, "Not Found", "text/plain");
     return;
@@ -197,7 +197,7 @@ void engine::check_allowed(const request& req, const std::string& remote, shard&
                            std::function<void(std::string message, bool success)> then) {
   if (!opts_->allow_request) return then({}, true);
   auto answered = std::make_shared<std::atomic<bool>>(false);
-  auto info = make_request_info(req, parse_query(req.target()), remote);
+  auto info = make_request_info(req, parse_query(req.target()).params, remote);
   opts_->allow_request(
       info, [answered, &home, then = std::move(then)](const std::string& message, bool success) {
         if (answered->exchange(true)) return;  // the hook answers once
@@ -253,7 +253,7 @@ void engine::handshake_polling(pending_request pending) {
         tcfg.executor = home.executor();
         tcfg.timers = asio_timer_factory(home.executor());
         auto s = create_session(home, generate_sid(home.index()), *protocol,
-                                make_request_info(p->req(), std::move(query), remote));
+                                make_request_info(p->req(), std::move(query.params), remote));
         if (opts_->cookie)
           p->headers().set(http::field::set_cookie, serialize_cookie(*opts_->cookie, s->id()));
         auto transport = std::make_shared<polling_transport>(std::move(tcfg));
@@ -333,7 +333,7 @@ void engine::handshake_websocket(std::shared_ptr<http_connection> conn, request 
         auto query = parse_query(r->target());
         if (query.get("transport") != "websocket")
           return accept_and_close(conn->release_socket(), std::move(*r), *opts_);
-        auto info = make_request_info(*r, std::move(query), remote);
+        auto info = make_request_info(*r, std::move(query.params), remote);
         auto sid = generate_sid(home.index());
         std::string cookie = opts_->cookie ? serialize_cookie(*opts_->cookie, sid) : std::string{};
         accept_websocket(
@@ -346,6 +346,25 @@ void engine::handshake_websocket(std::shared_ptr<http_connection> conn, request 
               transport->start();
             });
       });
+}
+
+void engine::accept_raw_websocket(const websocket_handler& endpoint,
+                                  std::shared_ptr<http_connection> conn, request req) {
+  auto& home = conn->home();
+  auto info = make_request_info(req, parse_query(req.target()).params, conn->remote_address());
+  auto ws = std::make_shared<websocket_stream>(conn->release_socket());
+  ws->read_message_max(opts_->max_http_buffer_size);
+  // The Engine.IO heartbeat is not there: let Beast ping an idle peer and drop a dead one.
+  ws->set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+  auto shared_req = std::make_shared<request>(std::move(req));
+  ws->async_accept(*shared_req, [this, ws, shared_req, &endpoint, &home,
+                                 info = std::move(info)](beast::error_code ec) mutable {
+    if (ec) return;
+    auto peer = std::make_shared<websocket_peer_impl>(std::move(*ws), std::move(info), endpoint,
+                                                      opts_->max_buffered_bytes);
+    home.add_peer(peer);
+    peer->start();
+  });
 }
 
 }  // namespace engineio::detail

@@ -23,4 +23,13 @@ void shard::stop_and_join() {
   if (thread_.joinable()) thread_.join();
 }
 
+void shard::add_peer(const std::shared_ptr<websocket_peer_impl>& peer) {
+  peers_.emplace(peer.get(), peer);
+  peer->on_finished([this](const websocket_peer_impl& p) { peers_.erase(&p); });
+}
+
+void shard::close_peers() {
+  for (auto& [ptr, peer] : peers_) peer->close(1001);
+}
+
 }  // namespace engineio::detail

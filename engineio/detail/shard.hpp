@@ -10,6 +10,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "engineio/detail/websocket_peer.hpp"
 #include "engineio/session.hpp"
 
 namespace engineio::detail {
@@ -33,6 +34,11 @@ class shard {
     return sessions_;
   }
 
+  /// Raw WebSocket peers on this shard, held until they close.
+  void add_peer(const std::shared_ptr<websocket_peer_impl>& peer);
+  /// Closes every raw WebSocket peer (1001, going away), as the server stops.
+  void close_peers();
+
  private:
   unsigned index_;
   boost::asio::io_context context_{1};
@@ -40,6 +46,7 @@ class shard {
       context_.get_executor()};
   std::thread thread_;
   std::unordered_map<std::string, std::shared_ptr<session>> sessions_;
+  std::unordered_map<const websocket_peer_impl*, std::shared_ptr<websocket_peer_impl>> peers_;
 };
 
 }  // namespace engineio::detail

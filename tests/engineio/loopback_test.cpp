@@ -8,7 +8,7 @@
 
 using namespace engineio;
 using namespace std::chrono_literals;
-using sio_test::http_request;
+using sio_test::send_http;
 using sio_test::sid_of;
 using sio_test::ws_client;
 namespace http = boost::beast::http;
@@ -34,7 +34,7 @@ class Loopback : public ::testing::TestWithParam<unsigned> {
   void TearDown() override { server_->stop(); }
   std::uint16_t port() const { return server_->port(); }
   std::string handshake() {
-    auto open = http_request(port(), http::verb::get, "/engine.io/?EIO=4&transport=polling");
+    auto open = send_http(port(), http::verb::get, "/engine.io/?EIO=4&transport=polling");
     EXPECT_EQ(open.status, 200u);
     return sid_of(open.body);
   }
@@ -48,13 +48,13 @@ class Loopback : public ::testing::TestWithParam<unsigned> {
 TEST_P(Loopback, PollingEchoAcrossConnections) {
   auto sid = handshake();
   auto post =
-      http_request(port(), http::verb::post, "/engine.io/?EIO=4&transport=polling&sid=" + sid,
+      send_http(port(), http::verb::post, "/engine.io/?EIO=4&transport=polling&sid=" + sid,
                    "4hello\x1e"
                    "bAQID");
   EXPECT_EQ(post.status, 200u);
   EXPECT_EQ(post.body, "ok");
   auto poll =
-      http_request(port(), http::verb::get, "/engine.io/?EIO=4&transport=polling&sid=" + sid);
+      send_http(port(), http::verb::get, "/engine.io/?EIO=4&transport=polling&sid=" + sid);
   EXPECT_EQ(poll.status, 200u);
   EXPECT_EQ(poll.body,
             "4hello\x1e"
@@ -63,13 +63,13 @@ TEST_P(Loopback, PollingEchoAcrossConnections) {
 }
 
 TEST_P(Loopback, UnknownSidAndTransportMismatchGetNodesErrors) {
-  auto unknown = http_request(port(), http::verb::get,
+  auto unknown = send_http(port(), http::verb::get,
                               "/engine.io/?EIO=4&transport=polling&sid=AAAAAAAAAAAAAAAAAAAA");
   EXPECT_EQ(unknown.status, 400u);
   EXPECT_EQ(unknown.body, R"({"code":1,"message":"Session ID unknown"})");
   auto sid = handshake();
   auto mismatch =
-      http_request(port(), http::verb::get, "/engine.io/?EIO=4&transport=websocket&sid=" + sid);
+      send_http(port(), http::verb::get, "/engine.io/?EIO=4&transport=websocket&sid=" + sid);
   EXPECT_EQ(mismatch.body, R"({"code":3,"message":"Bad request"})");
 }
 
@@ -91,7 +91,7 @@ TEST_P(Loopback, UpgradeFromPollingOnAnotherConnection) {
   ws.send_text("4after");
   EXPECT_EQ(ws.read(), "4after");
   auto late_poll =
-      http_request(port(), http::verb::get, "/engine.io/?EIO=4&transport=polling&sid=" + sid);
+      send_http(port(), http::verb::get, "/engine.io/?EIO=4&transport=polling&sid=" + sid);
   EXPECT_EQ(late_poll.status, 400u);
   EXPECT_EQ(late_poll.body, R"({"code":3,"message":"Bad request"})");
 }
@@ -102,7 +102,7 @@ TEST_P(Loopback, ParkedPollIsReleasedByTheProbeCheck) {
   ws.send_text("2probe");
   EXPECT_EQ(ws.read(), "3probe");
   auto poll =
-      http_request(port(), http::verb::get, "/engine.io/?EIO=4&transport=polling&sid=" + sid);
+      send_http(port(), http::verb::get, "/engine.io/?EIO=4&transport=polling&sid=" + sid);
   EXPECT_EQ(poll.body, "6");
 }
 

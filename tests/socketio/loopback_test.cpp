@@ -10,7 +10,7 @@
 #include "support/loopback.hpp"
 
 using namespace std::chrono_literals;
-using sio_test::http_request;
+using sio_test::send_http;
 using sio_test::sid_of;
 using sio_test::ws_client;
 namespace http = boost::beast::http;
@@ -42,9 +42,9 @@ class SocketioLoopback : public ::testing::TestWithParam<unsigned> {
 TEST_P(SocketioLoopback, ConnectsOverPollingUpgradesAndAcks) {
   auto port = io_->port();
   const std::string base = "/socket.io/?EIO=4&transport=polling";
-  auto sid = sid_of(http_request(port, http::verb::get, base).body);
-  EXPECT_EQ(http_request(port, http::verb::post, base + "&sid=" + sid, "40").body, "ok");
-  auto connected = http_request(port, http::verb::get, base + "&sid=" + sid).body;
+  auto sid = sid_of(send_http(port, http::verb::get, base).body);
+  EXPECT_EQ(send_http(port, http::verb::post, base + "&sid=" + sid, "40").body, "ok");
+  auto connected = send_http(port, http::verb::get, base + "&sid=" + sid).body;
   EXPECT_EQ(connected.substr(0, 9), R"(40{"sid":)");
 
   ws_client ws(port, "/socket.io/?EIO=4&transport=websocket&sid=" + sid);

@@ -23,7 +23,7 @@ struct http_answer {
 };
 
 /// One request on a fresh connection.
-inline http_answer http_request(std::uint16_t port, http::verb method, const std::string& target,
+inline http_answer send_http(std::uint16_t port, http::verb method, const std::string& target,
                                 const std::string& body = {}) {
   boost::asio::io_context ctx;
   beast::tcp_stream stream(ctx);

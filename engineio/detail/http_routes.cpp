@@ -1,0 +1,100 @@
+#include "engineio/detail/http_routes.hpp"
+
+#include <algorithm>
+
+#include "engineio/log.hpp"
+
+namespace engineio::detail {
+
+request_info make_request_info(const request& req, query_params query, const std::string& remote) {
+  request_info info;
+  info.method = std::string(req.method_string());
+  info.url = std::string(req.target());
+  for (const auto& field : req) {
+    std::string name(field.name_string());
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    info.headers.emplace_back(std::move(name), std::string(field.value()));
+  }
+  info.query = std::move(query);
+  info.remote_address = remote;
+  return info;
+}
+
+void http_routes::add_route(std::string method, std::string path, http_handler handler) {
+  routes_.push_back({std::move(method), std::move(path), std::move(handler)});
+}
+
+void http_routes::add_mount(std::string prefix, http_handler handler) {
+  if (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
+  mounts_.push_back({std::move(prefix), std::move(handler)});
+  // Longest prefix first, so "/static/img" wins over "/static" and "/".
+  std::stable_sort(mounts_.begin(), mounts_.end(),
+                   [](const mount& a, const mount& b) { return a.prefix.size() > b.prefix.size(); });
+}
+
+void http_routes::add_websocket(std::string path, websocket_handler handler) {
+  websockets_.push_back(
+      {std::move(path), std::make_unique<websocket_handler>(std::move(handler))});
+}
+
+const http_handler* http_routes::find_route(http::verb method, std::string_view method_name,
+                                            std::string_view path) const {
+  for (const auto& r : routes_) {
+    if (r.path != path) continue;
+    // HEAD is answered by GET routes, as in express.
+    if (r.method == "*" || r.method == method_name ||
+        (method == http::verb::head && r.method == "GET")) {
+      return &r.handler;
+    }
+  }
+  return nullptr;
+}
+
+std::pair<const http_handler*, std::size_t> http_routes::find_mount(std::string_view path) const {
+  for (const auto& m : mounts_) {
+    // "/static" mounts "/static" and "/static/..." but not "/staticky".
+    if (path.substr(0, m.prefix.size()) != m.prefix) continue;
+    if (path.size() > m.prefix.size() && path[m.prefix.size()] != '/') continue;
+    return {&m.handler, m.prefix.size()};
+  }
+  return {nullptr, 0};
+}
+
+const websocket_handler* http_routes::find_websocket(std::string_view path) const {
+  for (const auto& e : websockets_) {
+    if (e.path == path) return e.handler.get();
+  }
+  return nullptr;
+}
+
+response answer_route(const http_handler& handler, request& req, const std::string& remote,
+                      std::size_t mount_length) {
+  auto target = req.target();
+  auto path = target.substr(0, target.find('?'));
+  auto question = target.find('?');
+  http_request in;
+  static_cast<request_info&>(in) = make_request_info(
+      req,
+      question == std::string_view::npos ? query_params{}
+                                         : decode_query(target.substr(question + 1)),
+      remote);
+  auto rest = path.substr(mount_length);
+  in.path = rest.empty() ? std::string(1, '/') : std::string(rest);
+  in.body = std::move(req.body());
+
+  http_response out;
+  try {
+    out = handler(in);
+  } catch (const std::exception& e) {
+    // Like express's default error handler: the request gets a 500, the server goes on.
+    log_warning("HTTP route {} threw: {}", in.path, e.what());
+    out = http_response::text(500, "Internal Server Error");
+  }
+  response res{static_cast<http::status>(out.status), req.version()};
+  for (auto& [name, value] : out.headers) res.insert(name, value);
+  res.body() = std::move(out.body);
+  return res;
+}
+
+}  // namespace engineio::detail
