@@ -38,10 +38,10 @@ class websocket_peer : public std::enable_shared_from_this<websocket_peer> {
 /// The callbacks of an endpoint, each called on the peer's shard thread, one at a time per peer.
 /// A message larger than the engine's `max_http_buffer_size` closes the peer with 1009.
 struct websocket_handler {
-  std::function<void(websocket_peer&)> on_open;
-  std::function<void(websocket_peer&, std::string_view data, bool binary)> on_message;
+  std::function<void(websocket_peer&)> on_open{};
+  std::function<void(websocket_peer&, std::string_view data, bool binary)> on_message{};
   /// The last call for the peer; `code` is the close code received (1006 when none).
-  std::function<void(websocket_peer&, std::uint16_t code)> on_close;
+  std::function<void(websocket_peer&, std::uint16_t code)> on_close{};
 };
 
 }  // namespace engineio

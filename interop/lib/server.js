@@ -169,3 +169,11 @@ const CLIENT_SUITE = program("client_suite_server", "examples/client_suite_serve
 /** client_suite_server: cpp, cpp-2 and node (test/client-suite.test.js). */
 export const CLIENT_SUITE_TARGETS = [CLIENT_SUITE.cpp, CLIENT_SUITE.cpp2, CLIENT_SUITE.node];
 export const CLIENT_SUITE_NODE_TARGET = CLIENT_SUITE.node;
+
+const CHAT = program("chat", "examples/chat", "chat.js");
+/** chat (the demo): cpp, cpp-2 and node (express + socket.io serving the same page). */
+export const CHAT_TARGETS = [CHAT.cpp, CHAT.cpp2, CHAT.node];
+
+const WS_CHAT = program("ws_chat", "examples/ws_chat", "ws_chat.js");
+/** ws_chat (raw WebSocket chat): cpp, cpp-2 and node (`ws` on Node's HTTP server). */
+export const WS_CHAT_TARGETS = [WS_CHAT.cpp, WS_CHAT.cpp2, WS_CHAT.node];

@@ -35,8 +35,10 @@ inline http_answer send_http(std::uint16_t port, http::verb method, const std::s
   req.prepare_payload();
   http::write(stream, req);
   beast::flat_buffer buffer;
-  http::response<http::string_body> res;
-  http::read(stream, buffer, res);
+  http::response_parser<http::string_body> parser;
+  parser.skip(method == http::verb::head);  // a HEAD answer announces a body it does not carry
+  http::read(stream, buffer, parser);
+  const auto& res = parser.get();
   return {res.result_int(), res.body(), std::string(res[http::field::content_type])};
 }
 

@@ -1,0 +1,107 @@
+// Routes, mounts and raw WebSocket endpoints beside the Engine.IO path, on one and two shards.
+
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+
+#include "engineio/server.hpp"
+#include "support/loopback.hpp"
+
+using namespace engineio;
+using namespace std::chrono_literals;
+using sio_test::send_http;
+using sio_test::ws_client;
+namespace http = boost::beast::http;
+
+namespace {
+
+struct silent_handler : handler {
+  void on_open(session&) override {}
+  void on_message(session&, std::string_view) override {}
+  void on_binary(session&, std::string_view) override {}
+  void on_close(session&, close_reason) override {}
+};
+
+class Routes : public ::testing::TestWithParam<unsigned> {
+ protected:
+  void SetUp() override {
+    server_ = std::make_unique<server>(options{}, events_, GetParam());
+    server_->route("GET", "/health",
+                   [](const http_request&) { return http_response::text(200, "ok"); });
+    server_->route("POST", "/echo", [](const http_request& req) {
+      return http_response::text(200, req.method + " " + req.path + " " + req.body);
+    });
+    server_->route("GET", "/throws", [](const http_request&) -> http_response {
+      throw std::runtime_error("boom");
+    });
+    // An exact route inside the Engine.IO path wins over it (socket.io's client bundle does so).
+    server_->route("*", "/engine.io/file.js",
+                   [](const http_request&) { return http_response::text(200, "file"); });
+    server_->mount("/static", [](const http_request& req) {
+      return http_response::text(200, "static " + req.path + " " + req.url);
+    });
+    server_->mount("/", [](const http_request& req) {
+      return http_response::text(200, "root " + req.path);
+    });
+    server_->websocket("/ws", {.on_message = [](websocket_peer& peer, std::string_view data,
+                                                bool binary) {
+      binary ? peer.send_binary(data) : peer.send_text(std::string(data) + "!");
+    }});
+    server_->listen("127.0.0.1", 0);
+    server_->start();
+  }
+  void TearDown() override { server_->stop(); }
+  std::uint16_t port() const { return server_->port(); }
+
+  silent_handler events_;
+  std::unique_ptr<server> server_;
+};
+
+TEST_P(Routes, ExactRoutesByMethod) {
+  EXPECT_EQ(send_http(port(), http::verb::get, "/health").body, "ok");
+  EXPECT_EQ(send_http(port(), http::verb::post, "/echo?x=1", "hi").body, "POST /echo hi");
+  // Another method on a routed path falls through to the mounts, as in express.
+  EXPECT_EQ(send_http(port(), http::verb::get, "/echo").body, "root /echo");
+}
+
+TEST_P(Routes, HeadIsAnsweredByGetRoutesWithoutABody) {
+  auto res = send_http(port(), http::verb::head, "/health");
+  EXPECT_EQ(res.status, 200u);
+  EXPECT_EQ(res.body, "");
+}
+
+TEST_P(Routes, AThrowingHandlerGets500AndTheServerGoesOn) {
+  EXPECT_EQ(send_http(port(), http::verb::get, "/throws").status, 500u);
+  EXPECT_EQ(send_http(port(), http::verb::get, "/health").body, "ok");
+}
+
+TEST_P(Routes, EngineIoPathComesBetweenExactRoutesAndMounts) {
+  EXPECT_EQ(send_http(port(), http::verb::get, "/engine.io/file.js").body, "file");
+  auto handshake = send_http(port(), http::verb::get, "/engine.io/?EIO=4&transport=polling");
+  EXPECT_EQ(handshake.status, 200u);
+  EXPECT_EQ(handshake.body.substr(0, 8), "0{\"sid\":");
+  // The mount at "/" does not get Engine.IO's requests, even bad ones.
+  EXPECT_EQ(send_http(port(), http::verb::get, "/engine.io/?EIO=4").status, 400u);
+}
+
+TEST_P(Routes, LongestMountWinsAndSeesThePathRelativeToIt) {
+  EXPECT_EQ(send_http(port(), http::verb::get, "/static/css/a.css?v=2").body,
+            "static /css/a.css /static/css/a.css?v=2");
+  EXPECT_EQ(send_http(port(), http::verb::get, "/static").body, "static / /static");
+  EXPECT_EQ(send_http(port(), http::verb::get, "/staticky").body, "root /staticky");
+}
+
+TEST_P(Routes, RawWebSocketEndpoint) {
+  ws_client a(port(), "/ws");
+  a.send_text("hello");
+  EXPECT_EQ(a.read(), "hello!");
+  a.send_binary(std::string("\x00\x01", 2));
+  EXPECT_EQ(a.read(), std::string("<bin>\x00\x01", 7));
+  // Engine.IO WebSockets still work next to it.
+  ws_client b(port(), "/engine.io/?EIO=4&transport=websocket");
+  EXPECT_EQ(b.read().substr(0, 8), "0{\"sid\":");
+}
+
+INSTANTIATE_TEST_SUITE_P(Shards, Routes, ::testing::Values(1u, 2u));
+
+}  // namespace
