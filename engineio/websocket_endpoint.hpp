@@ -25,7 +25,7 @@ class websocket_peer : public std::enable_shared_from_this<websocket_peer> {
   virtual ~websocket_peer() = default;
 
   /// Queue a message; callable from any thread, in order per calling thread. A peer that lets
-  /// more than `max_buffered_bytes` pile up unread is closed (1008) rather than grow memory.
+  /// more than `max_buffered_bytes` pile up unread is dropped rather than grow memory.
   virtual void send_text(std::string_view text) = 0;
   virtual void send_binary(std::string_view bytes) = 0;
   /// Starts the closing handshake after what is queued; callable from any thread.

@@ -50,10 +50,12 @@ void websocket_peer_impl::push(frame f) {
   if (closing_ || finished_) return;
   queued_bytes_ += f.bytes.size();
   if (queued_bytes_ > max_buffered_bytes_) {
-    // Keep only the frame being written (its buffer is in use), then close.
-    queue_.resize(writing_ ? 1 : 0);
-    queued_bytes_ = writing_ ? queue_.front().bytes.size() : 0;
-    return start_close(websocket::close_code::policy_error);
+    // A peer this far behind is not reading: no closing handshake could get through, so drop
+    // the connection; the pending read ends and reports 1006.
+    closing_ = true;
+    beast::error_code ec;
+    beast::get_lowest_layer(ws_).socket().close(ec);
+    return;
   }
   queue_.push_back(std::move(f));
   if (!writing_) write_next();
@@ -93,9 +95,10 @@ void websocket_peer_impl::close(std::uint16_t code) {
 void websocket_peer_impl::start_close(websocket::close_code code) {
   closing_ = true;
   close_code_ = code;
-  if (writing_) return;  // write_next closes once the frame in flight is out
-  // Bounded: a client that never answers the close frame does not hold the socket.
+  // Bounded: a client that neither takes the frame in flight nor answers the close frame does
+  // not hold the socket.
   beast::get_lowest_layer(ws_).expires_after(std::chrono::seconds(5));
+  if (writing_) return;  // write_next closes once the frame in flight is out
   ws_.async_close(code, [self = std::static_pointer_cast<websocket_peer_impl>(
                              shared_from_this())](beast::error_code) {});
 }

@@ -93,5 +93,55 @@ TEST_P(HostileClient, HalfSentRequestTimesOutWith408) {
   EXPECT_EQ(ec, asio::error::eof);  // and the server closed the connection
 }
 
+TEST_P(HostileClient, RawWebSocketPeerThatNeverReadsIsClosedOnceItsQueueIsFull) {
+  options o;
+  o.max_buffered_bytes = 1 << 20;
+  std::atomic<bool> peer_closed{false};
+  server_ = std::make_unique<server>(std::move(o), events_, GetParam());
+  server_->websocket("/raw", {.on_message =
+                                  [](websocket_peer& peer, std::string_view, bool) {
+                                    const std::string chunk(std::size_t{64} * 1024, 'x');
+                                    for (int i = 0; i < 4; ++i) peer.send_text(chunk);
+                                  },
+                              .on_close = [&](websocket_peer&, std::uint16_t) { peer_closed = true; }});
+  server_->listen("127.0.0.1", 0);
+  server_->start();
+  asio::io_context ctx;
+  websocket::stream<beast::tcp_stream> ws(ctx);
+  beast::get_lowest_layer(ws).connect(
+      tcp::endpoint(asio::ip::make_address("127.0.0.1"), server_->port()));
+  ws.handshake("127.0.0.1", "/raw");
+  beast::error_code ec;
+  for (int i = 0; i < 400 && !peer_closed && !ec; ++i) {
+    ws.write(asio::buffer(std::string("more")), ec);
+    std::this_thread::sleep_for(1ms);
+  }
+  for (int i = 0; i < 1000 && !peer_closed; ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_TRUE(peer_closed);
+}
+
+TEST_P(HostileClient, SlowReaderOfALargeAnswerIsDroppedAfterTheRequestTimeout) {
+  options o;
+  o.request_timeout = 1s;
+  server_ = std::make_unique<server>(std::move(o), events_, GetParam());
+  server_->route("GET", "/big", [](const http_request&) {
+    return http_response::text(200, std::string(std::size_t{32} << 20, 'x'));
+  });
+  server_->listen("127.0.0.1", 0);
+  server_->start();
+  asio::io_context ctx;
+  tcp::socket socket(ctx);
+  socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server_->port()));
+  socket.set_option(asio::socket_base::receive_buffer_size(4096));
+  asio::write(socket, asio::buffer(std::string("GET /big HTTP/1.1\r\nHost: x\r\n\r\n")));
+  std::this_thread::sleep_for(2500ms);  // never read while the server's write times out
+  // What the kernel had already taken in is readable; then the connection ends, short of 32 MiB.
+  std::size_t received = 0;
+  beast::error_code ec;
+  char buf[65536];
+  while (!ec) received += socket.read_some(asio::buffer(buf), ec);
+  EXPECT_LT(received, std::size_t{32} << 20);
+}
+
 INSTANTIATE_TEST_SUITE_P(Shards, HostileClient, ::testing::Values(1u, 2u),
                          [](const auto& info) { return std::to_string(info.param) + "_shards"; });
