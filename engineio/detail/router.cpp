@@ -12,6 +12,7 @@
 #include "engineio/detail/http_routes.hpp"
 #include "engineio/detail/engine.hpp"
 #include "engineio/detail/jsonp.hpp"
+#include "engineio/detail/plain_websocket_transport.hpp"
 #include "engineio/detail/polling_transport.hpp"
 #include "engineio/detail/timer.hpp"
 #include "engineio/detail/websocket_peer.hpp"
@@ -99,6 +100,26 @@ void accept_websocket(tcp::socket socket, request req, const options& opts,
                    [ws, shared_req, then = std::move(then)](beast::error_code ec) mutable {
                      if (!ec) then(std::move(*ws));
                    });
+}
+
+// The transport for an accepted WebSocket: our own framing with corked writes, unless
+// permessage-deflate may be negotiated, which Beast's stream does. `attach` hands it to its
+// session and says whether to start reading.
+template <typename Attach>
+void open_websocket_transport(websocket_stream ws, protocol_version protocol,
+                              const std::shared_ptr<const options>& opts, Attach attach) {
+  auto run = [&](auto transport) {
+    if (attach(transport)) {
+      transport->start();
+    } else {
+      transport->close();
+    }
+  };
+  if (opts->per_message_deflate) {
+    run(std::make_shared<websocket_transport>(std::move(ws), protocol, opts));
+  } else {
+    run(std::make_shared<plain_websocket_transport>(std::move(ws.next_layer()), protocol, opts));
+  }
 }
 
 // Node closes a WebSocket it will not use right after the handshake (no close code).
@@ -308,12 +329,12 @@ void engine::on_session_upgrade(shard& owner, tcp::socket socket, request req,
   auto protocol = s.protocol();
   accept_websocket(
       std::move(socket), std::move(req), *opts_, {}, [this, weak, protocol](websocket_stream ws) {
-        auto transport = std::make_shared<websocket_transport>(std::move(ws), protocol, opts_);
-        auto s = weak.lock();
-        if (!s || s->ready_state() != session::state::open || s->upgrading())
-          return transport->close();
-        s->begin_upgrade(transport);
-        transport->start();
+        open_websocket_transport(std::move(ws), protocol, opts_, [&](auto transport) {
+          auto s = weak.lock();
+          if (!s || s->ready_state() != session::state::open || s->upgrading()) return false;
+          s->begin_upgrade(transport);
+          return true;
+        });
       });
 }
 
@@ -339,11 +360,10 @@ void engine::handshake_websocket(std::shared_ptr<http_connection> conn, request 
         accept_websocket(
             conn->release_socket(), std::move(*r), *opts_, cookie,
             [this, &home, protocol, sid, info = std::move(info)](websocket_stream ws) mutable {
-              auto transport =
-                  std::make_shared<websocket_transport>(std::move(ws), *protocol, opts_);
-              auto s = create_session(home, sid, *protocol, std::move(info));
-              s->start(transport);
-              transport->start();
+              open_websocket_transport(std::move(ws), *protocol, opts_, [&](auto transport) {
+                create_session(home, sid, *protocol, std::move(info))->start(transport);
+                return true;
+              });
             });
       });
 }

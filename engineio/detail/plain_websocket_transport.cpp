@@ -1,0 +1,205 @@
+#include "engineio/detail/plain_websocket_transport.hpp"
+
+#include <boost/asio/write.hpp>
+
+#include "engineio/packet.hpp"
+#include "engineio/session.hpp"
+
+namespace engineio::detail {
+
+using namespace std::chrono_literals;
+
+namespace {
+constexpr char v3_binary_type = 4;
+}
+
+plain_websocket_transport::plain_websocket_transport(beast::tcp_stream stream,
+                                                     protocol_version protocol,
+                                                     std::shared_ptr<const options> opts)
+    : stream_(std::move(stream)),
+      protocol_(protocol),
+      opts_(std::move(opts)),
+      // The payload limit is checked per packet below, as Node checks maxHttpBufferSize; the
+      // reader stops a message that announces more than that before buffering it.
+      reader_(opts_->max_http_buffer_size + 1),
+      deadline_(stream_.get_executor()) {
+  stream_.expires_never();  // the Engine.IO heartbeat watches liveness
+}
+
+void plain_websocket_transport::start() {
+  do_read();
+}
+
+void plain_websocket_transport::do_read() {
+  // Small while idle (most connections are, most of the time), larger inside a big frame.
+  std::size_t chunk = read_buffer_.size() == 0 ? 2048 : 64 * 1024;
+  stream_.async_read_some(read_buffer_.prepare(chunk),
+                          [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                            self->on_read(ec, n);
+                          });
+}
+
+void plain_websocket_transport::on_read(beast::error_code ec, std::size_t bytes) {
+  if (ec) {
+    if (!draining_) {
+      bool orderly = ec == asio::error::eof;
+      report_closed(orderly ? close_reason::transport_close : close_reason::transport_error);
+    }
+    return finish_socket();
+  }
+  read_buffer_.commit(bytes);
+  if (draining_) {
+    read_buffer_.consume(read_buffer_.size());
+  } else {
+    handle_frames();
+  }
+  // Keep idle connections small: a buffer grown by one large message is given back.
+  if (read_buffer_.size() == 0 && read_buffer_.capacity() > 8 * 1024) read_buffer_.shrink_to_fit();
+  if (draining_ || !closed_) do_read();
+}
+
+void plain_websocket_transport::handle_frames() {
+  while (!closed_ && !draining_) {
+    auto data = read_buffer_.cdata();
+    std::string_view bytes(static_cast<const char*>(data.data()), data.size());
+    std::size_t used = 0;
+    auto e = reader_.next(bytes, used);
+    if (e.kind == ws::frame_reader::event::need_more) {
+      read_buffer_.consume(used);
+      if (used == 0) return;
+      continue;
+    }
+    switch (e.kind) {
+      case ws::frame_reader::event::message: {
+        if (e.payload.size() > opts_->max_http_buffer_size) {
+          read_buffer_.consume(used);
+          return close_with(1009, close_reason::transport_error);
+        }
+        auto p = e.binary ? decode_binary_frame(e.payload, protocol_)
+                          : decode_text_packet(e.payload, protocol_);
+        read_buffer_.consume(used);
+        if (auto s = session_.lock()) {
+          if (p) {
+            s->on_packet(*this, *p);
+          } else {
+            s->on_error(close_reason::parse_error);
+          }
+        }
+        break;
+      }
+      case ws::frame_reader::event::ping:
+        queue({ws::opcode::pong, make_shared_bytes(std::string(e.payload))});
+        read_buffer_.consume(used);
+        break;
+      case ws::frame_reader::event::pong:
+        read_buffer_.consume(used);
+        break;
+      case ws::frame_reader::event::close:
+        // Echo the peer's code (none for none), then end: the session hears a transport close.
+        read_buffer_.consume(used);
+        report_closed(close_reason::transport_close);
+        send_close_frame(e.code == 1005 ? std::string() : ws::close_payload(e.code));
+        return;
+      case ws::frame_reader::event::error:
+        read_buffer_.consume(read_buffer_.size());
+        return close_with(e.code, close_reason::transport_error);
+      default:
+        return;
+    }
+  }
+}
+
+void plain_websocket_transport::send(std::vector<outgoing> packets) {
+  if (closed_ || close_sent_) return;
+  for (auto& p : packets) {
+    bool v3_binary = p.binary && protocol_ == protocol_version::v3;
+    pending_.push_back(
+        {p.binary ? ws::opcode::binary : ws::opcode::text, std::move(p.bytes), v3_binary});
+  }
+  if (!writing_) write_pending();
+}
+
+void plain_websocket_transport::queue(frame f) {
+  pending_.push_back(std::move(f));
+  if (!writing_) write_pending();
+}
+
+void plain_websocket_transport::write_pending() {
+  if (pending_.empty()) return;
+  writing_ = true;
+  in_flight_.swap(pending_);
+  headers_.clear();
+  headers_.reserve(in_flight_.size());
+  std::vector<asio::const_buffer> buffers;
+  buffers.reserve(in_flight_.size() * 3);
+  for (const auto& f : in_flight_) {
+    auto length = f.payload->size() + (f.type_prefix ? 1 : 0);
+    const auto& h = headers_.emplace_back(ws::make_header(f.op, length));
+    buffers.emplace_back(h.bytes.data(), h.size);
+    if (f.type_prefix) buffers.emplace_back(&v3_binary_type, 1);
+    buffers.emplace_back(asio::buffer(*f.payload));
+  }
+  asio::async_write(stream_, buffers,
+                    [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                      self->on_write(ec);
+                    });
+}
+
+void plain_websocket_transport::on_write(beast::error_code ec) {
+  in_flight_.clear();
+  writing_ = false;
+  if (ec) {
+    report_closed(close_reason::transport_error);
+    return finish_socket();
+  }
+  if (!pending_.empty()) return write_pending();
+  if (close_sent_) {
+    // Our close frame is out: stop sending, and read until the peer closes too.
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    return;
+  }
+  if (auto s = session_.lock()) s->on_drain(*this);
+}
+
+void plain_websocket_transport::close() {
+  if (closed_ || close_sent_) return;
+  // Like Node, the session learns at once that the transport is closed; the close frame (no
+  // status code, as engine.io sends it) goes out after the frames already handed over.
+  report_closed(close_reason::transport_close);
+  send_close_frame({});
+}
+
+// Like Node's ws on a protocol error or an oversized message: a close frame with the code,
+// then the peer's remaining bytes are drained so it reads that frame rather than a reset.
+void plain_websocket_transport::close_with(std::uint16_t code, close_reason reason) {
+  report_closed(reason);
+  if (close_sent_) return;
+  send_close_frame(ws::close_payload(code));
+}
+
+void plain_websocket_transport::send_close_frame(std::string payload) {
+  queue({ws::opcode::close, make_shared_bytes(std::move(payload))});
+  close_sent_ = true;
+  draining_ = true;
+  // Bounded: a peer that neither reads what is queued nor closes its side loses the socket.
+  deadline_.expires_after(5s);
+  deadline_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (!ec) self->finish_socket();
+  });
+}
+
+void plain_websocket_transport::finish_socket() {
+  deadline_.cancel();
+  beast::error_code ignored;
+  stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  stream_.socket().close(ignored);
+}
+
+void plain_websocket_transport::report_closed(close_reason reason) {
+  if (closed_) return;
+  closed_ = true;
+  if (auto s = session_.lock()) s->on_transport_close(*this, reason);
+}
+
+}  // namespace engineio::detail

@@ -1,0 +1,69 @@
+#pragma once
+// The WebSocket transport for connections without extensions (no permessage-deflate): our own
+// framing over the TCP stream once Beast has done the handshake, so that everything the session
+// hands over while a write is in flight leaves as one gather write, one send() for many
+// frames (uWebSockets' corking). Pings are answered, a close is echoed, and protocol errors
+// close with the codes of Node's `ws`.
+
+#include <memory>
+#include <vector>
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+
+#include "engineio/detail/http.hpp"
+#include "engineio/detail/ws_frames.hpp"
+#include "engineio/error.hpp"
+#include "engineio/options.hpp"
+#include "engineio/transport.hpp"
+
+namespace engineio::detail {
+
+class plain_websocket_transport final
+    : public transport,
+      public std::enable_shared_from_this<plain_websocket_transport> {
+ public:
+  plain_websocket_transport(beast::tcp_stream stream, protocol_version protocol,
+                            std::shared_ptr<const options> opts);
+
+  /// Starts reading; call once the session is attached.
+  void start();
+
+  transport_kind kind() const noexcept override { return transport_kind::websocket; }
+  bool writable() const noexcept override { return !writing_ && !closed_; }
+  void send(std::vector<outgoing> packets) override;
+  void close() override;
+
+ private:
+  struct frame {
+    ws::opcode op;
+    shared_bytes payload;
+    bool type_prefix = false;  // v3 binary: the byte 4 before the payload
+  };
+  void do_read();
+  void on_read(beast::error_code ec, std::size_t bytes);
+  void handle_frames();
+  void queue(frame f);
+  void write_pending();
+  void on_write(beast::error_code ec);
+  void close_with(std::uint16_t code, close_reason reason);
+  void send_close_frame(std::string payload);
+  void finish_socket();
+  void report_closed(close_reason reason);
+
+  beast::tcp_stream stream_;
+  protocol_version protocol_;
+  std::shared_ptr<const options> opts_;
+  ws::frame_reader reader_;
+  asio::steady_timer deadline_;
+  beast::flat_buffer read_buffer_;
+  std::vector<frame> pending_;
+  std::vector<frame> in_flight_;
+  std::vector<ws::frame_header> headers_;
+  bool writing_ = false;
+  bool close_sent_ = false;  // our close frame is queued: nothing more goes out
+  bool closed_ = false;      // the session was told
+  bool draining_ = false;    // reading only to let the peer finish (see close_with)
+};
+
+}  // namespace engineio::detail
