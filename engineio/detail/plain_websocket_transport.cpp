@@ -13,71 +13,78 @@ namespace {
 constexpr char v3_binary_type = 4;
 }
 
-plain_websocket_transport::plain_websocket_transport(beast::tcp_stream stream,
+plain_websocket_transport::plain_websocket_transport(tcp::socket socket,
                                                      protocol_version protocol,
                                                      std::shared_ptr<const options> opts)
-    : stream_(std::move(stream)),
+    : socket_(std::move(socket)),
       protocol_(protocol),
       opts_(std::move(opts)),
       // The payload limit is checked per packet below, as Node checks maxHttpBufferSize; the
       // reader stops a message that announces more than that before buffering it.
       reader_(opts_->max_http_buffer_size + 1),
-      deadline_(stream_.get_executor()) {
-  stream_.expires_never();  // the Engine.IO heartbeat watches liveness
+      deadline_(socket_.get_executor()) {
+  beast::error_code ignored;
+  socket_.non_blocking(true, ignored);
 }
 
 void plain_websocket_transport::start() {
   do_read();
 }
 
+// Waits for readability rather than reading into a buffer of its own: the bytes land in one
+// buffer per thread, so an idle connection holds no read buffer at all (uWebSockets' way).
 void plain_websocket_transport::do_read() {
-  // Small while idle (most connections are, most of the time), larger inside a big frame.
-  std::size_t chunk = read_buffer_.size() == 0 ? 2048 : 64 * 1024;
-  stream_.async_read_some(read_buffer_.prepare(chunk),
-                          [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-                            self->on_read(ec, n);
-                          });
+  socket_.async_wait(tcp::socket::wait_read, [self = shared_from_this()](beast::error_code ec) {
+    self->on_readable(ec);
+  });
 }
 
-void plain_websocket_transport::on_read(beast::error_code ec, std::size_t bytes) {
-  if (ec) {
-    if (!draining_) {
-      bool orderly = ec == asio::error::eof;
-      report_closed(orderly ? close_reason::transport_close : close_reason::transport_error);
+void plain_websocket_transport::on_readable(beast::error_code ec) {
+  if (ec) return on_read_error(ec);
+  thread_local std::string scratch(std::size_t{64} * 1024, '\0');
+  auto n = socket_.read_some(asio::buffer(scratch), ec);
+  if (ec == asio::error::would_block || ec == asio::error::try_again) return do_read();
+  if (ec) return on_read_error(ec);
+  if (!draining_) {
+    std::string_view fresh(scratch.data(), n);
+    if (partial_.empty()) {
+      auto used = handle_frames(fresh);
+      partial_.assign(fresh.substr(used));
+    } else {
+      partial_.append(fresh);
+      partial_.erase(0, handle_frames(partial_));
     }
-    return finish_socket();
+    // A buffer grown by one large frame is given back once it is done.
+    if (partial_.empty() && partial_.capacity() > 4096) partial_.shrink_to_fit();
   }
-  read_buffer_.commit(bytes);
-  if (draining_) {
-    read_buffer_.consume(read_buffer_.size());
-  } else {
-    handle_frames();
-  }
-  // Keep idle connections small: a buffer grown by one large message is given back.
-  if (read_buffer_.size() == 0 && read_buffer_.capacity() > 8 * 1024) read_buffer_.shrink_to_fit();
   if (draining_ || !closed_) do_read();
 }
 
-void plain_websocket_transport::handle_frames() {
+void plain_websocket_transport::on_read_error(beast::error_code ec) {
+  if (!draining_) {
+    bool orderly = ec == asio::error::eof;
+    report_closed(orderly ? close_reason::transport_close : close_reason::transport_error);
+  }
+  finish_socket();
+}
+
+std::size_t plain_websocket_transport::handle_frames(std::string_view data) {
+  std::size_t total = 0;
   while (!closed_ && !draining_) {
-    auto data = read_buffer_.cdata();
-    std::string_view bytes(static_cast<const char*>(data.data()), data.size());
     std::size_t used = 0;
-    auto e = reader_.next(bytes, used);
-    if (e.kind == ws::frame_reader::event::need_more) {
-      read_buffer_.consume(used);
-      if (used == 0) return;
-      continue;
-    }
+    auto e = reader_.next(data.substr(total), used);
+    total += used;
     switch (e.kind) {
+      case ws::frame_reader::event::need_more:
+        if (used == 0) return total;
+        break;  // a fragment went into the reader
       case ws::frame_reader::event::message: {
         if (e.payload.size() > opts_->max_http_buffer_size) {
-          read_buffer_.consume(used);
-          return close_with(1009, close_reason::transport_error);
+          close_with(1009, close_reason::transport_error);
+          return data.size();
         }
         auto p = e.binary ? decode_binary_frame(e.payload, protocol_)
                           : decode_text_packet(e.payload, protocol_);
-        read_buffer_.consume(used);
         if (auto s = session_.lock()) {
           if (p) {
             s->on_packet(*this, *p);
@@ -89,24 +96,20 @@ void plain_websocket_transport::handle_frames() {
       }
       case ws::frame_reader::event::ping:
         queue({ws::opcode::pong, make_shared_bytes(std::string(e.payload))});
-        read_buffer_.consume(used);
         break;
       case ws::frame_reader::event::pong:
-        read_buffer_.consume(used);
         break;
       case ws::frame_reader::event::close:
         // Echo the peer's code (none for none), then end: the session hears a transport close.
-        read_buffer_.consume(used);
         report_closed(close_reason::transport_close);
         send_close_frame(e.code == 1005 ? std::string() : ws::close_payload(e.code));
-        return;
+        return data.size();
       case ws::frame_reader::event::error:
-        read_buffer_.consume(read_buffer_.size());
-        return close_with(e.code, close_reason::transport_error);
-      default:
-        return;
+        close_with(e.code, close_reason::transport_error);
+        return data.size();
     }
   }
+  return data.size();
 }
 
 void plain_websocket_transport::send(std::vector<outgoing> packets) {
@@ -139,7 +142,7 @@ void plain_websocket_transport::write_pending() {
     if (f.type_prefix) buffers.emplace_back(&v3_binary_type, 1);
     buffers.emplace_back(asio::buffer(*f.payload));
   }
-  asio::async_write(stream_, buffers,
+  asio::async_write(socket_, buffers,
                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
                       self->on_write(ec);
                     });
@@ -156,7 +159,7 @@ void plain_websocket_transport::on_write(beast::error_code ec) {
   if (close_sent_) {
     // Our close frame is out: stop sending, and read until the peer closes too.
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    socket_.shutdown(tcp::socket::shutdown_send, ignored);
     return;
   }
   if (auto s = session_.lock()) s->on_drain(*this);
@@ -192,8 +195,8 @@ void plain_websocket_transport::send_close_frame(std::string payload) {
 void plain_websocket_transport::finish_socket() {
   deadline_.cancel();
   beast::error_code ignored;
-  stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-  stream_.socket().close(ignored);
+  socket_.shutdown(tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
 }
 
 void plain_websocket_transport::report_closed(close_reason reason) {

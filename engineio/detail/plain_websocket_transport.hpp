@@ -9,7 +9,7 @@
 #include <vector>
 
 #include <boost/asio/steady_timer.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
+#include <string>
 
 #include "engineio/detail/http.hpp"
 #include "engineio/detail/ws_frames.hpp"
@@ -23,7 +23,7 @@ class plain_websocket_transport final
     : public transport,
       public std::enable_shared_from_this<plain_websocket_transport> {
  public:
-  plain_websocket_transport(beast::tcp_stream stream, protocol_version protocol,
+  plain_websocket_transport(tcp::socket socket, protocol_version protocol,
                             std::shared_ptr<const options> opts);
 
   /// Starts reading; call once the session is attached.
@@ -41,8 +41,10 @@ class plain_websocket_transport final
     bool type_prefix = false;  // v3 binary: the byte 4 before the payload
   };
   void do_read();
-  void on_read(beast::error_code ec, std::size_t bytes);
-  void handle_frames();
+  void on_readable(beast::error_code ec);
+  void on_read_error(beast::error_code ec);
+  /// Handles the complete frames at the start of `data`; returns the bytes they took.
+  std::size_t handle_frames(std::string_view data);
   void queue(frame f);
   void write_pending();
   void on_write(beast::error_code ec);
@@ -51,12 +53,12 @@ class plain_websocket_transport final
   void finish_socket();
   void report_closed(close_reason reason);
 
-  beast::tcp_stream stream_;
+  tcp::socket socket_;
   protocol_version protocol_;
   std::shared_ptr<const options> opts_;
   ws::frame_reader reader_;
   asio::steady_timer deadline_;
-  beast::flat_buffer read_buffer_;
+  std::string partial_;  // the start of a frame still arriving; empty while idle
   std::vector<frame> pending_;
   std::vector<frame> in_flight_;
   std::vector<ws::frame_header> headers_;

@@ -118,7 +118,8 @@ void open_websocket_transport(websocket_stream ws, protocol_version protocol,
   if (opts->per_message_deflate) {
     run(std::make_shared<websocket_transport>(std::move(ws), protocol, opts));
   } else {
-    run(std::make_shared<plain_websocket_transport>(std::move(ws.next_layer()), protocol, opts));
+    run(std::make_shared<plain_websocket_transport>(ws.next_layer().release_socket(), protocol,
+                                                   opts));
   }
 }
 

@@ -79,6 +79,7 @@ frame_reader::event frame_reader::next(std::string_view data, std::size_t& consu
   consumed = 0;
   if (delivered_) {  // the last message's payload view has served its purpose
     message_.clear();
+    if (message_.capacity() > 4096) message_.shrink_to_fit();  // idle connections stay small
     delivered_ = false;
   }
   if (data.size() < 2) return {};
