@@ -15,10 +15,11 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// 127.0.0.1, .2, ...: each source address has its own ~28k ephemeral ports.
+// 127.0.0.1 to .200 in turn: each source address has its own ~28k ephemeral ports, so neither
+// many connections nor the TIME_WAIT left by earlier runs exhaust them.
 asio::ip::address local_address(std::size_t i) {
   auto bytes = asio::ip::make_address_v4("127.0.0.1").to_bytes();
-  bytes[3] = static_cast<unsigned char>(1 + (i / 20000) % 250);
+  bytes[3] = static_cast<unsigned char>(1 + i % 200);
   return asio::ip::address_v4(bytes);
 }
 
