@@ -98,7 +98,9 @@ std::optional<std::string> read_file(const fs::path& file) {
   return std::move(bytes).str();
 }
 
-http_response not_found() { return http_response::text(404, "Not Found"); }
+http_response not_found() {
+  return http_response::text(404, "Not Found");
+}
 
 }  // namespace
 

@@ -91,7 +91,9 @@ class server : private engineio::handler {
   void emit(std::string_view event, Args&&... values) {
     of("/").emit(event, std::forward<Args>(values)...);
   }
-  void emit_args(std::string_view event, args values) { of("/").emit_args(event, std::move(values)); }
+  void emit_args(std::string_view event, args values) {
+    of("/").emit_args(event, std::move(values));
+  }
   void disconnect_sockets(bool close = false) { of("/").disconnect_sockets(close); }
 
   void listen(const std::string& host, std::uint16_t port) { engine_.listen(host, port); }

@@ -63,12 +63,11 @@ class websocket_client final : public client,
     }
     socket.async_connect(cfg_.server, [self = shared_from_this()](beast::error_code ec) {
       if (ec) return self->fail(true);
-      self->ws_.async_handshake(
-          "127.0.0.1", self->cfg_.path + "?EIO=4&transport=websocket",
-          [self](beast::error_code ec) {
-            if (ec) return self->fail(true);
-            self->read();
-          });
+      self->ws_.async_handshake("127.0.0.1", self->cfg_.path + "?EIO=4&transport=websocket",
+                                [self](beast::error_code ec) {
+                                  if (ec) return self->fail(true);
+                                  self->read();
+                                });
     });
   }
 
@@ -87,9 +86,8 @@ class websocket_client final : public client,
       if (ec) return self->fail(ec != websocket::error::closed);
       auto data = self->buffer_.cdata();
       std::string_view frame(static_cast<const char*>(data.data()), data.size());
-      handle_packet(*self, self->events_, frame, [&](std::string_view reply) {
-        self->write(std::string(reply));
-      });
+      handle_packet(*self, self->events_, frame,
+                    [&](std::string_view reply) { self->write(std::string(reply)); });
       self->buffer_.consume(self->buffer_.size());
       self->read();
     });
@@ -165,12 +163,13 @@ class polling_client final : public client, public std::enable_shared_from_this<
   void poll() {
     get_req_ = {http::verb::get, target(), 11};
     get_req_.set(http::field::host, "127.0.0.1");
-    http::async_write(get_, get_req_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      if (ec) return self->fail(true);
-      self->get_res_ = {};
-      http::async_read(self->get_, self->get_buffer_, self->get_res_,
-                       [self](beast::error_code ec, std::size_t) { self->on_poll(ec); });
-    });
+    http::async_write(
+        get_, get_req_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+          if (ec) return self->fail(true);
+          self->get_res_ = {};
+          http::async_read(self->get_, self->get_buffer_, self->get_res_,
+                           [self](beast::error_code ec, std::size_t) { self->on_poll(ec); });
+        });
   }
 
   void on_poll(beast::error_code ec) {
@@ -184,9 +183,8 @@ class polling_client final : public client, public std::enable_shared_from_this<
         sid_ = std::string(packet.substr(9, packet.find('"', 9) - 9));
       }
       closing = closing || packet == "1";
-      handle_packet(*this, events_, packet, [&](std::string_view reply) {
-        queue_post(std::string(reply));
-      });
+      handle_packet(*this, events_, packet,
+                    [&](std::string_view reply) { queue_post(std::string(reply)); });
       body = end == std::string_view::npos ? std::string_view{} : body.substr(end + 1);
     }
     if (closing) return fail(false);
@@ -212,17 +210,18 @@ class polling_client final : public client, public std::enable_shared_from_this<
     post_req_.body() = std::move(pending_);
     pending_.clear();
     post_req_.prepare_payload();
-    http::async_write(post_, post_req_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-      if (ec) return self->fail(true);
-      self->post_res_ = {};
-      http::async_read(self->post_, self->post_buffer_, self->post_res_,
-                       [self](beast::error_code ec, std::size_t) {
-                         if (ec || self->post_res_.result() != http::status::ok) {
-                           return self->fail(true);
-                         }
-                         self->post_next();
-                       });
-    });
+    http::async_write(post_, post_req_,
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                        if (ec) return self->fail(true);
+                        self->post_res_ = {};
+                        http::async_read(self->post_, self->post_buffer_, self->post_res_,
+                                         [self](beast::error_code ec, std::size_t) {
+                                           if (ec || self->post_res_.result() != http::status::ok) {
+                                             return self->fail(true);
+                                           }
+                                           self->post_next();
+                                         });
+                      });
   }
 
   void fail(bool error) {

@@ -40,7 +40,8 @@ int main(int argc, char** argv) {
   }
   std::string scenario = argv[1];
   std::map<std::string, double> opt;
-  for (int i = 2; i + 1 < argc; i += 2) opt[std::string(argv[i]).substr(2)] = std::atof(argv[i + 1]);
+  for (int i = 2; i + 1 < argc; i += 2)
+    opt[std::string(argv[i]).substr(2)] = std::atof(argv[i + 1]);
   auto get = [&](const char* name, double fallback) {
     auto it = opt.find(name);
     return it == opt.end() ? fallback : it->second;

@@ -1,7 +1,7 @@
 #include "scenarios.hpp"
 
-#include <boost/asio/steady_timer.hpp>
 #include <fmt/format.h>
+#include <boost/asio/steady_timer.hpp>
 
 #include <charconv>
 #include <functional>
@@ -86,7 +86,8 @@ class connector : public client_events {
   void open_next() {
     auto cfg = s_.target;
     cfg.local = local_address(started_);
-    auto c = polling_ ? make_polling_client(io_, cfg, *this) : make_websocket_client(io_, cfg, *this);
+    auto c =
+        polling_ ? make_polling_client(io_, cfg, *this) : make_websocket_client(io_, cfg, *this);
     c->index = started_++;
     clients_.push_back(c);
     connected_flags_.push_back(false);
@@ -129,8 +130,11 @@ std::string percentiles(latencies& l) {
 class echo_run : public connector {
  public:
   echo_run(asio::io_context& io, const settings& s)
-      : connector(io, s, false, s.clients), payload_(fmt::format(R"("{}")", std::string(s.payload, 'x'))),
-        sent_at_(s.clients), next_id_(s.clients, 1), timer_(io) {}
+      : connector(io, s, false, s.clients),
+        payload_(fmt::format(R"("{}")", std::string(s.payload, 'x'))),
+        sent_at_(s.clients),
+        next_id_(s.clients, 1),
+        timer_(io) {}
 
   void begin_measuring() { measuring_ = true; }
   void stop_sending() { sending_ = false; }
@@ -157,7 +161,8 @@ class echo_run : public connector {
   void pace(clock::time_point next) {
     if (!sending_) return;
     emit(*clients_[rr_++ % clients_.size()]);
-    auto step = std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(1.0 / s_.rate));
+    auto step =
+        std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(1.0 / s_.rate));
     next += step;
     timer_.expires_at(next);
     timer_.async_wait([this, next](boost::system::error_code ec) {
@@ -217,9 +222,7 @@ class fanout_run : public connector {
   std::uint64_t errors_ = 0;
 
  private:
-  void send_one() {
-    sender_->send(fmt::format(R"(2["bcast",{},{}])", now_ns(), sent_++));
-  }
+  void send_one() { sender_->send(fmt::format(R"(2["bcast",{},{}])", now_ns(), sent_++)); }
 
   std::vector<std::size_t> received_;
   std::vector<long> last_seq_;
@@ -255,7 +258,8 @@ std::string run_echo(const settings& s) {
   asio::steady_timer timer(io);
   auto wait = [&](double seconds) {
     phase_over = false;
-    timer.expires_after(std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(seconds)));
+    timer.expires_after(
+        std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(seconds)));
     timer.async_wait([&](boost::system::error_code) { phase_over = true; });
     run_until(io, phase_over, seconds + 5, "echo");
   };
@@ -268,9 +272,10 @@ std::string run_echo(const settings& s) {
   run.stop_sending();
   run.close_all();
   io.run_for(100ms);
-  return fmt::format(R"("clients":{},"rate":{},"acks":{},"acks_per_second":{:.1f},{},{},"failures":{})",
-                     run.connected(), s.rate, run.acks_, static_cast<double>(run.acks_) / seconds,
-                     percentiles(run.latency_), figures, run.failures());
+  return fmt::format(
+      R"("clients":{},"rate":{},"acks":{},"acks_per_second":{:.1f},{},{},"failures":{})",
+      run.connected(), s.rate, run.acks_, static_cast<double>(run.acks_) / seconds,
+      percentiles(run.latency_), figures, run.failures());
 }
 
 std::string run_fanout(const settings& s, bool polling) {
@@ -351,7 +356,8 @@ std::string run_idle(const settings& s) {
   // close after connect.
   bool held = false;
   asio::steady_timer timer(io);
-  timer.expires_after(std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(s.duration)));
+  timer.expires_after(
+      std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(s.duration)));
   timer.async_wait([&](boost::system::error_code) { held = true; });
   run_until(io, held, s.duration + 10, "idle hold");
   auto after = sample_process(s.server_pid);
@@ -360,7 +366,8 @@ std::string run_idle(const settings& s) {
   run.close_all();
   io.run_for(200ms);
   double per_connection_kib =
-      connected == 0 ? 0 : (after.rss_mib - before.rss_mib) * 1024.0 / static_cast<double>(connected);
+      connected == 0 ? 0
+                     : (after.rss_mib - before.rss_mib) * 1024.0 / static_cast<double>(connected);
   return fmt::format(
       R"("connections":{},"connected":{},"held_seconds":{},"dropped":{},"server_rss_before_mib":{:.1f},"server_rss_mib":{:.1f},"rss_per_connection_kib":{:.2f},"failures":{})",
       s.connections, connected, s.duration, dropped, before.rss_mib, after.rss_mib,

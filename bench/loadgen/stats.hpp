@@ -1,14 +1,14 @@
 #pragma once
 // Measurements: latency samples with percentiles, and CPU time and RSS of a process from /proc.
 
+#include <sys/resource.h>
+#include <unistd.h>
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <sys/resource.h>
-#include <unistd.h>
 #include <vector>
 
 namespace bench {

@@ -60,8 +60,8 @@ class engine {
   std::shared_ptr<session> create_session(shard& home, std::string sid, protocol_version protocol,
                                           request_info info);
 
-  void accept_raw_websocket(const websocket_handler& endpoint, std::shared_ptr<http_connection> conn,
-                            request req);
+  void accept_raw_websocket(const websocket_handler& endpoint,
+                            std::shared_ptr<http_connection> conn, request req);
 
   void do_accept();
 

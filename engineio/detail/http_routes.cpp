@@ -29,13 +29,13 @@ void http_routes::add_mount(std::string prefix, http_handler handler) {
   if (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
   mounts_.push_back({std::move(prefix), std::move(handler)});
   // Longest prefix first, so "/static/img" wins over "/static" and "/".
-  std::stable_sort(mounts_.begin(), mounts_.end(),
-                   [](const mount& a, const mount& b) { return a.prefix.size() > b.prefix.size(); });
+  std::stable_sort(mounts_.begin(), mounts_.end(), [](const mount& a, const mount& b) {
+    return a.prefix.size() > b.prefix.size();
+  });
 }
 
 void http_routes::add_websocket(std::string path, websocket_handler handler) {
-  websockets_.push_back(
-      {std::move(path), std::make_unique<websocket_handler>(std::move(handler))});
+  websockets_.push_back({std::move(path), std::make_unique<websocket_handler>(std::move(handler))});
 }
 
 const http_handler* http_routes::find_route(http::verb method, std::string_view method_name,

@@ -13,8 +13,7 @@ namespace {
 constexpr char v3_binary_type = 4;
 }
 
-plain_websocket_transport::plain_websocket_transport(tcp::socket socket,
-                                                     protocol_version protocol,
+plain_websocket_transport::plain_websocket_transport(tcp::socket socket, protocol_version protocol,
                                                      std::shared_ptr<const options> opts)
     : socket_(std::move(socket)),
       protocol_(protocol),
@@ -34,9 +33,8 @@ void plain_websocket_transport::start() {
 // Waits for readability rather than reading into a buffer of its own: the bytes land in one
 // buffer per thread, so an idle connection holds no read buffer at all (uWebSockets' way).
 void plain_websocket_transport::do_read() {
-  socket_.async_wait(tcp::socket::wait_read, [self = shared_from_this()](beast::error_code ec) {
-    self->on_readable(ec);
-  });
+  socket_.async_wait(tcp::socket::wait_read,
+                     [self = shared_from_this()](beast::error_code ec) { self->on_readable(ec); });
 }
 
 void plain_websocket_transport::on_readable(beast::error_code ec) {
@@ -142,10 +140,9 @@ void plain_websocket_transport::write_pending() {
     if (f.type_prefix) buffers.emplace_back(&v3_binary_type, 1);
     buffers.emplace_back(asio::buffer(*f.payload));
   }
-  asio::async_write(socket_, buffers,
-                    [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                      self->on_write(ec);
-                    });
+  asio::async_write(
+      socket_, buffers,
+      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_write(ec); });
 }
 
 void plain_websocket_transport::on_write(beast::error_code ec) {

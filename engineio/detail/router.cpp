@@ -9,8 +9,8 @@
 
 #include "engineio/detail/cookie.hpp"
 #include "engineio/detail/cors.hpp"
-#include "engineio/detail/http_routes.hpp"
 #include "engineio/detail/engine.hpp"
+#include "engineio/detail/http_routes.hpp"
 #include "engineio/detail/jsonp.hpp"
 #include "engineio/detail/plain_websocket_transport.hpp"
 #include "engineio/detail/polling_transport.hpp"
@@ -119,7 +119,7 @@ void open_websocket_transport(websocket_stream ws, protocol_version protocol,
     run(std::make_shared<websocket_transport>(std::move(ws), protocol, opts));
   } else {
     run(std::make_shared<plain_websocket_transport>(ws.next_layer().release_socket(), protocol,
-                                                   opts));
+                                                    opts));
   }
 }
 
@@ -328,15 +328,16 @@ void engine::on_session_upgrade(shard& owner, tcp::socket socket, request req,
     return accept_and_close(std::move(socket), std::move(req), *opts_);
   }
   auto protocol = s.protocol();
-  accept_websocket(
-      std::move(socket), std::move(req), *opts_, {}, [this, weak, protocol](websocket_stream ws) {
-        open_websocket_transport(std::move(ws), protocol, opts_, [&](auto transport) {
-          auto s = weak.lock();
-          if (!s || s->ready_state() != session::state::open || s->upgrading()) return false;
-          s->begin_upgrade(transport);
-          return true;
-        });
-      });
+  accept_websocket(std::move(socket), std::move(req), *opts_, {},
+                   [this, weak, protocol](websocket_stream ws) {
+                     open_websocket_transport(std::move(ws), protocol, opts_, [&](auto transport) {
+                       auto s = weak.lock();
+                       if (!s || s->ready_state() != session::state::open || s->upgrading())
+                         return false;
+                       s->begin_upgrade(transport);
+                       return true;
+                     });
+                   });
 }
 
 void engine::handshake_websocket(std::shared_ptr<http_connection> conn, request req) {

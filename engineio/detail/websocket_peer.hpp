@@ -25,7 +25,9 @@ class websocket_peer_impl final : public websocket_peer {
   /// Reads until the peer closes; call once, on the shard, after the handshake.
   void start();
   /// Called once, after the handler's on_close.
-  void on_finished(std::function<void(const websocket_peer_impl&)> f) { on_finished_ = std::move(f); }
+  void on_finished(std::function<void(const websocket_peer_impl&)> f) {
+    on_finished_ = std::move(f);
+  }
 
   void send_text(std::string_view text) override { enqueue(std::string(text), false); }
   void send_binary(std::string_view bytes) override { enqueue(std::string(bytes), true); }

@@ -56,9 +56,10 @@ bool valid_utf8(std::string_view s) noexcept {
       ++i;
       continue;
     }
-    std::size_t len = b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3
-                                                : b >= 0xf0 && b <= 0xf4 ? 4
-                                                                         : 0;
+    std::size_t len = b >= 0xc2 && b <= 0xdf   ? 2
+                      : b >= 0xe0 && b <= 0xef ? 3
+                      : b >= 0xf0 && b <= 0xf4 ? 4
+                                               : 0;
     if (len == 0 || i + len > s.size()) return false;
     for (std::size_t k = 1; k < len; ++k) {
       auto c = static_cast<unsigned char>(s[i + k]);
@@ -125,7 +126,8 @@ frame_reader::event frame_reader::next(std::string_view data, std::size_t& consu
   if (control) control_.clear();
   auto start = target.size();
   target.resize(start + n);
-  for (std::size_t i = 0; i < n; ++i) target[start + i] = static_cast<char>(payload[i] ^ mask[i % 4]);
+  for (std::size_t i = 0; i < n; ++i)
+    target[start + i] = static_cast<char>(payload[i] ^ mask[i % 4]);
 
   event e;
   switch (op) {

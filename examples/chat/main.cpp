@@ -40,9 +40,8 @@ int main(int argc, char** argv) {
   sio::server io(opts);
   io.mount("/", eio::static_files(public_dir));
   io.on_connection([&io](sio::socket& socket) {
-    socket.on("chat message", [&io](sio::socket&, const sio::args& msg) {
-      io.emit_args("chat message", msg);
-    });
+    socket.on("chat message",
+              [&io](sio::socket&, const sio::args& msg) { io.emit_args("chat message", msg); });
   });
   io.listen("0.0.0.0", static_cast<std::uint16_t>(port));
   std::cout << "chat listening on http://127.0.0.1:" << io.port() << "/" << std::endl;

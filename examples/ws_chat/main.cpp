@@ -1,6 +1,7 @@
 // ws_chat: a classic raw-WebSocket chat backend, on a plain WebSocket endpoint at / beside
-// Socket.IO on the same port (as a `ws` server sharing Node's HTTP server): a client sends "nick NAME" to name itself and "PRIVMSG text" to
-// talk; every open client gets {"type":"nick","message":NAME} or
+// Socket.IO on the same port (as a `ws` server sharing Node's HTTP server): a client sends "nick
+// NAME" to name itself and "PRIVMSG text" to talk; every open client gets
+// {"type":"nick","message":NAME} or
 // {"type":"message","message":"NAME: text"}.
 //
 //   ws_chat [--port N] [--threads N]   (port: --port, else $PORT, else 3000)
@@ -79,14 +80,15 @@ int main(int argc, char** argv) {
   opts.threads = threads;
   sio::server io(opts);
   chat_room room;
-  io.websocket("/", {
-      .on_open = [&](eio::websocket_peer& peer) { room.join(peer); },
-      .on_message =
-          [&](eio::websocket_peer& peer, std::string_view data, bool binary) {
-            if (!binary) room.on_message(peer, data);
-          },
-      .on_close = [&](eio::websocket_peer& peer, std::uint16_t) { room.leave(peer); },
-  });
+  io.websocket("/",
+               {
+                   .on_open = [&](eio::websocket_peer& peer) { room.join(peer); },
+                   .on_message =
+                       [&](eio::websocket_peer& peer, std::string_view data, bool binary) {
+                         if (!binary) room.on_message(peer, data);
+                       },
+                   .on_close = [&](eio::websocket_peer& peer, std::uint16_t) { room.leave(peer); },
+               });
   io.listen("0.0.0.0", static_cast<std::uint16_t>(port));
   std::cout << "ws_chat listening on http://127.0.0.1:" << io.port() << "/" << std::endl;
   io.run();

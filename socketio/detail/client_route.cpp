@@ -28,8 +28,8 @@ class client_file {
     bool is_map = file_.name.ends_with(".map");
     engineio::http_response res;
     res.set("Cache-Control", "public, max-age=0");
-    res.set("Content-Type", is_map ? "application/json; charset=utf-8"
-                                   : "application/javascript; charset=utf-8");
+    res.set("Content-Type",
+            is_map ? "application/json; charset=utf-8" : "application/javascript; charset=utf-8");
     res.set("ETag", std::string(etag));
     auto coding = engineio::negotiate_encoding(req.header("accept-encoding").value_or(""),
                                                {"br", "gzip", "deflate"});

@@ -98,12 +98,13 @@ TEST_P(HostileClient, RawWebSocketPeerThatNeverReadsIsClosedOnceItsQueueIsFull) 
   o.max_buffered_bytes = 1 << 20;
   std::atomic<bool> peer_closed{false};
   server_ = std::make_unique<server>(std::move(o), events_, GetParam());
-  server_->websocket("/raw", {.on_message =
-                                  [](websocket_peer& peer, std::string_view, bool) {
-                                    const std::string chunk(std::size_t{64} * 1024, 'x');
-                                    for (int i = 0; i < 4; ++i) peer.send_text(chunk);
-                                  },
-                              .on_close = [&](websocket_peer&, std::uint16_t) { peer_closed = true; }});
+  server_->websocket("/raw",
+                     {.on_message =
+                          [](websocket_peer& peer, std::string_view, bool) {
+                            const std::string chunk(std::size_t{64} * 1024, 'x');
+                            for (int i = 0; i < 4; ++i) peer.send_text(chunk);
+                          },
+                      .on_close = [&](websocket_peer&, std::uint16_t) { peer_closed = true; }});
   server_->listen("127.0.0.1", 0);
   server_->start();
   asio::io_context ctx;

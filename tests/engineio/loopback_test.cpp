@@ -47,14 +47,12 @@ class Loopback : public ::testing::TestWithParam<unsigned> {
 
 TEST_P(Loopback, PollingEchoAcrossConnections) {
   auto sid = handshake();
-  auto post =
-      send_http(port(), http::verb::post, "/engine.io/?EIO=4&transport=polling&sid=" + sid,
-                   "4hello\x1e"
-                   "bAQID");
+  auto post = send_http(port(), http::verb::post, "/engine.io/?EIO=4&transport=polling&sid=" + sid,
+                        "4hello\x1e"
+                        "bAQID");
   EXPECT_EQ(post.status, 200u);
   EXPECT_EQ(post.body, "ok");
-  auto poll =
-      send_http(port(), http::verb::get, "/engine.io/?EIO=4&transport=polling&sid=" + sid);
+  auto poll = send_http(port(), http::verb::get, "/engine.io/?EIO=4&transport=polling&sid=" + sid);
   EXPECT_EQ(poll.status, 200u);
   EXPECT_EQ(poll.body,
             "4hello\x1e"
@@ -64,7 +62,7 @@ TEST_P(Loopback, PollingEchoAcrossConnections) {
 
 TEST_P(Loopback, UnknownSidAndTransportMismatchGetNodesErrors) {
   auto unknown = send_http(port(), http::verb::get,
-                              "/engine.io/?EIO=4&transport=polling&sid=AAAAAAAAAAAAAAAAAAAA");
+                           "/engine.io/?EIO=4&transport=polling&sid=AAAAAAAAAAAAAAAAAAAA");
   EXPECT_EQ(unknown.status, 400u);
   EXPECT_EQ(unknown.body, R"({"code":1,"message":"Session ID unknown"})");
   auto sid = handshake();
@@ -101,8 +99,7 @@ TEST_P(Loopback, ParkedPollIsReleasedByTheProbeCheck) {
   ws_client ws(port(), "/engine.io/?EIO=4&transport=websocket&sid=" + sid);
   ws.send_text("2probe");
   EXPECT_EQ(ws.read(), "3probe");
-  auto poll =
-      send_http(port(), http::verb::get, "/engine.io/?EIO=4&transport=polling&sid=" + sid);
+  auto poll = send_http(port(), http::verb::get, "/engine.io/?EIO=4&transport=polling&sid=" + sid);
   EXPECT_EQ(poll.body, "6");
 }
 

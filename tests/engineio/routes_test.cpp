@@ -31,22 +31,20 @@ class Routes : public ::testing::TestWithParam<unsigned> {
     server_->route("POST", "/echo", [](const http_request& req) {
       return http_response::text(200, req.method + " " + req.path + " " + req.body);
     });
-    server_->route("GET", "/throws", [](const http_request&) -> http_response {
-      throw std::runtime_error("boom");
-    });
+    server_->route("GET", "/throws",
+                   [](const http_request&) -> http_response { throw std::runtime_error("boom"); });
     // An exact route inside the Engine.IO path wins over it (socket.io's client bundle does so).
     server_->route("*", "/engine.io/file.js",
                    [](const http_request&) { return http_response::text(200, "file"); });
     server_->mount("/static", [](const http_request& req) {
       return http_response::text(200, "static " + req.path + " " + req.url);
     });
-    server_->mount("/", [](const http_request& req) {
-      return http_response::text(200, "root " + req.path);
-    });
-    server_->websocket("/ws", {.on_message = [](websocket_peer& peer, std::string_view data,
-                                                bool binary) {
-      binary ? peer.send_binary(data) : peer.send_text(std::string(data) + "!");
-    }});
+    server_->mount(
+        "/", [](const http_request& req) { return http_response::text(200, "root " + req.path); });
+    server_->websocket("/ws",
+                       {.on_message = [](websocket_peer& peer, std::string_view data, bool binary) {
+                         binary ? peer.send_binary(data) : peer.send_text(std::string(data) + "!");
+                       }});
     server_->listen("127.0.0.1", 0);
     server_->start();
   }

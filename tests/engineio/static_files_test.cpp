@@ -28,8 +28,9 @@ class StaticFiles : public ::testing::Test {
 
   static void write(const fs::path& p, const std::string& text) { std::ofstream(p) << text; }
 
-  engineio::http_response get(std::string path, std::vector<std::pair<std::string, std::string>>
-                                                    headers = {}, std::string method = "GET") {
+  engineio::http_response get(std::string path,
+                              std::vector<std::pair<std::string, std::string>> headers = {},
+                              std::string method = "GET") {
     engineio::http_request req;
     req.method = std::move(method);
     req.url = path;
@@ -74,8 +75,7 @@ TEST_F(StaticFiles, ConditionalRequestsGet304) {
             304u);
   EXPECT_EQ(get("/app.js", {{"if-modified-since", header(first, "Last-Modified")}}).status, 304u);
   EXPECT_EQ(get("/app.js", {{"if-none-match", "\"other\""}}).status, 200u);
-  EXPECT_EQ(get("/app.js", {{"if-modified-since", "Thu, 01 Jan 1970 00:00:00 GMT"}}).status,
-            200u);
+  EXPECT_EQ(get("/app.js", {{"if-modified-since", "Thu, 01 Jan 1970 00:00:00 GMT"}}).status, 200u);
 }
 
 TEST_F(StaticFiles, NothingOutsideTheRootNorHidden) {

@@ -89,15 +89,15 @@ TEST(WsFrames, ProtocolErrorsGetNodesCloseCodes) {
   };
   std::string unmasked("\x81\x02hi", 4);
   EXPECT_EQ(code_of(unmasked), 1002);
-  EXPECT_EQ(code_of(client_frame(0xc1, "x")), 1002);          // RSV1 without deflate
-  EXPECT_EQ(code_of(client_frame(0x83, "x")), 1002);          // reserved opcode
-  EXPECT_EQ(code_of(client_frame(0x80, "x")), 1002);          // continuation of nothing
-  EXPECT_EQ(code_of(client_frame(0x09, "x")), 1002);          // fragmented ping
+  EXPECT_EQ(code_of(client_frame(0xc1, "x")), 1002);                    // RSV1 without deflate
+  EXPECT_EQ(code_of(client_frame(0x83, "x")), 1002);                    // reserved opcode
+  EXPECT_EQ(code_of(client_frame(0x80, "x")), 1002);                    // continuation of nothing
+  EXPECT_EQ(code_of(client_frame(0x09, "x")), 1002);                    // fragmented ping
   EXPECT_EQ(code_of(client_frame(0x89, std::string(126, 'x'))), 1002);  // control > 125
   EXPECT_EQ(code_of(client_frame(0x88, close_payload(1005))), 1002);    // reserved close code
   EXPECT_EQ(code_of(client_frame(0x88, "x")), 1002);                    // one-byte close
-  EXPECT_EQ(code_of(client_frame(0x81, "\xff")), 1007);                  // not UTF-8
-  EXPECT_EQ(code_of(client_frame(0x81, "\xed\xa0\x80")), 1007);          // a surrogate
+  EXPECT_EQ(code_of(client_frame(0x81, "\xff")), 1007);                 // not UTF-8
+  EXPECT_EQ(code_of(client_frame(0x81, "\xed\xa0\x80")), 1007);         // a surrogate
   EXPECT_EQ(code_of(client_frame(0x82, std::string(300, 'x')), 200), 1009);
 }
 

@@ -24,7 +24,7 @@ struct http_answer {
 
 /// One request on a fresh connection.
 inline http_answer send_http(std::uint16_t port, http::verb method, const std::string& target,
-                                const std::string& body = {}) {
+                             const std::string& body = {}) {
   boost::asio::io_context ctx;
   beast::tcp_stream stream(ctx);
   stream.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
