@@ -1,7 +1,8 @@
 #pragma once
-// The WebSocket transport: one read loop, and one write in flight over the batch the session
-// handed over (Beast's websocket chat shape). Text packets go out as text frames of their
-// encoded bytes; binary ones as binary frames (v3 prefixes the type byte 4).
+// The WebSocket transport on Beast's stream, used when permessage-deflate may be negotiated
+// (otherwise plain_websocket_transport): one read loop, and one write in flight over the batch
+// the session handed over (Beast's websocket chat shape). Text packets go out as text frames of
+// their encoded bytes; binary ones as binary frames (v3 prefixes the type byte 4).
 
 #include <memory>
 #include <vector>
