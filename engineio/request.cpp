@@ -1,5 +1,7 @@
 #include "engineio/request.hpp"
 
+#include "engineio/detail/utf8.hpp"
+
 #include <algorithm>
 #include <string>
 
@@ -25,35 +27,11 @@ int hex_digit(char c) {
   return -1;
 }
 
-// Length of the valid UTF-8 sequence at `i`, or of the longest start of one (the "maximal
-// subpart" the WHATWG decoder replaces with one U+FFFD), as a negative number.
-int utf8_sequence(std::string_view s, std::size_t i) {
-  auto b = static_cast<unsigned char>(s[i]);
-  if (b < 0x80) return 1;
-  int len = b >= 0xc2 && b <= 0xdf   ? 2
-            : b >= 0xe0 && b <= 0xef ? 3
-            : b >= 0xf0 && b <= 0xf4 ? 4
-                                     : 0;
-  if (len == 0) return -1;
-  for (int k = 1; k < len; ++k) {
-    if (i + k >= s.size()) return -k;
-    auto c = static_cast<unsigned char>(s[i + k]);
-    // The second byte's range is narrower after E0, ED, F0 and F4 (no overlongs or surrogates).
-    unsigned char lo = 0x80, hi = 0xbf;
-    if (k == 1 && b == 0xe0) lo = 0xa0;
-    if (k == 1 && b == 0xed) hi = 0x9f;
-    if (k == 1 && b == 0xf0) lo = 0x90;
-    if (k == 1 && b == 0xf4) hi = 0x8f;
-    if (c < lo || c > hi) return -k;
-  }
-  return len;
-}
-
 std::string replace_invalid_utf8(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size();) {
-    int n = utf8_sequence(s, i);
+    int n = detail::utf8_sequence(s, i);
     if (n > 0) {
       out.append(s.substr(i, static_cast<std::size_t>(n)));
       i += static_cast<std::size_t>(n);

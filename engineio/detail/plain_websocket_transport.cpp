@@ -131,17 +131,16 @@ void plain_websocket_transport::write_pending() {
   in_flight_.swap(pending_);
   headers_.clear();
   headers_.reserve(in_flight_.size());
-  std::vector<asio::const_buffer> buffers;
-  buffers.reserve(in_flight_.size() * 3);
+  buffers_.clear();
   for (const auto& f : in_flight_) {
     auto length = f.payload->size() + (f.type_prefix ? 1 : 0);
     const auto& h = headers_.emplace_back(ws::make_header(f.op, length));
-    buffers.emplace_back(h.bytes.data(), h.size);
-    if (f.type_prefix) buffers.emplace_back(&v3_binary_type, 1);
-    buffers.emplace_back(asio::buffer(*f.payload));
+    buffers_.emplace_back(h.bytes.data(), h.size);
+    if (f.type_prefix) buffers_.emplace_back(&v3_binary_type, 1);
+    buffers_.emplace_back(asio::buffer(*f.payload));
   }
   asio::async_write(
-      socket_, buffers,
+      socket_, buffers_,
       [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_write(ec); });
 }
 

@@ -61,7 +61,10 @@ class plain_websocket_transport final
   std::string partial_;  // the start of a frame still arriving; empty while idle
   std::vector<frame> pending_;
   std::vector<frame> in_flight_;
+  // The write in flight: its frames, their headers, and the gather list over both (kept across
+  // writes so that a write allocates nothing once the connection has warmed up).
   std::vector<ws::frame_header> headers_;
+  std::vector<asio::const_buffer> buffers_;
   bool writing_ = false;
   bool close_sent_ = false;  // our close frame is queued: nothing more goes out
   bool closed_ = false;      // the session was told

@@ -1,5 +1,7 @@
 #include "engineio/detail/ws_frames.hpp"
 
+#include "engineio/detail/utf8.hpp"
+
 namespace engineio::detail::ws {
 namespace {
 
@@ -47,33 +49,6 @@ std::string close_payload(std::uint16_t code, std::string_view reason) {
   p += static_cast<char>(code & 0xff);
   p += reason;
   return p;
-}
-
-bool valid_utf8(std::string_view s) noexcept {
-  for (std::size_t i = 0; i < s.size();) {
-    auto b = static_cast<unsigned char>(s[i]);
-    if (b < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t len = b >= 0xc2 && b <= 0xdf   ? 2
-                      : b >= 0xe0 && b <= 0xef ? 3
-                      : b >= 0xf0 && b <= 0xf4 ? 4
-                                               : 0;
-    if (len == 0 || i + len > s.size()) return false;
-    for (std::size_t k = 1; k < len; ++k) {
-      auto c = static_cast<unsigned char>(s[i + k]);
-      // The second byte is narrower after E0, ED, F0 and F4 (no overlongs, surrogates, > 10FFFF).
-      unsigned char lo = 0x80, hi = 0xbf;
-      if (k == 1 && b == 0xe0) lo = 0xa0;
-      if (k == 1 && b == 0xed) hi = 0x9f;
-      if (k == 1 && b == 0xf0) lo = 0x90;
-      if (k == 1 && b == 0xf4) hi = 0x8f;
-      if (c < lo || c > hi) return false;
-    }
-    i += len;
-  }
-  return true;
 }
 
 frame_reader::event frame_reader::next(std::string_view data, std::size_t& consumed) {
@@ -146,7 +121,8 @@ frame_reader::event frame_reader::next(std::string_view data, std::size_t& consu
         e.code = static_cast<std::uint16_t>((static_cast<std::uint8_t>(control_[0]) << 8) |
                                             static_cast<std::uint8_t>(control_[1]));
         if (!valid_close_code(e.code)) return failure(protocol_error);
-        if (!valid_utf8(std::string_view(control_).substr(2))) return failure(invalid_payload);
+        if (!detail::valid_utf8(std::string_view(control_).substr(2)))
+          return failure(invalid_payload);
       }
       return e;
     }
@@ -160,7 +136,7 @@ frame_reader::event frame_reader::next(std::string_view data, std::size_t& consu
   if (!fin) return {};  // a fragment: bytes consumed, no event yet
   in_message_ = false;
   delivered_ = true;
-  if (!binary_ && !valid_utf8(message_)) return failure(invalid_payload);
+  if (!binary_ && !detail::valid_utf8(message_)) return failure(invalid_payload);
   e.kind = event::message;
   e.binary = binary_;
   e.payload = message_;

@@ -31,9 +31,6 @@ frame_header make_header(opcode op, std::size_t payload_length);
 /// A close frame's payload: the code, big-endian, then the reason.
 std::string close_payload(std::uint16_t code, std::string_view reason = {});
 
-/// Complete UTF-8 without overlongs, surrogates or code points past U+10FFFF.
-bool valid_utf8(std::string_view s) noexcept;
-
 class frame_reader {
  public:
   /// `max_message`: the most payload bytes one message may carry (its fragments together).

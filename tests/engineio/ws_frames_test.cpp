@@ -4,11 +4,13 @@
 
 #include <string>
 
+#include "engineio/detail/utf8.hpp"
 #include "engineio/detail/ws_frames.hpp"
 
 namespace {
 
 using namespace engineio::detail::ws;
+using engineio::detail::valid_utf8;
 using event = frame_reader::event;
 
 // A masked client frame.
