@@ -66,6 +66,8 @@ std::string form_decode(std::string_view s) {
 
 query_params decode_query(std::string_view query) {
   query_params out;
+  // Sized once: sessions keep their request for life.
+  out.reserve(static_cast<std::size_t>(std::count(query.begin(), query.end(), '&')) + 1);
   while (!query.empty()) {
     auto amp = query.find('&');
     auto pair = query.substr(0, amp);

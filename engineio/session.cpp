@@ -21,10 +21,8 @@ session::session(config cfg)
       events_(cfg.events),
       request_(std::move(cfg.request)),
       on_closed_(std::move(cfg.on_closed)),
-      ping_interval_timer_(cfg.timers()),
-      ping_timeout_timer_(cfg.timers()),
-      upgrade_timeout_timer_(cfg.timers()),
-      upgrade_check_timer_(cfg.timers()) {}
+      timers_(std::move(cfg.timers)),
+      heartbeat_(timers_()) {}
 
 session::~session() = default;
 
@@ -79,9 +77,8 @@ void session::send(outgoing packet) {
 
 void session::flush() {
   if (state_ == state::closed || !transport_->writable() || queue_.empty()) return;
-  std::vector<outgoing> batch(std::make_move_iterator(queue_.begin()),
-                              std::make_move_iterator(queue_.end()));
-  queue_.clear();
+  std::vector<outgoing> batch;
+  batch.swap(queue_);
   queued_bytes_ = 0;
   transport_->send(std::move(batch));
 }
@@ -112,7 +109,7 @@ void session::on_drain(transport& from) {
 }
 
 void session::on_packet(transport& from, const packet& p) {
-  if (upgrading_ && &from == upgrading_.get()) return on_upgrade_packet(p);
+  if (upgrade_ && &from == upgrade_->candidate.get()) return on_upgrade_packet(p);
   if (&from != transport_.get() || state_ != state::open) return;
   switch (p.type) {
     case packet_type::ping:
@@ -122,7 +119,6 @@ void session::on_packet(transport& from, const packet& p) {
       return;
     case packet_type::pong:
       if (protocol_ == protocol_version::v3) return on_error(close_reason::transport_error);
-      ping_timeout_timer_->cancel();
       schedule_ping();
       return;
     case packet_type::message:
@@ -143,9 +139,9 @@ void session::deliver_message(const packet& p) {
 }
 
 void session::begin_upgrade(std::shared_ptr<transport> candidate) {
-  upgrading_ = std::move(candidate);
-  upgrading_->attach(weak_from_this());
-  upgrade_timeout_timer_->start(opts_->upgrade_timeout, [self = weak_from_this()] {
+  upgrade_ = std::make_unique<upgrade>(upgrade{std::move(candidate), timers_(), timers_()});
+  upgrade_->candidate->attach(weak_from_this());
+  upgrade_->timeout->start(opts_->upgrade_timeout, [self = weak_from_this()] {
     if (auto s = self.lock()) s->cancel_upgrade();
   });
 }
@@ -154,7 +150,7 @@ void session::on_upgrade_packet(const packet& p) {
   if (p.type == packet_type::ping && p.data == "probe") {
     std::vector<outgoing> pong;
     pong.push_back(make_text_packet(packet_type::pong, "probe"));
-    upgrading_->send(std::move(pong));
+    upgrade_->candidate->send(std::move(pong));
     schedule_upgrade_check();
   } else if (p.type == packet_type::upgrade && state_ != state::closed) {
     finish_upgrade();
@@ -166,9 +162,10 @@ void session::on_upgrade_packet(const packet& p) {
 // While the client probes, a parked poll would hold it up: answer it with a noop every 100 ms so
 // the client can pause polling and send the upgrade packet (Node's "fast upgrade" check).
 void session::schedule_upgrade_check() {
-  upgrade_check_timer_->start(100ms, [self = weak_from_this()] {
+  if (!upgrade_) return;  // sending the last noop or pong may have ended it
+  upgrade_->check->start(100ms, [self = weak_from_this()] {
     auto s = self.lock();
-    if (!s || !s->upgrading_) return;
+    if (!s || !s->upgrade_) return;
     if (s->transport_->kind() == transport_kind::polling && s->transport_->writable()) {
       std::vector<outgoing> noop;
       noop.push_back(make_text_packet(packet_type::noop));
@@ -179,10 +176,9 @@ void session::schedule_upgrade_check() {
 }
 
 void session::finish_upgrade() {
-  upgrade_timeout_timer_->cancel();
-  upgrade_check_timer_->cancel();
   auto old = std::move(transport_);
-  transport_ = std::move(upgrading_);
+  transport_ = std::move(upgrade_->candidate);
+  end_upgrade();
   upgraded_ = true;
   old->discard();
   old->close();  // its close report is ignored: it is no longer the session's transport
@@ -192,18 +188,23 @@ void session::finish_upgrade() {
 }
 
 void session::cancel_upgrade() {
-  upgrade_timeout_timer_->cancel();
-  upgrade_check_timer_->cancel();
-  if (auto candidate = std::move(upgrading_)) candidate->close();
+  if (!upgrade_) return;
+  auto candidate = std::move(upgrade_->candidate);
+  end_upgrade();
+  if (candidate) candidate->close();
+}
+
+// The timers go with the upgrade state; a cancelled wait never touches its timer again, so this
+// is safe from inside their own callbacks.
+void session::end_upgrade() {
+  if (!upgrade_) return;
+  upgrade_->timeout->cancel();
+  upgrade_->check->cancel();
+  upgrade_.reset();
 }
 
 void session::on_transport_close(transport& from, close_reason reason) {
-  if (upgrading_ && &from == upgrading_.get()) {
-    upgrade_timeout_timer_->cancel();
-    upgrade_check_timer_->cancel();
-    upgrading_.reset();
-    return;
-  }
+  if (upgrade_ && &from == upgrade_->candidate.get()) return end_upgrade();
   if (&from != transport_.get()) return;
   on_close(state_ == state::closing ? close_reason::forced_close : reason);
 }
@@ -213,7 +214,7 @@ void session::on_error(close_reason reason) {
 }
 
 void session::schedule_ping() {
-  ping_interval_timer_->start(opts_->ping_interval, [self = weak_from_this()] {
+  heartbeat_->start(opts_->ping_interval, [self = weak_from_this()] {
     auto s = self.lock();
     if (!s) return;
     s->send_packet(packet_type::ping);
@@ -224,7 +225,7 @@ void session::schedule_ping() {
 void session::reset_ping_timeout() {
   auto wait = protocol_ == protocol_version::v3 ? opts_->ping_interval + opts_->ping_timeout
                                                 : opts_->ping_timeout;
-  ping_timeout_timer_->start(wait, [self = weak_from_this()] {
+  heartbeat_->start(wait, [self = weak_from_this()] {
     if (auto s = self.lock()) s->on_close(close_reason::ping_timeout);
   });
 }
@@ -232,8 +233,7 @@ void session::reset_ping_timeout() {
 void session::on_close(close_reason reason) {
   if (state_ == state::closed) return;
   state_ = state::closed;
-  ping_interval_timer_->cancel();
-  ping_timeout_timer_->cancel();
+  heartbeat_->cancel();
   cancel_upgrade();
   queue_.clear();
   queued_bytes_ = 0;

@@ -5,7 +5,6 @@
 ///
 /// Every member runs on the session's shard thread.
 
-#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -54,7 +53,7 @@ class session : public std::enable_shared_from_this<session> {
   transport& current_transport() noexcept { return *transport_; }
   const request_info& request() const noexcept { return request_; }
   state ready_state() const noexcept { return state_; }
-  bool upgrading() const noexcept { return upgrading_ != nullptr; }
+  bool upgrading() const noexcept { return upgrade_ != nullptr; }
   bool upgraded() const noexcept { return upgraded_; }
   /// Whether a packet sent now goes out at once (Node drops volatile packets otherwise).
   bool writable() const noexcept { return transport_ && transport_->writable(); }
@@ -92,6 +91,7 @@ class session : public std::enable_shared_from_this<session> {
   void schedule_ping();
   void reset_ping_timeout();
   void schedule_upgrade_check();
+  void end_upgrade();
   void close_transport();
   void on_close(close_reason reason);
   std::string open_packet_json() const;
@@ -105,19 +105,27 @@ class session : public std::enable_shared_from_this<session> {
   std::function<void(session&)> on_closed_;
   std::shared_ptr<void> attachment_;
 
+  /// A WebSocket probing to replace the polling transport, with its two timers. It exists only
+  /// while the probe lasts, so an idle session carries one pointer for it.
+  struct upgrade {
+    std::shared_ptr<transport> candidate;
+    std::unique_ptr<detail::timer> timeout;
+    std::unique_ptr<detail::timer> check;
+  };
+
   state state_ = state::open;
   std::shared_ptr<transport> transport_;
-  std::shared_ptr<transport> upgrading_;
+  std::unique_ptr<upgrade> upgrade_;
   bool upgraded_ = false;
   bool transport_closing_ = false;
 
-  std::deque<outgoing> queue_;
+  std::vector<outgoing> queue_;
   std::size_t queued_bytes_ = 0;
 
-  std::unique_ptr<detail::timer> ping_interval_timer_;
-  std::unique_ptr<detail::timer> ping_timeout_timer_;
-  std::unique_ptr<detail::timer> upgrade_timeout_timer_;
-  std::unique_ptr<detail::timer> upgrade_check_timer_;
+  detail::timer_factory timers_;
+  /// Waits for the next ping (v4) or for the peer's silence to end the session: the two never
+  /// run at once, as in Node, where a pong clears one and restarts the other.
+  std::unique_ptr<detail::timer> heartbeat_;
 };
 
 }  // namespace engineio

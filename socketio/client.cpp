@@ -38,10 +38,7 @@ value query_object(const std::vector<std::pair<std::string, std::string>>& param
 }  // namespace
 
 client::client(server& owner, engineio::session& session)
-    : server_(owner),
-      session_(session),
-      decoder_(owner.options().parser),
-      connect_timer_(owner.engine().executor(session.shard())) {}
+    : server_(owner), session_(session), decoder_(owner.options().parser) {}
 
 parser_kind client::parser() const noexcept {
   return server_.options().parser;
@@ -52,8 +49,9 @@ boost::asio::any_io_executor client::executor() {
 }
 
 void client::start() {
-  connect_timer_.expires_after(server_.options().connect_timeout);
-  connect_timer_.async_wait([self = weak_from_this()](boost::system::error_code ec) {
+  connect_timer_ =
+      std::make_unique<boost::asio::steady_timer>(executor(), server_.options().connect_timeout);
+  connect_timer_->async_wait([self = weak_from_this()](boost::system::error_code ec) {
     auto c = self.lock();
     if (ec || !c || !c->sockets_.empty()) return;
     c->close();  // no namespace joined in time
@@ -106,18 +104,17 @@ void client::on_packet(packet p) {
   close();  // Node: "invalid state"
 }
 
-struct handshake client::make_handshake(value auth) const {
+struct handshake client::make_handshake(value auth, std::int64_t issued) const {
   const auto& req = session_.request();
   struct handshake hs;
   object headers;
   for (const auto& [name, v] : req.headers) headers.emplace_back(name, v);
   hs.headers = std::move(headers);
-  auto now = std::chrono::system_clock::now();
-  hs.time = date_string(now);
+  hs.time = date_string(std::chrono::system_clock::time_point(std::chrono::milliseconds(issued)));
   hs.address = req.remote_address;
   hs.xdomain = req.header("origin").has_value();
   hs.secure = req.secure;
-  hs.issued = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+  hs.issued = issued;
   hs.url = req.url;
   hs.query = query_object(req.query);
   hs.auth = std::move(auth);
@@ -135,8 +132,7 @@ void client::connect(const std::string& name, value auth) {
   if (auto* store = nsp->recovery();
       store && auth["pid"].is_string() && auth["offset"].is_string()) {
     if (auto previous = store->restore(auth["pid"].as_string(), auth["offset"].as_string())) {
-      auto s = std::make_shared<socket>(*nsp, *this, make_handshake(std::move(auth)),
-                                        std::move(*previous));
+      auto s = std::make_shared<socket>(*nsp, *this, std::move(auth), std::move(*previous));
       if (server_.options().connection_state_recovery->skip_middlewares) {
         return finish_connect(s, std::nullopt);
       }
@@ -147,7 +143,7 @@ void client::connect(const std::string& name, value auth) {
   std::string id = protocol() == engineio::protocol_version::v3
                        ? (name == "/" ? session_.id() : name + "#" + session_.id())
                        : engineio::generate_sid(shard());
-  auto s = std::make_shared<socket>(*nsp, *this, std::move(id), make_handshake(std::move(auth)));
+  auto s = std::make_shared<socket>(*nsp, *this, std::move(id), std::move(auth));
   run_middleware(s, 0);
 }
 
@@ -188,8 +184,8 @@ void client::finish_connect(const std::shared_ptr<socket>& s, std::optional<conn
     return write(
         encode(packet{packet_type::connect_error, name, std::nullopt, std::move(data)}, parser()));
   }
-  sockets_[name] = s;  // the handlers below still use `s`
-  connect_timer_.cancel();
+  sockets_[name] = s;      // the handlers below still use `s`
+  connect_timer_.reset();  // cancels the wait
   s->on_connected();
   for (const auto& handler : std::vector(s->nsp().connection_handlers())) {
     if (!s->connected()) break;
@@ -239,7 +235,7 @@ void client::on_engine_close(engineio::close_reason reason) {
 void client::on_close(disconnect_reason reason) {
   if (closed_) return;
   closed_ = true;
-  connect_timer_.cancel();
+  connect_timer_.reset();
   auto sockets = std::move(sockets_);
   sockets_.clear();
   for (auto& [name, s] : sockets) s->on_close(reason);

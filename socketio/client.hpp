@@ -42,6 +42,8 @@ class client : public std::enable_shared_from_this<client> {
   unsigned shard() const noexcept { return session_.shard(); }
   boost::asio::any_io_executor executor();
   parser_kind parser() const noexcept;
+  /// The handshake of a socket that connected at `issued` (ms since the epoch) with `auth`.
+  struct handshake make_handshake(value auth, std::int64_t issued) const;
 
  private:
   void on_packet(packet p);
@@ -50,13 +52,13 @@ class client : public std::enable_shared_from_this<client> {
   void finish_connect(const std::shared_ptr<socket>& s, std::optional<connect_error> error);
   void close();
   void on_close(disconnect_reason reason);
-  struct handshake make_handshake(value auth) const;
 
   server& server_;
   engineio::session& session_;  // owns this client
   decoder decoder_;
   std::map<std::string, std::shared_ptr<socket>, std::less<>> sockets_;  // by namespace
-  boost::asio::steady_timer connect_timer_;
+  /// Until the first namespace joins (Node's connectTimeout); gone after, as idle clients are many.
+  std::unique_ptr<boost::asio::steady_timer> connect_timer_;
   bool closed_ = false;
 };
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <exception>
 
 #include "engineio/log.hpp"
@@ -14,6 +15,11 @@
 
 namespace socketio {
 namespace {
+
+std::int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
 
 // User code must not take the connection down: like Node, a throwing handler is logged.
 template <typename F>
@@ -81,22 +87,28 @@ struct socket::pending_ack {
 
 // ---- socket ----
 
-socket::socket(namespace_& nsp, client& owner, std::string id, struct handshake hs)
-    : nsp_(nsp), client_(owner), id_(std::move(id)), handshake_(std::move(hs)) {
+socket::socket(namespace_& nsp, client& owner, std::string id, value auth)
+    : nsp_(nsp), client_(owner), id_(std::move(id)), auth_(std::move(auth)), issued_(now_ms()) {
   if (nsp_.recovery()) pid_ = engineio::generate_sid(client_.shard());
 }
 
-socket::socket(namespace_& nsp, client& owner, struct handshake hs,
-               detail::restored_session previous)
+socket::socket(namespace_& nsp, client& owner, value auth, detail::restored_session previous)
     : nsp_(nsp),
       client_(owner),
       id_(std::move(previous.session.sid)),
-      handshake_(std::move(hs)),
+      auth_(std::move(auth)),
+      issued_(now_ms()),
       data_(std::move(previous.session.data)),
       rooms_(std::move(previous.session.rooms)),
       pid_(std::move(previous.session.pid)),
       recovered_(true),
       missed_(std::move(previous.missed)) {}
+
+const struct handshake& socket::handshake() const {
+  if (!handshake_)
+    handshake_ = std::make_unique<struct handshake>(client_.make_handshake(auth_, issued_));
+  return *handshake_;
+}
 
 std::string_view socket::transport() const noexcept {
   return engineio::to_string(client_.session().transport_name());
@@ -193,7 +205,7 @@ void socket::expect_ack(std::uint64_t id, ack_callback cb) {
 }
 
 remote_socket socket::ref() const {
-  return remote_socket(nsp_, id_, handshake_, rooms_, data_);
+  return remote_socket(nsp_, id_, handshake(), rooms_, data_);
 }
 
 broadcast_operator socket::to(const room& r) {

@@ -71,15 +71,16 @@ using event_middleware = std::function<void(socket&, const std::string& event, a
 
 class socket : public std::enable_shared_from_this<socket> {
  public:
-  socket(namespace_& nsp, client& owner, std::string id, struct handshake hs);
+  /// `auth` is the CONNECT payload; the rest of the handshake is read from the client's request.
+  socket(namespace_& nsp, client& owner, std::string id, value auth);
   /// A socket resuming `previous` (connection state recovery): same id, rooms and data; the
   /// missed events are sent at once.
-  socket(namespace_& nsp, client& owner, struct handshake hs, detail::restored_session previous);
+  socket(namespace_& nsp, client& owner, value auth, detail::restored_session previous);
   socket(const socket&) = delete;
   socket& operator=(const socket&) = delete;
 
   const std::string& id() const noexcept { return id_; }
-  const struct handshake& handshake() const noexcept { return handshake_; }
+  const struct handshake& handshake() const;
   namespace_& nsp() noexcept { return nsp_; }
   /// Free for the application: Node's `socket.data`.
   value& data() noexcept { return data_; }
@@ -189,7 +190,11 @@ class socket : public std::enable_shared_from_this<socket> {
   namespace_& nsp_;
   client& client_;  // owns this socket and outlives it
   std::string id_;
-  struct handshake handshake_;
+  value auth_;
+  std::int64_t issued_;  // ms since the epoch
+  /// Built on first use from the engine's request, which holds the same headers: most sockets
+  /// never look at their handshake, and an idle server should not keep every header twice.
+  mutable std::unique_ptr<struct handshake> handshake_;
   value data_ = object{};  // Node's socket.data starts as {}
   std::set<room> rooms_;
   std::string pid_;  // private id for connection state recovery, empty when off

@@ -1,6 +1,7 @@
 #include "engineio/detail/http_routes.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 #include "engineio/log.hpp"
 
@@ -10,6 +11,8 @@ request_info make_request_info(const request& req, query_params query, const std
   request_info info;
   info.method = std::string(req.method_string());
   info.url = std::string(req.target());
+  // Sized once: sessions keep their request for life.
+  info.headers.reserve(static_cast<std::size_t>(std::distance(req.begin(), req.end())));
   for (const auto& field : req) {
     std::string name(field.name_string());
     std::transform(name.begin(), name.end(), name.begin(),

@@ -2,6 +2,7 @@
 
 #include <boost/asio/write.hpp>
 
+#include "engineio/detail/exact_allocator.hpp"
 #include "engineio/packet.hpp"
 #include "engineio/session.hpp"
 
@@ -20,8 +21,7 @@ plain_websocket_transport::plain_websocket_transport(tcp::socket socket, protoco
       opts_(std::move(opts)),
       // The payload limit is checked per packet below, as Node checks maxHttpBufferSize; the
       // reader stops a message that announces more than that before buffering it.
-      reader_(opts_->max_http_buffer_size + 1),
-      deadline_(socket_.get_executor()) {
+      reader_(opts_->max_http_buffer_size + 1) {
   beast::error_code ignored;
   socket_.non_blocking(true, ignored);
 }
@@ -33,8 +33,9 @@ void plain_websocket_transport::start() {
 // Waits for readability rather than reading into a buffer of its own: the bytes land in one
 // buffer per thread, so an idle connection holds no read buffer at all (uWebSockets' way).
 void plain_websocket_transport::do_read() {
-  socket_.async_wait(tcp::socket::wait_read,
-                     [self = shared_from_this()](beast::error_code ec) { self->on_readable(ec); });
+  socket_.async_wait(
+      tcp::socket::wait_read,
+      exactly_sized([self = shared_from_this()](beast::error_code ec) { self->on_readable(ec); }));
 }
 
 void plain_websocket_transport::on_readable(beast::error_code ec) {
@@ -182,14 +183,14 @@ void plain_websocket_transport::send_close_frame(std::string payload) {
   close_sent_ = true;
   draining_ = true;
   // Bounded: a peer that neither reads what is queued nor closes its side loses the socket.
-  deadline_.expires_after(5s);
-  deadline_.async_wait([self = shared_from_this()](beast::error_code ec) {
+  deadline_ = std::make_unique<asio::steady_timer>(socket_.get_executor(), 5s);
+  deadline_->async_wait([self = shared_from_this()](beast::error_code ec) {
     if (!ec) self->finish_socket();
   });
 }
 
 void plain_websocket_transport::finish_socket() {
-  deadline_.cancel();
+  if (deadline_) deadline_->cancel();
   beast::error_code ignored;
   socket_.shutdown(tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);

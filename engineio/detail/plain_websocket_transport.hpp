@@ -57,7 +57,7 @@ class plain_websocket_transport final
   protocol_version protocol_;
   std::shared_ptr<const options> opts_;
   ws::frame_reader reader_;
-  asio::steady_timer deadline_;
+  std::unique_ptr<asio::steady_timer> deadline_;  // made when our close frame is queued
   std::string partial_;  // the start of a frame still arriving; empty while idle
   std::vector<frame> pending_;
   std::vector<frame> in_flight_;

@@ -2,6 +2,8 @@
 
 #include <boost/asio/steady_timer.hpp>
 
+#include "engineio/detail/exact_allocator.hpp"
+
 namespace engineio::detail {
 namespace {
 
@@ -14,11 +16,11 @@ class asio_timer final : public timer {
     // The generation tells a stale completion (expired just before a restart) from the
     // current one. A cancelled wait completes with an error and touches nothing, so it is
     // safe even after this timer is gone.
-    timer_.async_wait(
+    timer_.async_wait(exactly_sized(
         [this, gen = ++generation_, fn = std::move(fn)](boost::system::error_code ec) {
           if (ec || gen != generation_) return;
           fn();
-        });
+        }));
   }
 
   void cancel() override {
