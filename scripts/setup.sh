@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need on Debian 12, skipping what is already there:
-# compiler and CMake, Boost 1.81 (Beast, Asio), fmt, zlib, Brotli, GoogleTest, ccache (Debian
-# packages), Node.js, the socket.io-client bundle the library embeds and the npm packages of
-# interop/ (npm ci).
+# compiler and CMake, Boost 1.81 (Beast, Asio), fmt, zlib, Brotli, hiredis, GoogleTest, ccache
+# (Debian packages), Node.js, the socket.io-client bundle the library embeds and the npm packages
+# of interop/ (npm ci).
 #   scripts/setup.sh            for building and running the examples
-#   scripts/setup.sh --tests    also Chromium, for the browser tests
+#   scripts/setup.sh --tests    also Chromium (browser tests), redis-server and nginx (cluster
+#                               tests; the tests start their own, the services are not used)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(g++ cmake make pkg-config ccache libboost1.81-dev libfmt-dev zlib1g-dev libbrotli-dev
-          rapidjson-dev libmsgpuck-dev libgtest-dev)
+          libhiredis-dev rapidjson-dev libmsgpuck-dev libgtest-dev)
 command -v node > /dev/null || packages+=(nodejs)
 if [ "${1:-}" = "--tests" ]; then
-  packages+=(chromium fonts-noto-color-emoji)
+  packages+=(chromium fonts-noto-color-emoji redis-server nginx)
 fi
 
 sudo=""

@@ -22,7 +22,7 @@ if [ "${1:-}" = "--sanitize" ]; then
   # Under the sanitizers the servers are slower; the files that assert sub-second heartbeat and
   # connect-timeout windows run in the normal build only.
   (cd interop && SIO_BUILD_DIR="$PWD/../$SIO_BUILD_DIR" SIO_REQUIRE_CPP=1 node --test --test-concurrency=1 \
-    $(ls test/*.test.js | grep -v -e heartbeat -e sio-disconnect))
+    $(ls test/*.test.js cluster/*.test.js | grep -v -e heartbeat -e sio-disconnect))
 else
   (cd interop && SIO_BUILD_DIR="$PWD/../$SIO_BUILD_DIR" SIO_REQUIRE_CPP=1 npm test)
 fi

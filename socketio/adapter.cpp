@@ -76,13 +76,29 @@ void remote_socket::disconnect(bool close) const {
 adapter::adapter(namespace_& nsp) : nsp_(nsp), rooms_(nsp.owner().engine().shard_count()) {}
 
 void adapter::add_all(socket& s, const std::vector<room>& rooms) {
-  rooms_.at(s.owner().shard()).add_all(s, rooms);
+  auto& index = rooms_.at(s.owner().shard());
+  std::vector<room> created;
+  for (const auto& r : rooms) {
+    if (!index.has_room(r)) created.push_back(r);
+  }
+  index.add_all(s, rooms);
+  for (const auto& r : created) room_created(r, r == s.id());
 }
+
 void adapter::del(socket& s, const room& r) {
-  rooms_.at(s.owner().shard()).del(s, r);
+  auto& index = rooms_.at(s.owner().shard());
+  bool existed = index.has_room(r);
+  index.del(s, r);
+  if (existed && !index.has_room(r)) room_deleted(r, r == s.id());
 }
+
 void adapter::del_all(socket& s) {
-  rooms_.at(s.owner().shard()).del_all(s);
+  auto& index = rooms_.at(s.owner().shard());
+  auto rooms = s.rooms();  // the socket's own copy: the index forgets them below
+  index.del_all(s);
+  for (const auto& r : rooms) {
+    if (!index.has_room(r)) room_deleted(r, r == s.id());
+  }
 }
 
 void adapter::each_shard(std::function<void(room_index&)> fn) {
@@ -100,6 +116,14 @@ void adapter::each_shard(std::function<void(room_index&)> fn) {
 void adapter::each_local_socket(std::function<void(socket&)> fn) {
   each_shard([fn = std::move(fn)](room_index& index) {
     for (auto& s : matching(index, {})) fn(*s);
+  });
+}
+
+void adapter::deliver_server_event(args values, std::function<void(value)> reply) {
+  auto& engine = nsp_.owner().engine();
+  if (engine.current_shard() == 0u) return nsp_.deliver_server_event(values, std::move(reply));
+  engine.post(0, [nsp = &nsp_, values = std::move(values), reply = std::move(reply)] {
+    nsp->deliver_server_event(values, reply);
   });
 }
 
@@ -162,13 +186,12 @@ void adapter::disconnect_sockets(const broadcast_options& opts, bool close) {
   });
 }
 
-void adapter::fetch_sockets(const broadcast_options& opts,
-                            std::function<void(std::vector<remote_socket>)> done) {
+void adapter::fetch_sockets(const broadcast_options& opts, std::function<void(fetch_result)> done) {
   using list = std::vector<remote_socket>;
-  auto all = std::make_shared<gather<list, list>>(
+  auto all = std::make_shared<gather<fetch_result, list>>(
       nsp_.owner().engine().shard_count(), home_executor(), std::move(done),
-      [](list& whole, list part) {
-        std::move(part.begin(), part.end(), std::back_inserter(whole));
+      [](fetch_result& whole, list part) {
+        std::move(part.begin(), part.end(), std::back_inserter(whole.sockets));
       });
   auto* nsp = &nsp_;
   each_shard([opts, all, nsp](room_index& index) {
@@ -180,10 +203,10 @@ void adapter::fetch_sockets(const broadcast_options& opts,
   });
 }
 
-void adapter::all_rooms(std::function<void(std::set<room>)> done) {
-  auto all = std::make_shared<gather<std::set<room>, std::set<room>>>(
+void adapter::all_rooms(std::function<void(rooms_result)> done) {
+  auto all = std::make_shared<gather<rooms_result, std::set<room>>>(
       nsp_.owner().engine().shard_count(), home_executor(), std::move(done),
-      [](std::set<room>& whole, std::set<room> part) { whole.merge(part); });
+      [](rooms_result& whole, std::set<room> part) { whole.rooms.merge(part); });
   each_shard([all](room_index& index) {
     std::set<room> part;
     index.collect_rooms(part);

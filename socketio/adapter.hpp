@@ -4,9 +4,11 @@
 /// that shard; a broadcast is encoded once and posted once to each other shard.
 
 #include <algorithm>
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -31,6 +33,8 @@ struct broadcast_flags {
   bool local = false;
   bool volatile_ = false;
   bool compress = true;
+  /// How long a broadcast with acks waits (a cluster adapter forgets remote acks after it).
+  std::optional<std::chrono::milliseconds> timeout{};
 };
 
 struct broadcast_options {
@@ -89,6 +93,8 @@ class basic_room_index {
     }
   }
 
+  bool has_room(const room& r) const { return rooms_.contains(r); }
+
   /// Room names with at least one member.
   void collect_rooms(std::set<room>& out) const {
     for (const auto& [r, members] : rooms_) out.insert(r);
@@ -138,6 +144,19 @@ class remote_socket {
   value data_;
 };
 
+/// What `fetch_sockets` gives: the sockets, or Node's error message when a server of the
+/// cluster did not answer in time.
+struct fetch_result {
+  std::vector<remote_socket> sockets;
+  std::optional<std::string> error;
+};
+
+/// What `all_rooms` gives, likewise.
+struct rooms_result {
+  std::set<room> rooms;
+  std::optional<std::string> error;
+};
+
 /// Where rooms live and how operations reach sockets: Node's socket.io-adapter `Adapter`. This
 /// base class is the in-memory adapter for one process (all shards); a cluster adapter derives
 /// from it, does its own part over the network and calls the base for the local part, as
@@ -169,16 +188,26 @@ class adapter {
   virtual void add_sockets(const broadcast_options& opts, const std::vector<room>& rooms);
   virtual void del_sockets(const broadcast_options& opts, const std::vector<room>& rooms);
   virtual void disconnect_sockets(const broadcast_options& opts, bool close);
-  virtual void fetch_sockets(const broadcast_options& opts,
-                             std::function<void(std::vector<remote_socket>)> done);
-  virtual void all_rooms(std::function<void(std::set<room>)> done);
+  virtual void fetch_sockets(const broadcast_options& opts, std::function<void(fetch_result)> done);
+  virtual void all_rooms(std::function<void(rooms_result)> done);
   /// Servers in the cluster, this one included.
   virtual void server_count(std::function<void(std::size_t)> done);
   /// An event for the other servers of the cluster (none here: an ack gets no replies).
+  /// `values` starts with the event name.
   virtual void server_side_emit(const args& values, std::function<void(ack_result)> ack);
 
  protected:
   namespace_& nsp_;
+
+  /// A shard got the first member of room `r` (Node's "create-room"); `own_id` when `r` is the
+  /// joining socket's own id. Runs on that shard.
+  virtual void room_created(const room& /*r*/, bool /*own_id*/) {}
+  /// A shard's room `r` lost its last member (Node's "delete-room").
+  virtual void room_deleted(const room& /*r*/, bool /*own_id*/) {}
+
+  /// Hands an event from another server to the namespace's server-event handlers, on shard 0:
+  /// at once when already there, so it keeps its order with the broadcasts around it.
+  void deliver_server_event(args values, std::function<void(value)> reply);
 
   /// Runs `fn` on every shard with that shard's index, on the shard's own thread.
   void each_shard(std::function<void(room_index&)> fn);

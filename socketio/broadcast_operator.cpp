@@ -131,7 +131,7 @@ broadcast_operator broadcast_operator::compress(bool on) const {
 
 broadcast_operator broadcast_operator::timeout(std::chrono::milliseconds ms) const {
   auto copy = *this;
-  copy.timeout_ = ms;
+  copy.opts_.flags.timeout = ms;
   return copy;
 }
 
@@ -152,7 +152,7 @@ void broadcast_operator::emit_with_ack(std::string_view event, args values, ack_
   auto& engine = nsp_->owner().engine();
   auto gather = std::make_shared<ack_gather>(std::move(cb),
                                              engine.executor(engine.current_shard().value_or(0)));
-  if (timeout_) gather->arm(*timeout_);
+  if (opts_.flags.timeout) gather->arm(*opts_.flags.timeout);
   // Node's completeness rule: a count from every server, and as many acks as they counted.
   nsp_->adapter().server_count([gather](std::size_t n) { gather->set_server_count(n); });
   // Node encodes once with one ack id that every recipient answers to.
@@ -174,7 +174,7 @@ void broadcast_operator::disconnect_sockets(bool close) const {
   nsp_->adapter().disconnect_sockets(opts_, close);
 }
 
-void broadcast_operator::fetch_sockets(std::function<void(std::vector<remote_socket>)> done) const {
+void broadcast_operator::fetch_sockets(std::function<void(fetch_result)> done) const {
   nsp_->adapter().fetch_sockets(opts_, std::move(done));
 }
 

@@ -52,12 +52,11 @@ class broadcast_operator {
   void sockets_leave(const std::vector<room>& rooms) const;
   void disconnect_sockets(bool close = false) const;
   /// Snapshots of the matching sockets, wherever they live; `done` runs on the caller's shard.
-  void fetch_sockets(std::function<void(std::vector<remote_socket>)> done) const;
+  void fetch_sockets(std::function<void(fetch_result)> done) const;
 
  private:
   namespace_* nsp_;
   broadcast_options opts_;
-  std::optional<std::chrono::milliseconds> timeout_;
 };
 
 }  // namespace socketio

@@ -6,9 +6,8 @@
 namespace socketio {
 
 namespace_::namespace_(server& owner, std::string name, const adapter_factory& make_adapter)
-    : server_(owner), name_(std::move(name)) {
-  const auto& factory = make_adapter ? make_adapter : owner.options().adapter;
-  adapter_ = factory ? factory(*this) : std::make_unique<class adapter>(*this);
+    : server_(owner), name_(std::move(name)), dynamic_parent_(static_cast<bool>(make_adapter)) {
+  init_adapter(make_adapter ? make_adapter : owner.options().adapter);
   if (const auto& recovery = owner.options().connection_state_recovery) {
     recovery_ = std::make_unique<detail::session_store>(recovery->max_disconnection_duration);
   }
@@ -23,6 +22,31 @@ void namespace_::server_side_emit(std::string_view event, args values,
   }
   values.insert(values.begin(), value(event));
   adapter_->server_side_emit(values, std::move(ack));
+}
+
+void namespace_::init_adapter(const adapter_factory& make_adapter) {
+  adapter_.reset();  // a cluster adapter leaves the cluster before its successor joins
+  adapter_ = make_adapter ? make_adapter(*this) : std::make_unique<class adapter>(*this);
+}
+
+void namespace_::deliver_server_event(const args& values, server_reply reply) {
+  if (values.empty() || !values[0].is_string()) return;
+  auto it = server_events_.find(values[0].as_string());
+  if (it == server_events_.end()) return;
+  if (reply) {
+    reply = [once = std::make_shared<std::atomic<bool>>(false), reply](value v) {
+      if (!once->exchange(true)) reply(std::move(v));
+    };
+  }
+  const args rest(values.begin() + 1, values.end());
+  for (const auto& handler : it->second) {
+    try {
+      handler(rest, reply);
+    } catch (const std::exception& e) {
+      engineio::log_warning("server event \"{}\" handler threw: {}", values[0].as_string(),
+                            e.what());
+    }
+  }
 }
 
 }  // namespace socketio

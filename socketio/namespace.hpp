@@ -41,6 +41,10 @@ class next {
 
 using middleware = std::function<void(socket&, next)>;
 using connection_handler = std::function<void(socket&)>;
+/// Answers an event that another server sent with an ack; only the first call counts. Empty
+/// when the sender asked for no answer.
+using server_reply = std::function<void(value)>;
+using server_event_handler = std::function<void(const args& values, const server_reply& reply)>;
 
 class namespace_ {
  public:
@@ -80,7 +84,7 @@ class namespace_ {
   void disconnect_sockets(bool close = false) {
     broadcast_operator(*this).disconnect_sockets(close);
   }
-  void fetch_sockets(std::function<void(std::vector<remote_socket>)> done) {
+  void fetch_sockets(std::function<void(fetch_result)> done) {
     broadcast_operator(*this).fetch_sockets(std::move(done));
   }
   void sockets_join(const std::vector<room>& rooms) {
@@ -92,6 +96,13 @@ class namespace_ {
   /// Node's serverSideEmit: an event for the other servers of the cluster.
   void server_side_emit(std::string_view event, args values,
                         std::function<void(ack_result)> ack = {});
+  /// Handles an event that other servers send with server_side_emit (Node's `nsp.on(event)`).
+  /// Set up before the server starts; handlers run on shard 0.
+  void on_server_event(const std::string& event, server_event_handler h) {
+    server_events_[event].push_back(std::move(h));
+  }
+  /// Called by cluster adapters, on shard 0, with [event, ...args].
+  void deliver_server_event(const args& values, server_reply reply);
 
   // Used by the client, the sockets and the broadcast operator.
   const std::vector<middleware>& middlewares() const noexcept { return middlewares_; }
@@ -101,6 +112,10 @@ class namespace_ {
   class adapter& adapter() noexcept {
     return *adapter_;
   }
+  /// Replaces the adapter (before the server runs); empty means the in-memory one.
+  void init_adapter(const adapter_factory& make_adapter);
+  /// A dynamic namespace's parent, whose adapter reaches its children.
+  bool is_dynamic_parent() const noexcept { return dynamic_parent_; }
   std::uint64_t next_ack_id() noexcept { return next_ack_id_++; }
   /// The recovery store, when connection state recovery is on.
   detail::session_store* recovery() noexcept { return recovery_.get(); }
@@ -110,8 +125,10 @@ class namespace_ {
   std::string name_;
   std::vector<middleware> middlewares_;
   std::vector<connection_handler> connection_handlers_;
+  std::unordered_map<std::string, std::vector<server_event_handler>> server_events_;
   std::unique_ptr<class adapter> adapter_;
   std::atomic<std::uint64_t> next_ack_id_{0};
+  bool dynamic_parent_ = false;
   std::unique_ptr<detail::session_store> recovery_;
 };
 

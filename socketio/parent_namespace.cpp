@@ -65,21 +65,22 @@ void parent_adapter::disconnect_sockets(const broadcast_options& opts, bool clos
 }
 
 void parent_adapter::fetch_sockets(const broadcast_options& opts,
-                                   std::function<void(std::vector<remote_socket>)> done) {
+                                   std::function<void(fetch_result)> done) {
   auto kids = children();
   auto home = home_executor();
   if (kids.empty()) return boost::asio::post(home, [done] { done({}); });
   struct state {
     std::mutex mutex;
     std::size_t left;
-    std::vector<remote_socket> all;
+    fetch_result all;
   };
   auto st = std::make_shared<state>();
   st->left = kids.size();
   for (auto* child : kids) {
-    child->adapter().fetch_sockets(opts, [st, done, home](std::vector<remote_socket> part) {
+    child->adapter().fetch_sockets(opts, [st, done, home](fetch_result part) {
       std::lock_guard lock(st->mutex);
-      std::move(part.begin(), part.end(), std::back_inserter(st->all));
+      std::move(part.sockets.begin(), part.sockets.end(), std::back_inserter(st->all.sockets));
+      if (part.error) st->all.error = std::move(part.error);
       if (--st->left == 0) boost::asio::post(home, [st, done] { done(std::move(st->all)); });
     });
   }

@@ -38,7 +38,7 @@ class parent_adapter final : public adapter {
   void del_sockets(const broadcast_options& opts, const std::vector<room>& rooms) override;
   void disconnect_sockets(const broadcast_options& opts, bool close) override;
   void fetch_sockets(const broadcast_options& opts,
-                     std::function<void(std::vector<remote_socket>)> done) override;
+                     std::function<void(fetch_result)> done) override;
 
  private:
   std::vector<namespace_*> children() const;

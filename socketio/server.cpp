@@ -46,6 +46,14 @@ void server::disconnect_all_sockets() {
   }
 }
 
+void server::adapter(adapter_factory factory) {
+  std::lock_guard lock(namespaces_mutex_);
+  opts_.adapter = std::move(factory);
+  for (auto& [name, nsp] : namespaces_) {
+    if (!nsp->is_dynamic_parent()) nsp->init_adapter(opts_.adapter);
+  }
+}
+
 namespace_& server::of(std::string_view name) {
   // Appended rather than "/" + name: GCC 12 at -O3 warns falsely (-Wrestrict) on the latter.
   std::string key;

@@ -64,6 +64,10 @@ class server : private engineio::handler {
   server(const server&) = delete;
   server& operator=(const server&) = delete;
 
+  /// Node's `io.adapter(factory)`: every namespace, the existing ones included, gets its
+  /// adapter from `factory`. Call it before `run()`; it is how an adapter that needs this
+  /// server's executors (a Redis client on shard 0) is installed.
+  void adapter(adapter_factory factory);
   /// The namespace of that name, created on first use.
   namespace_& of(std::string_view name);
   /// The namespace of that name if it exists.

@@ -105,9 +105,10 @@ void handlers(sio::socket& s) {
     ack();
   });
   s.on("fetch", [](sio::socket& s, const sio::args& a, sio::ack ack) {
-    target(s, a[0]).fetch_sockets([ack](const std::vector<sio::remote_socket>& sockets) {
+    target(s, a[0]).fetch_sockets([ack](const sio::fetch_result& result) {
+      if (result.error) return ack(sio::object{{"error", *result.error}});
       sio::array out;
-      for (const auto& r : sockets) {
+      for (const auto& r : result.sockets) {
         sio::array rooms(r.rooms().begin(), r.rooms().end());
         out.emplace_back(sio::object{{"id", r.id()},
                                      {"rooms", std::move(rooms)},
@@ -132,14 +133,15 @@ void handlers(sio::socket& s) {
     s.nsp().adapter().server_count([ack](std::size_t n) { ack(n); });
   });
   s.on("rooms", [](sio::socket& s, const sio::args&, sio::ack ack) {
-    s.nsp().adapter().all_rooms(
-        [ack](const std::set<sio::room>& rooms) { ack(sio::array(rooms.begin(), rooms.end())); });
+    s.nsp().adapter().all_rooms([ack](const sio::rooms_result& result) {
+      ack(sio::array(result.rooms.begin(), result.rooms.end()));
+    });
   });
   s.on("remote", [](sio::socket& s, const sio::args& a, sio::ack ack) {
     const auto& spec = a[0];
-    target(s, spec).fetch_sockets([spec, ack](const std::vector<sio::remote_socket>& sockets) {
+    target(s, spec).fetch_sockets([spec, ack](const sio::fetch_result& result) {
       const auto& action = spec["action"].as_string();
-      for (const auto& r : sockets) {
+      for (const auto& r : result.sockets) {
         if (action == "emit") r.emit_args(spec["event"].as_string(), spec["args"].as_array());
         if (action == "join") r.join(spec["room"].as_string());
         if (action == "leave") r.leave(spec["room"].as_string());

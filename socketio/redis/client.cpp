@@ -1,0 +1,162 @@
+#include "socketio/redis/client.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include "engineio/log.hpp"
+#include "socketio/redis/detail/resp_connection.hpp"
+
+namespace socketio::redis {
+
+using namespace std::chrono_literals;
+using detail::reply;
+
+std::shared_ptr<client> client::connect(boost::asio::any_io_executor executor,
+                                        const std::string& url) {
+  std::string_view rest = url;
+  if (rest.starts_with("redis://")) rest.remove_prefix(8);
+  rest = rest.substr(0, rest.find('/'));
+  auto colon = rest.rfind(':');
+  std::string host(rest.substr(0, colon));
+  std::string port = colon == std::string_view::npos ? "6379" : std::string(rest.substr(colon + 1));
+  auto c = std::make_shared<client>(std::move(executor), std::move(host), std::move(port));
+  boost::asio::post(c->executor_, [c] { c->open(); });
+  return c;
+}
+
+client::client(boost::asio::any_io_executor executor, std::string host, std::string port)
+    : executor_(std::move(executor)),
+      host_(std::move(host)),
+      port_(std::move(port)),
+      retry_(executor_) {}
+
+client::~client() = default;
+
+void client::open() {
+  if (closed_) return;
+  std::weak_ptr<client> weak = weak_from_this();
+  auto lost = [weak] {
+    if (auto self = weak.lock()) self->on_lost();
+  };
+  commands_ = std::make_shared<detail::resp_connection>(executor_, nullptr, lost);
+  subscriber_ = std::make_shared<detail::resp_connection>(
+      executor_,
+      [weak](const reply& r) {
+        if (auto self = weak.lock()) self->on_push(r);
+      },
+      lost);
+  auto report = [weak, host = host_, port = port_](bool ok) {
+    if (ok) return;
+    engineio::log_warning("redis: cannot connect to {}:{}", host, port);
+    if (auto self = weak.lock()) self->on_lost();
+  };
+  commands_->connect(host_, port_, report);
+  subscriber_->connect(host_, port_, report);
+  send_subscriptions();
+}
+
+void client::on_lost() {
+  if (closed_ || retry_.expiry() > std::chrono::steady_clock::now()) return;  // already waiting
+  commands_->close();
+  subscriber_->close();
+  retry_.expires_after(500ms);
+  retry_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
+    if (auto self = weak.lock(); self && !ec) self->open();
+  });
+}
+
+void client::send_subscriptions() {
+  for (const auto& [channel, handler] : channels_) subscriber_->command({"SUBSCRIBE", channel});
+  for (const auto& [channel, handler] : shard_channels_) {
+    subscriber_->command({"SSUBSCRIBE", channel});
+  }
+  for (const auto& [pattern, handler] : patterns_) subscriber_->command({"PSUBSCRIBE", pattern});
+}
+
+// ["message", channel, payload], ["smessage", channel, payload], ["pmessage", pattern, channel,
+// payload].
+void client::on_push(const reply& r) {
+  const auto& kind = r.elements[0].str;
+  if (kind == "pmessage" && r.elements.size() == 4) {
+    if (auto it = patterns_.find(r.elements[1].str); it != patterns_.end()) {
+      it->second(r.elements[2].str, r.elements[3].str);
+    }
+    return;
+  }
+  if (r.elements.size() != 3) return;
+  auto& table = kind == "smessage" ? shard_channels_ : channels_;
+  if (auto it = table.find(r.elements[1].str); it != table.end()) {
+    it->second(r.elements[1].str, r.elements[2].str);
+  }
+}
+
+void client::publish(std::string channel, std::string payload, bool sharded) {
+  boost::asio::post(executor_, [self = shared_from_this(), channel = std::move(channel),
+                                payload = std::move(payload), sharded] {
+    if (self->closed_) return;
+    self->commands_->command({sharded ? "SPUBLISH" : "PUBLISH", channel, payload});
+  });
+}
+
+void client::subscribe(std::string channel, message_handler handler, bool sharded) {
+  boost::asio::post(executor_, [self = shared_from_this(), channel = std::move(channel),
+                                handler = std::move(handler), sharded]() mutable {
+    auto& table = sharded ? self->shard_channels_ : self->channels_;
+    table[channel] = std::move(handler);
+    if (self->subscriber_) {
+      self->subscriber_->command({sharded ? "SSUBSCRIBE" : "SUBSCRIBE", channel});
+    }
+  });
+}
+
+void client::unsubscribe(std::string channel, bool sharded) {
+  boost::asio::post(executor_, [self = shared_from_this(), channel = std::move(channel), sharded] {
+    auto& table = sharded ? self->shard_channels_ : self->channels_;
+    if (table.erase(channel) == 0 || !self->subscriber_) return;
+    self->subscriber_->command({sharded ? "SUNSUBSCRIBE" : "UNSUBSCRIBE", channel});
+  });
+}
+
+void client::psubscribe(std::string pattern, message_handler handler) {
+  boost::asio::post(executor_, [self = shared_from_this(), pattern = std::move(pattern),
+                                handler = std::move(handler)]() mutable {
+    self->patterns_[pattern] = std::move(handler);
+    if (self->subscriber_) self->subscriber_->command({"PSUBSCRIBE", pattern});
+  });
+}
+
+void client::punsubscribe(std::string pattern) {
+  boost::asio::post(executor_, [self = shared_from_this(), pattern = std::move(pattern)] {
+    if (self->patterns_.erase(pattern) == 0 || !self->subscriber_) return;
+    self->subscriber_->command({"PUNSUBSCRIBE", pattern});
+  });
+}
+
+// PUBSUB NUMSUB ch -> [ch, n]; PUBSUB SHARDNUMSUB alike.
+void client::count_subscribers(std::string channel, std::function<void(std::size_t)> done,
+                               bool sharded) {
+  boost::asio::post(executor_, [self = shared_from_this(), channel = std::move(channel),
+                                done = std::move(done), sharded]() mutable {
+    if (self->closed_ || !self->commands_) return done(0);
+    self->commands_->command({"PUBSUB", sharded ? "SHARDNUMSUB" : "NUMSUB", channel},
+                             [done = std::move(done)](const reply& r) {
+                               if (r.type != reply::kind::array || r.elements.size() != 2) {
+                                 return done(0);
+                               }
+                               const auto& n = r.elements[1];
+                               done(n.type == reply::kind::integer
+                                        ? static_cast<std::size_t>(std::max(0LL, n.integer))
+                                        : 0);
+                             });
+  });
+}
+
+void client::close() {
+  boost::asio::post(executor_, [self = shared_from_this()] {
+    self->closed_ = true;
+    self->retry_.cancel();
+    if (self->commands_) self->commands_->close();
+    if (self->subscriber_) self->subscriber_->close();
+  });
+}
+
+}  // namespace socketio::redis
