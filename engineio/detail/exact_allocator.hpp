@@ -20,7 +20,7 @@ struct exact_allocator {
   exact_allocator(const exact_allocator<U>& /*other*/) noexcept {}  // NOLINT: rebinding
 
   T* allocate(std::size_t n) { return static_cast<T*>(::operator new(n * sizeof(T))); }
-  void deallocate(T* p, std::size_t n) noexcept { ::operator delete(p, n * sizeof(T)); }
+  void deallocate(T* p, std::size_t /*n*/) noexcept { ::operator delete(p); }
 
   template <typename U>
   bool operator==(const exact_allocator<U>& /*other*/) const noexcept {

@@ -75,7 +75,7 @@ void handlers(sio::socket& s) {
     target(s, a[0])
         .timeout(std::chrono::milliseconds(a[0]["timeout"].as_int()))
         .emit_with_ack(a[0]["event"].as_string(), a[0]["args"].as_array(),
-                       [ack](sio::ack_result r) {
+                       [ack](const sio::ack_result& r) {
                          ack(sio::object{{"error", error_or_null(r.error)},
                                          {"responses", sio::array(r.values)}});
                        });
@@ -111,7 +111,7 @@ void handlers(sio::socket& s) {
       s.nsp().server_side_emit(event, a[0]["args"].as_array());
       return ack();
     }
-    s.nsp().server_side_emit(event, a[0]["args"].as_array(), [ack](sio::ack_result r) {
+    s.nsp().server_side_emit(event, a[0]["args"].as_array(), [ack](const sio::ack_result& r) {
       ack(sio::object{{"error", error_or_null(r.error)}, {"replies", sio::array(r.values)}});
     });
   });

@@ -264,7 +264,8 @@ class classic_adapter final : public adapter {
       case request_type::sockets:
         if (is_own_request(id)) return;
         return adapter::fetch_sockets(
-            detail::options_from(object{{"rooms", r["rooms"]}}), [this, r](fetch_result local) {
+            detail::options_from(object{{"rooms", r["rooms"]}}),
+            [this, r](const fetch_result& local) {
               array ids;
               for (const auto& s : local.sockets) ids.emplace_back(s.id());
               publish_response(
@@ -272,7 +273,7 @@ class classic_adapter final : public adapter {
             });
       case request_type::all_rooms:
         if (is_own_request(id)) return;
-        return adapter::all_rooms([this, r](rooms_result local) {
+        return adapter::all_rooms([this, r](const rooms_result& local) {
           publish_response(r,
                            json(object{{"requestId", r["requestId"]},
                                        {"rooms", array(local.rooms.begin(), local.rooms.end())}}));
@@ -286,7 +287,7 @@ class classic_adapter final : public adapter {
       case request_type::remote_fetch:
         if (is_own_request(id)) return;
         return adapter::fetch_sockets(
-            detail::options_from(r["opts"]), [this, r](fetch_result local) {
+            detail::options_from(r["opts"]), [this, r](const fetch_result& local) {
               array sockets;
               for (const auto& s : local.sockets) sockets.push_back(detail::socket_value(s));
               publish_response(

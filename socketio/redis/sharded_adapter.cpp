@@ -269,7 +269,7 @@ class sharded_adapter final : public adapter {
       case message_type::fetch_sockets:
         return adapter::fetch_sockets(
             detail::options_from(data["opts"]),
-            [this, from, id = data["requestId"]](fetch_result local) {
+            [this, from, id = data["requestId"]](const fetch_result& local) {
               array sockets;
               for (const auto& s : local.sockets) sockets.push_back(detail::socket_value(s));
               respond(from, message_type::fetch_sockets_response,
@@ -289,7 +289,7 @@ class sharded_adapter final : public adapter {
     auto opts = detail::options_from(data["opts"]);
     if (!data.contains("requestId")) return adapter::broadcast(*p, opts);
     p->id = nsp_.next_ack_id();
-    auto id = data["requestId"];
+    const auto& id = data["requestId"];
     adapter::broadcast_with_ack(
         *p, opts,
         [this, from, id](std::size_t count) {

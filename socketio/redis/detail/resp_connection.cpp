@@ -52,7 +52,7 @@ reply lost_reply() {
 
 }  // namespace
 
-resp_connection::resp_connection(boost::asio::any_io_executor executor,
+resp_connection::resp_connection(const boost::asio::any_io_executor& executor,
                                  std::function<void(const reply&)> on_push,
                                  std::function<void()> on_lost)
     : resolver_(executor),
@@ -123,7 +123,7 @@ void resp_connection::write() {
 }
 
 void resp_connection::read() {
-  read_buffer_.resize(16 * 1024);
+  read_buffer_.resize(std::size_t{16} * 1024);
   socket_.async_read_some(boost::asio::buffer(read_buffer_),
                           [self = shared_from_this()](boost::system::error_code ec, std::size_t n) {
                             if (ec) return self->fail();

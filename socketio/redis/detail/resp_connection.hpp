@@ -28,8 +28,8 @@ class resp_connection : public std::enable_shared_from_this<resp_connection> {
  public:
   using reply_handler = std::function<void(const reply&)>;
 
-  resp_connection(boost::asio::any_io_executor executor, std::function<void(const reply&)> on_push,
-                  std::function<void()> on_lost);
+  resp_connection(const boost::asio::any_io_executor& executor,
+                  std::function<void(const reply&)> on_push, std::function<void()> on_lost);
   ~resp_connection();
   resp_connection(const resp_connection&) = delete;
   resp_connection& operator=(const resp_connection&) = delete;
