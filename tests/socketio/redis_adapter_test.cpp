@@ -25,6 +25,7 @@ struct node {
     io->on_connection([name](sio::socket& s) {
       s.data() = sio::object{{"node", name}};
       s.join("everyone");
+      s.on("sync", [](sio::socket&, const sio::args&, sio::ack ack) { ack(); });
     });
     io->of("/").on_server_event("hello", [name](const sio::args& a, const sio::server_reply& r) {
       if (r) r(sio::object{{"node", name}, {"args", sio::array(a)}});
@@ -36,12 +37,15 @@ struct node {
   std::unique_ptr<sio::server> io;
 };
 
-// A WebSocket client connected to "/": the Engine.IO open packet and the CONNECT answer read.
+// A WebSocket client connected to "/". The CONNECT answer goes out before the connection
+// handler runs (as in Node), so an acked event makes sure the handler's join is done.
 struct client {
   explicit client(std::uint16_t port) : ws(port, "/socket.io/?EIO=4&transport=websocket") {
     ws.read();  // 0{...}
     ws.send_text("40");
     id = ws.read().substr(10, 20);  // 40{"sid":"<20 chars>"}
+    ws.send_text(R"(420["sync"])");
+    EXPECT_EQ(ws.read(), "430[]");
   }
   ws_client ws;
   std::string id;
