@@ -25,6 +25,9 @@ server::server(server_options opts)
 
 server::~server() {
   stop();
+  // The adapter factory may own I/O objects on the shards' event loops (a Redis client): they
+  // must go before the engine's event loops do, and opts_ would outlive the engine.
+  opts_.adapter = nullptr;
 }
 
 void server::run() {

@@ -5,9 +5,13 @@
 /// the Node adapter's messages are when its clients are offline without a queue.
 ///
 /// ```cpp
+/// sio::server io;
 /// auto redis = sio::redis::client::connect(io.engine().executor(0), "redis://127.0.0.1:6379");
-/// opts.adapter = sio::redis::make_adapter(redis);
+/// io.adapter(sio::redis::make_adapter(redis));
 /// ```
+///
+/// The client lives on the executor it is given: let it go before that event loop does (declare
+/// it after the server, as above).
 
 #include <map>
 #include <memory>
