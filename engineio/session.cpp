@@ -194,8 +194,8 @@ void session::cancel_upgrade() {
   if (candidate) candidate->close();
 }
 
-// The timers go with the upgrade state; a cancelled wait never touches its timer again, so this
-// is safe from inside their own callbacks.
+// The timers go with the upgrade state. A timer's completion, even one already queued, never
+// touches the timer, so this is safe from anywhere, their own callbacks included.
 void session::end_upgrade() {
   if (!upgrade_) return;
   upgrade_->timeout->cancel();
