@@ -46,6 +46,20 @@ ${upstreams.map((p) => `    server 127.0.0.1:${p};`).join("\n")}
 }
 
 describe(suiteTitle("nginx in front of two nodes", "classic"), () => {
+  let nginx;
+  let dir;
+  // Registered before the cluster's hooks so that it runs even when their after() fails (a node
+  // that exits uncleanly): a live nginx child would keep this file from ever finishing.
+  after(async () => {
+    if (nginx && nginx.exitCode === null) {
+      const exited = new Promise((resolve) => nginx.once("exit", resolve));
+      nginx.kill("SIGQUIT");
+      await exited;
+    }
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  process.once("exit", () => nginx?.kill("SIGKILL"));
+
   const cluster = useCluster({
     adapter: "classic",
     specs: [
@@ -54,8 +68,6 @@ describe(suiteTitle("nginx in front of two nodes", "classic"), () => {
     ],
   });
   const front = {};
-  let nginx;
-  let dir;
 
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), "sio-nginx-"));
@@ -68,15 +80,6 @@ describe(suiteTitle("nginx in front of two nodes", "classic"), () => {
       5000,
       "nginx answering",
     );
-  });
-
-  after(async () => {
-    if (nginx && nginx.exitCode === null) {
-      const exited = new Promise((resolve) => nginx.once("exit", resolve));
-      nginx.kill("SIGQUIT");
-      await exited;
-    }
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   // Clients with distinct addresses until both nodes have some: the hash is fixed, so the same
