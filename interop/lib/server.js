@@ -2,6 +2,7 @@
 // socketio_echo and their Node twins).
 import { spawn } from "node:child_process";
 import { accessSync, constants, statSync } from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -12,13 +13,25 @@ export const BUILD_DIR = process.env.SIO_BUILD_DIR
   ? path.resolve(process.env.SIO_BUILD_DIR)
   : path.join(REPO_DIR, "build");
 
-function isExecutableFile(p) {
+export function isExecutableFile(p) {
   try {
     accessSync(p, constants.X_OK);
     return statSync(p).isFile();
   } catch {
     return false;
   }
+}
+
+/** A port nobody listens on right now (the kernel's pick for port 0). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
 }
 
 /**

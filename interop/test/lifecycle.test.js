@@ -1,25 +1,12 @@
 // The engineio_echo contract itself: command line, log line, signals.
 import { describe, test, after } from "node:test";
 import assert from "node:assert/strict";
-import net from "node:net";
-import { TARGETS, startServer } from "../lib/server.js";
+import { TARGETS, freePort, startServer } from "../lib/server.js";
 import { skipReason } from "../lib/fixture.js";
 import { connectV4 } from "../lib/clients.js";
 import { handshake, poll } from "../lib/raw.js";
 
 const T = { timeout: 15_000 };
-
-/** A port that was free a moment ago. */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 for (const target of TARGETS) {
   describe(`engineio_echo contract [${target.name}]`, { skip: skipReason(target) }, () => {

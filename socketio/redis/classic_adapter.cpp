@@ -5,8 +5,6 @@
 // `<key>-request#<nsp>#`, answers to `<key>-response#<nsp>#` (or the requester's own channel).
 // The number of servers is the request channel's subscriber count.
 
-#include <fmt/format.h>
-
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
@@ -199,22 +197,13 @@ class classic_adapter final : public adapter {
     redis_->count_subscribers(request_channel_, [this, values, ack, home](std::size_t n) {
       std::size_t expected = n > 0 ? n - 1 : 0;  // every server but this one
       if (expected == 0) return boost::asio::post(home, [ack] { ack({std::nullopt, {}}); });
-      auto replies = std::make_shared<args>();
-      ask(
-          object{{"uid", uid_},
-                 {"type", type_value(request_type::server_side_emit)},
-                 {"data", array(values)}},
-          [replies, expected, home, ack](const value& response) {
-            replies->push_back(response["data"]);
-            if (replies->size() < expected) return false;
-            boost::asio::post(home, [ack, replies] { ack({std::nullopt, *replies}); });
-            return true;
-          },
-          [replies, expected, home, ack] {
-            auto message = fmt::format("timeout reached: only {} responses received out of {}",
-                                       replies->size(), expected);
-            boost::asio::post(home, [ack, replies, message] { ack({message, *replies}); });
-          });
+      auto id = detail::random_id(6);
+      requests_.wait_replies(id, opts_.requests_timeout, expected, "data", home, ack);
+      redis_->publish(request_channel_,
+                      json(object{{"uid", uid_},
+                                  {"requestId", id},
+                                  {"type", type_value(request_type::server_side_emit)},
+                                  {"data", array(values)}}));
     });
   }
 

@@ -166,20 +166,7 @@ class sharded_adapter final : public adapter {
       if (expected == 0) return ack({std::nullopt, {}});
       auto id = detail::random_id(16);
       auto home = home_executor();
-      auto replies = std::make_shared<args>();
-      requests_.wait(
-          id, opts_.requests_timeout,
-          [replies, expected, home, ack](const value& data) {
-            replies->push_back(data["packet"]);
-            if (replies->size() < expected) return false;
-            boost::asio::post(home, [ack, replies] { ack({std::nullopt, *replies}); });
-            return true;
-          },
-          [replies, expected, home, ack] {
-            auto message = fmt::format("timeout reached: only {} responses received out of {}",
-                                       replies->size(), expected);
-            boost::asio::post(home, [ack, replies, message] { ack({message, *replies}); });
-          });
+      requests_.wait_replies(id, opts_.requests_timeout, expected, "packet", home, ack);
       publish(message_type::server_side_emit, object{{"requestId", id}, {"packet", array(values)}});
     });
   }

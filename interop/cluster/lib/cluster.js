@@ -2,12 +2,12 @@
 // processes (the C++ examples/cluster_node and the Node twin
 // cluster/cluster_node.js) joined through it.
 import { spawn } from "node:child_process";
-import { accessSync, constants, statSync } from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { before, after } from "node:test";
 import { createClient } from "redis";
-import { BUILD_DIR, INTEROP_DIR, startServer } from "../../lib/server.js";
+import { BUILD_DIR, INTEROP_DIR, freePort, isExecutableFile, startServer } from "../../lib/server.js";
+
+export { freePort };
 import { sleep } from "../../lib/time.js";
 
 export const REDIS_SERVER = process.env.REDIS_SERVER ?? "/usr/bin/redis-server";
@@ -22,15 +22,6 @@ export const DEFAULT_NODES = [
 ];
 export const ADAPTERS = ["classic", "sharded"];
 
-function isExecutableFile(p) {
-  try {
-    accessSync(p, constants.X_OK);
-    return statSync(p).isFile();
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Whether the C++ nodes really are C++: false (Node twins stand in) when
  * the binary is not built, unless SIO_REQUIRE_CPP=1, which makes that an
@@ -43,18 +34,6 @@ export function cppAvailable() {
     throw new Error(`cluster_node not built (${CPP_BINARY}) and SIO_REQUIRE_CPP=1`);
   }
   return false;
-}
-
-/** A port nobody listens on right now (the kernel's pick for port 0). */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** Polls `check` (async, truthy = done) every 25 ms for up to `ms`. */

@@ -1,5 +1,9 @@
 #include "socketio/redis/detail/requests.hpp"
 
+#include <fmt/format.h>
+
+#include <boost/asio/post.hpp>
+
 namespace socketio::redis::detail {
 
 requests::~requests() {
@@ -41,6 +45,26 @@ bool requests::answer(const std::string& id, const value& answer) {
     table_->pending.erase(it);
   }
   return true;
+}
+
+void requests::wait_replies(const std::string& id, std::chrono::milliseconds deadline,
+                            std::size_t expected, std::string field,
+                            boost::asio::any_io_executor home,
+                            std::function<void(ack_result)> ack) {
+  auto replies = std::make_shared<args>();
+  wait(
+      id, deadline,
+      [replies, expected, field = std::move(field), home, ack](const value& answer) {
+        replies->push_back(answer[field]);
+        if (replies->size() < expected) return false;
+        boost::asio::post(home, [ack, replies] { ack({std::nullopt, *replies}); });
+        return true;
+      },
+      [replies, expected, home, ack] {
+        auto message = fmt::format("timeout reached: only {} responses received out of {}",
+                                   replies->size(), expected);
+        boost::asio::post(home, [ack, replies, message] { ack({message, *replies}); });
+      });
 }
 
 void requests::wait_acks(const std::string& id, std::chrono::milliseconds deadline,

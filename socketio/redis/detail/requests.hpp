@@ -13,6 +13,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "socketio/error.hpp"
 #include "socketio/value.hpp"
 
 namespace socketio::redis::detail {
@@ -32,6 +33,12 @@ class requests {
             std::function<void()> expire);
   /// Hands `answer` to request `id`, which ends once it is complete; false for an unknown id.
   bool answer(const std::string& id, const value& answer);
+
+  /// A server-side emit waiting for `expected` replies, each the `field` of an answer; `ack`
+  /// runs on `home` with them all, or with Node's timeout error and those that came.
+  void wait_replies(const std::string& id, std::chrono::milliseconds deadline, std::size_t expected,
+                    std::string field, boost::asio::any_io_executor home,
+                    std::function<void(ack_result)> ack);
 
   /// A broadcast with acks: the other nodes' client counts and acks go to these until
   /// `deadline`, then are dropped (Node has no way to know when the last one came).
