@@ -49,8 +49,8 @@ bool requests::answer(const std::string& id, const value& answer) {
 
 void requests::wait_replies(const std::string& id, std::chrono::milliseconds deadline,
                             std::size_t expected, std::string field,
-                            boost::asio::any_io_executor home,
-                            std::function<void(ack_result)> ack) {
+                            const boost::asio::any_io_executor& home,
+                            const std::function<void(ack_result)>& ack) {
   auto replies = std::make_shared<args>();
   wait(
       id, deadline,

@@ -37,8 +37,8 @@ class requests {
   /// A server-side emit waiting for `expected` replies, each the `field` of an answer; `ack`
   /// runs on `home` with them all, or with Node's timeout error and those that came.
   void wait_replies(const std::string& id, std::chrono::milliseconds deadline, std::size_t expected,
-                    std::string field, boost::asio::any_io_executor home,
-                    std::function<void(ack_result)> ack);
+                    std::string field, const boost::asio::any_io_executor& home,
+                    const std::function<void(ack_result)>& ack);
 
   /// A broadcast with acks: the other nodes' client counts and acks go to these until
   /// `deadline`, then are dropped (Node has no way to know when the last one came).
