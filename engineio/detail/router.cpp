@@ -242,7 +242,7 @@ std::shared_ptr<session> engine::create_session(shard& home, std::string sid,
   cfg.protocol = protocol;
   cfg.opts = opts_;
   cfg.events = &events_;
-  cfg.timers = asio_timer_factory(home.executor());
+  cfg.timers = home.timers();
   cfg.request = std::move(info);
   cfg.on_closed = [this, &home](session& s) {
     if (home.sessions().erase(s.id()) > 0) --clients_;
@@ -273,7 +273,7 @@ void engine::handshake_polling(pending_request pending) {
         if (auto j = query.get("j")) tcfg.jsonp = jsonp_index(*j);
         tcfg.opts = opts_;
         tcfg.executor = home.executor();
-        tcfg.timers = asio_timer_factory(home.executor());
+        tcfg.timers = home.timers();
         auto s = create_session(home, generate_sid(home.index()), *protocol,
                                 make_request_info(p->req(), std::move(query.params), remote));
         if (opts_->cookie)

@@ -10,6 +10,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "engineio/detail/timer.hpp"
 #include "engineio/detail/websocket_peer.hpp"
 #include "engineio/session.hpp"
 
@@ -29,6 +30,9 @@ class shard {
   void start();
   void stop_and_join();
 
+  /// Timers on this shard's loop, all behind one Asio timer.
+  timer_factory timers() { return timers_->factory(); }
+
   /// Sessions living on this shard, by sid.
   std::unordered_map<std::string, std::shared_ptr<session>>& sessions() noexcept {
     return sessions_;
@@ -44,6 +48,7 @@ class shard {
   boost::asio::io_context context_{1};
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_{
       context_.get_executor()};
+  std::shared_ptr<timer_queue> timers_ = timer_queue::create(context_.get_executor());
   std::thread thread_;
   std::unordered_map<std::string, std::shared_ptr<session>> sessions_;
   std::unordered_map<const websocket_peer_impl*, std::shared_ptr<websocket_peer_impl>> peers_;
