@@ -8,18 +8,6 @@
 namespace engineio {
 namespace {
 
-std::optional<std::string_view> find_first(
-    const std::vector<std::pair<std::string, std::string>>& list, std::string_view name) {
-  auto it =
-      std::find_if(list.begin(), list.end(), [&](const auto& kv) { return kv.first == name; });
-  if (it == list.end()) return std::nullopt;
-  return it->second;
-}
-
-}  // namespace
-
-namespace {
-
 int hex_digit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -66,8 +54,9 @@ std::string form_decode(std::string_view s) {
 
 query_params decode_query(std::string_view query) {
   query_params out;
-  // Sized once: sessions keep their request for life.
-  out.reserve(static_cast<std::size_t>(std::count(query.begin(), query.end(), '&')) + 1);
+  // Sized once for the usual case: sessions keep their request for life.
+  out.reserve(static_cast<std::size_t>(std::count(query.begin(), query.end(), '&')) + 1,
+              query.size());
   while (!query.empty()) {
     auto amp = query.find('&');
     auto pair = query.substr(0, amp);
@@ -84,15 +73,12 @@ query_params decode_query(std::string_view query) {
 }
 
 std::optional<std::string_view> request_info::header(std::string_view name) const {
-  return find_first(headers, name);
+  return headers.first(name);
 }
 
 std::optional<std::string_view> request_info::query_param(std::string_view name) const {
   // A repeated key keeps its last value, as in Node's handshake query.
-  for (auto it = query.rbegin(); it != query.rend(); ++it) {
-    if (it->first == name) return it->second;
-  }
-  return std::nullopt;
+  return query.last(name);
 }
 
 }  // namespace engineio

@@ -8,9 +8,11 @@
 #include <utility>
 #include <vector>
 
+#include "engineio/string_pairs.hpp"
+
 namespace engineio {
 
-using query_params = std::vector<std::pair<std::string, std::string>>;
+using query_params = string_pairs;
 
 /// Decodes a query string (without '?'): percent-escapes, and '+' as a space, as Node's
 /// URLSearchParams; pairs in order.
@@ -20,7 +22,7 @@ struct request_info {
   std::string method;
   std::string url;  // the request target as sent: path and query
   /// Header names lower-cased, as Node's `req.headers`; repeated headers stay separate.
-  std::vector<std::pair<std::string, std::string>> headers;
+  string_pairs headers;
   /// Decoded query parameters in order.
   query_params query;
   std::string remote_address;

@@ -21,15 +21,15 @@ std::string date_string(std::chrono::system_clock::time_point now) {
   return fmt::format("{:%a %b %d %Y %H:%M:%S} GMT+0000 (Coordinated Universal Time)", tm);
 }
 
-value query_object(const std::vector<std::pair<std::string, std::string>>& params) {
+value query_object(const engineio::query_params& params) {
   object out;
-  for (const auto& param : params) {
-    auto it = std::find_if(out.begin(), out.end(),
-                           [&](const auto& kv) { return kv.first == param.first; });
+  for (auto [name, v] : params) {
+    auto it =
+        std::find_if(out.begin(), out.end(), [&](const auto& kv) { return kv.first == name; });
     if (it != out.end()) {
-      it->second = param.second;  // the last one wins, as in Node
+      it->second = std::string(v);  // the last one wins, as in Node
     } else {
-      out.emplace_back(param.first, param.second);
+      out.emplace_back(name, std::string(v));
     }
   }
   return out;
@@ -108,7 +108,7 @@ struct handshake client::make_handshake(value auth, std::int64_t issued) const {
   const auto& req = session_.request();
   struct handshake hs;
   object headers;
-  for (const auto& [name, v] : req.headers) headers.emplace_back(name, v);
+  for (auto [name, v] : req.headers) headers.emplace_back(name, std::string(v));
   hs.headers = std::move(headers);
   hs.time = date_string(std::chrono::system_clock::time_point(std::chrono::milliseconds(issued)));
   hs.address = req.remote_address;

@@ -12,12 +12,19 @@ request_info make_request_info(const request& req, query_params query, const std
   info.method = std::string(req.method_string());
   info.url = std::string(req.target());
   // Sized once: sessions keep their request for life.
-  info.headers.reserve(static_cast<std::size_t>(std::distance(req.begin(), req.end())));
+  std::size_t count = 0;
+  std::size_t text = 0;
   for (const auto& field : req) {
-    std::string name(field.name_string());
+    ++count;
+    text += field.name_string().size() + field.value().size();
+  }
+  info.headers.reserve(count, text);
+  std::string name;
+  for (const auto& field : req) {
+    name.assign(field.name_string());
     std::transform(name.begin(), name.end(), name.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    info.headers.emplace_back(std::move(name), std::string(field.value()));
+    info.headers.emplace_back(name, field.value());
   }
   info.query = std::move(query);
   info.remote_address = remote;

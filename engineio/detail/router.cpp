@@ -25,15 +25,10 @@ namespace {
 namespace websocket = beast::websocket;
 
 struct parsed_query {
-  std::vector<std::pair<std::string, std::string>> params;
+  query_params params;
 
   // Node builds its query with Object.fromEntries, so a repeated key keeps its last value.
-  std::optional<std::string_view> get(std::string_view key) const {
-    for (auto it = params.rbegin(); it != params.rend(); ++it) {
-      if (it->first == key) return it->second;
-    }
-    return std::nullopt;
-  }
+  std::optional<std::string_view> get(std::string_view key) const { return params.last(key); }
 };
 
 parsed_query parse_query(std::string_view target) {

@@ -35,7 +35,7 @@ class StaticFiles : public ::testing::Test {
     req.method = std::move(method);
     req.url = path;
     req.path = std::move(path);
-    req.headers = std::move(headers);
+    for (const auto& [name, value] : headers) req.headers.emplace_back(name, value);
     return serve_(req);
   }
 

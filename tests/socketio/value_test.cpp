@@ -57,8 +57,8 @@ TEST(Json, LoneSurrogatesRoundTripAsJavaScriptKeepsThem) {
 TEST(Query, DecodesPercentEscapesAndPlusLikeUrlSearchParams) {
   auto q = engineio::decode_query("t=a%20b+c%2C%2B%C3%A9&k%3D=v&empty=&flag");
   ASSERT_EQ(q.size(), 4u);
-  EXPECT_EQ(q[0], (std::pair<std::string, std::string>{"t", "a b c,+é"}));
-  EXPECT_EQ(q[1], (std::pair<std::string, std::string>{"k=", "v"}));
+  EXPECT_EQ(q[0], (engineio::string_pairs::value_type{"t", "a b c,+é"}));
+  EXPECT_EQ(q[1], (engineio::string_pairs::value_type{"k=", "v"}));
   EXPECT_EQ(q[2].second, "");
   EXPECT_EQ(q[3].first, "flag");
 }
