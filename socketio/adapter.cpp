@@ -94,9 +94,8 @@ void adapter::del(socket& s, const room& r) {
 
 void adapter::del_all(socket& s) {
   auto& index = rooms_.at(s.owner().shard());
-  auto rooms = s.rooms();  // the socket's own copy: the index forgets them below
   index.del_all(s);
-  for (const auto& r : rooms) {
+  for (const auto& r : s.rooms()) {
     if (!index.has_room(r)) room_deleted(r, r == s.id());
   }
 }

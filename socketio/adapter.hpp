@@ -43,29 +43,24 @@ struct broadcast_options {
   broadcast_flags flags{};
 };
 
-/// Members of one shard, by room: Node's adapter `rooms` and `sids` maps. A template only so
-/// tests can use stand-in members; the server uses `room_index` (of sockets).
+/// Members of one shard, by room: Node's adapter `rooms` map. Node's `sids` map (a member's
+/// rooms) is the set each member keeps anyway, `m.rooms()`, not a second copy here: a member
+/// adds a room to its set before `add_all`, removes it before `del`, and empties the set after
+/// `del_all`. A template only so tests can use stand-in members; the server uses `room_index`
+/// (of sockets).
 template <typename Member>
 class basic_room_index {
  public:
   void add_all(Member& m, const std::vector<room>& rooms) {
-    auto& mine = members_[&m];
-    for (const auto& r : rooms) {
-      mine.insert(r);
-      rooms_[r].insert(&m);
-    }
+    members_.insert(&m);
+    for (const auto& r : rooms) rooms_[r].insert(&m);
   }
 
-  void del(Member& m, const room& r) {
-    if (auto it = members_.find(&m); it != members_.end()) it->second.erase(r);
-    drop_from_room(&m, r);
-  }
+  void del(Member& m, const room& r) { drop_from_room(&m, r); }
 
   void del_all(Member& m) {
-    auto it = members_.find(&m);
-    if (it == members_.end()) return;
-    for (const auto& r : it->second) drop_from_room(&m, r);
-    members_.erase(it);
+    if (members_.erase(&m) == 0) return;
+    for (const auto& r : m.rooms()) drop_from_room(&m, r);
   }
 
   /// Calls `f` once for every member matching `opts`: Node's algorithm, the union of `rooms`
@@ -73,12 +68,12 @@ class basic_room_index {
   template <typename F>
   void for_each(const broadcast_options& opts, F&& f) const {
     auto excluded = [&](Member* m) {
-      const auto& mine = members_.at(m);
+      const auto& mine = m->rooms();
       return std::any_of(opts.except.begin(), opts.except.end(),
                          [&](const room& r) { return mine.count(r) > 0; });
     };
     if (opts.rooms.empty()) {
-      for (const auto& [m, rooms] : members_) {
+      for (Member* m : members_) {
         if (!excluded(m)) f(*m);
       }
       return;
@@ -109,7 +104,7 @@ class basic_room_index {
   }
 
   std::unordered_map<room, std::unordered_set<Member*>> rooms_;
-  std::unordered_map<Member*, std::set<room>> members_;  // member -> its rooms
+  std::unordered_set<Member*> members_;  // everyone with a room, or who had one
 };
 
 using room_index = basic_room_index<socket>;
