@@ -189,11 +189,11 @@ void socket::emit_with_ack(std::string_view event, args values, ack_callback cb,
 }
 
 void socket::notify_outgoing(const packet& p) {
-  if (any_outgoing_.empty() || !p.data || p.data->size() == 0) return;
+  if (!rare_ || rare_->any_outgoing.empty() || !p.data || p.data->size() == 0) return;
   const auto& data = p.data->as_array();
   std::string event = data[0].as_string();
   args values(data.begin() + 1, data.end());
-  for (const auto& h : std::vector<any_handler>(any_outgoing_)) {
+  for (const auto& h : std::vector(rare_->any_outgoing)) {
     guarded("outgoing listener", [&] { h(*this, event, values); });
   }
 }
@@ -261,14 +261,16 @@ void socket::on_event(packet p) {
   std::string event = values[0].is_string() ? values[0].as_string() : values[0].to_json();
   values.erase(values.begin());
   ack reply = p.id ? ack(weak_from_this(), *p.id) : ack();
-  for (const auto& h : std::vector<any_handler>(any_)) {
-    guarded("catch-all listener", [&] { h(*this, event, values); });
+  if (rare_) {
+    for (const auto& h : std::vector(rare_->any)) {
+      guarded("catch-all listener", [&] { h(*this, event, values); });
+    }
   }
   run_middlewares(0, std::move(event), std::move(values), std::move(reply));
 }
 
 void socket::run_middlewares(std::size_t index, std::string event, args values, ack reply) {
-  if (index == middlewares_.size()) return dispatch(event, values, reply);
+  if (!rare_ || index >= rare_->middlewares.size()) return dispatch(event, values, reply);
   auto self = weak_from_this();
   auto shared_values = std::make_shared<args>(std::move(values));
   event_next next = [self, index, event, shared_values, reply](std::optional<std::string> error) {
@@ -278,7 +280,7 @@ void socket::run_middlewares(std::size_t index, std::string event, args values, 
     s->run_middlewares(index + 1, event, std::move(*shared_values), reply);
   };
   guarded("socket middleware",
-          [&] { middlewares_[index](*this, event, *shared_values, std::move(next)); });
+          [&] { rare_->middlewares[index](*this, event, *shared_values, std::move(next)); });
 }
 
 void socket::dispatch(const std::string& event, const args& values, const ack& reply) {
@@ -301,7 +303,8 @@ void socket::on_ack(packet p) {
 }
 
 void socket::report_error(const std::string& message) {
-  for (const auto& h : std::vector(error_handlers_)) {
+  if (!rare_) return;
+  for (const auto& h : std::vector(rare_->error)) {
     guarded("error listener", [&] { h(*this, message); });
   }
 }
@@ -314,7 +317,8 @@ void socket::disconnect(bool close) {
 }
 
 void socket::on_transport_upgrade() {
-  for (const auto& h : std::vector(upgrade_)) {
+  if (!rare_) return;
+  for (const auto& h : std::vector(rare_->upgrade)) {
     guarded("upgrade listener", [&] { h(*this); });
   }
 }
@@ -322,8 +326,10 @@ void socket::on_transport_upgrade() {
 void socket::on_close(disconnect_reason reason) {
   if (!connected_) return;
   auto self = shared_from_this();  // the client drops its reference below
-  for (const auto& h : std::vector(disconnecting_)) {
-    guarded("disconnecting listener", [&] { h(*this, reason); });
+  if (rare_) {
+    for (const auto& h : std::vector(rare_->disconnecting)) {
+      guarded("disconnecting listener", [&] { h(*this, reason); });
+    }
   }
   if (auto* store = nsp_.recovery(); store && recoverable(reason)) {
     store->persist({id_, pid_, rooms_, data_});

@@ -127,22 +127,26 @@ class socket : public std::enable_shared_from_this<socket> {
   }
   void off(const std::string& event);
 
-  void on_any(any_handler h) { any_.push_back(std::move(h)); }
-  void prepend_any(any_handler h) { any_.insert(any_.begin(), std::move(h)); }
-  void off_any() { any_.clear(); }
-  void on_any_outgoing(any_handler h) { any_outgoing_.push_back(std::move(h)); }
-  void off_any_outgoing() { any_outgoing_.clear(); }
-  void use(event_middleware m) { middlewares_.push_back(std::move(m)); }
+  void on_any(any_handler h) { rare().any.push_back(std::move(h)); }
+  void prepend_any(any_handler h) { rare().any.insert(rare().any.begin(), std::move(h)); }
+  void off_any() {
+    if (rare_) rare_->any.clear();
+  }
+  void on_any_outgoing(any_handler h) { rare().any_outgoing.push_back(std::move(h)); }
+  void off_any_outgoing() {
+    if (rare_) rare_->any_outgoing.clear();
+  }
+  void use(event_middleware m) { rare().middlewares.push_back(std::move(m)); }
   void on_error(std::function<void(socket&, const std::string&)> h) {
-    error_handlers_.push_back(std::move(h));
+    rare().error.push_back(std::move(h));
   }
   void on_disconnecting(std::function<void(socket&, disconnect_reason)> h) {
-    disconnecting_.push_back(std::move(h));
+    rare().disconnecting.push_back(std::move(h));
   }
   void on_disconnect(std::function<void(socket&, disconnect_reason)> h) {
     disconnect_.push_back(std::move(h));
   }  /// The connection moved from polling to WebSocket (Node's `socket.conn.on("upgrade")`).
-  void on_upgrade(std::function<void(socket&)> h) { upgrade_.push_back(std::move(h)); }
+  void on_upgrade(std::function<void(socket&)> h) { rare().upgrade.push_back(std::move(h)); }
 
   /// Leaves the namespace (the client gets a DISCONNECT); with `close`, ends the whole
   /// connection.
@@ -203,13 +207,21 @@ class socket : public std::enable_shared_from_this<socket> {
   std::vector<value> missed_;  // events to replay once connected
 
   std::unordered_map<std::string, std::vector<handler_entry>> handlers_;
-  std::vector<any_handler> any_;
-  std::vector<any_handler> any_outgoing_;
-  std::vector<event_middleware> middlewares_;
-  std::vector<std::function<void(socket&, const std::string&)>> error_handlers_;
-  std::vector<std::function<void(socket&, disconnect_reason)>> disconnecting_;
   std::vector<std::function<void(socket&, disconnect_reason)>> disconnect_;
-  std::vector<std::function<void(socket&)>> upgrade_;
+  /// Listeners most sockets never get: a pointer until the first one comes.
+  struct rare_listeners {
+    std::vector<any_handler> any;
+    std::vector<any_handler> any_outgoing;
+    std::vector<event_middleware> middlewares;
+    std::vector<std::function<void(socket&, const std::string&)>> error;
+    std::vector<std::function<void(socket&, disconnect_reason)>> disconnecting;
+    std::vector<std::function<void(socket&)>> upgrade;
+  };
+  std::unique_ptr<rare_listeners> rare_;
+  rare_listeners& rare() {
+    if (!rare_) rare_ = std::make_unique<rare_listeners>();
+    return *rare_;
+  }
 
   struct pending_ack;
   std::map<std::uint64_t, std::shared_ptr<pending_ack>> acks_;
