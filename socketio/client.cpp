@@ -23,13 +23,13 @@ std::string date_string(std::chrono::system_clock::time_point now) {
 
 value query_object(const engineio::query_params& params) {
   object out;
-  for (auto [name, v] : params) {
-    auto it =
-        std::find_if(out.begin(), out.end(), [&](const auto& kv) { return kv.first == name; });
+  for (auto param : params) {
+    auto it = std::find_if(out.begin(), out.end(),
+                           [&](const auto& kv) { return kv.first == param.first; });
     if (it != out.end()) {
-      it->second = std::string(v);  // the last one wins, as in Node
+      it->second = std::string(param.second);  // the last one wins, as in Node
     } else {
-      out.emplace_back(name, std::string(v));
+      out.emplace_back(param.first, std::string(param.second));
     }
   }
   return out;

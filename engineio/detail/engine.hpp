@@ -61,7 +61,7 @@ class engine {
                                           request_info info);
 
   void accept_raw_websocket(const websocket_handler& endpoint,
-                            std::shared_ptr<http_connection> conn, request req);
+                            const std::shared_ptr<http_connection>& conn, request req);
 
   void do_accept();
 

@@ -138,7 +138,7 @@ void engine::route(std::shared_ptr<http_connection> conn, request req) {
   auto path = target.substr(0, target.find('?'));
   if (websocket::is_upgrade(req)) {
     if (const auto* endpoint = routes_.find_websocket(path)) {
-      return accept_raw_websocket(*endpoint, std::move(conn), std::move(req));
+      return accept_raw_websocket(*endpoint, conn, std::move(req));
     }
   } else if (const auto* handler = routes_.find_route(req.method(), req.method_string(), path)) {
     auto res = answer_route(*handler, req, conn->remote_address(), 0);
@@ -366,7 +366,7 @@ void engine::handshake_websocket(std::shared_ptr<http_connection> conn, request 
 }
 
 void engine::accept_raw_websocket(const websocket_handler& endpoint,
-                                  std::shared_ptr<http_connection> conn, request req) {
+                                  const std::shared_ptr<http_connection>& conn, request req) {
   auto& home = conn->home();
   auto info = make_request_info(req, parse_query(req.target()).params, conn->remote_address());
   auto ws = std::make_shared<websocket_stream>(conn->release_socket());

@@ -29,7 +29,7 @@ class StaticFiles : public ::testing::Test {
   static void write(const fs::path& p, const std::string& text) { std::ofstream(p) << text; }
 
   engineio::http_response get(std::string path,
-                              std::vector<std::pair<std::string, std::string>> headers = {},
+                              const std::vector<std::pair<std::string, std::string>>& headers = {},
                               std::string method = "GET") {
     engineio::http_request req;
     req.method = std::move(method);

@@ -33,9 +33,9 @@ TEST_F(TimerQueue, FiresInDeadlineOrderWhateverTheStartOrder) {
   auto a = make();
   auto b = make();
   auto c = make();
-  a->start(30ms, [&] { fired.push_back("a"); });
-  b->start(10ms, [&] { fired.push_back("b"); });
-  c->start(20ms, [&] { fired.push_back("c"); });
+  a->start(30ms, [&] { fired.emplace_back("a"); });
+  b->start(10ms, [&] { fired.emplace_back("b"); });
+  c->start(20ms, [&] { fired.emplace_back("c"); });
   run();
   EXPECT_EQ(fired, (std::vector<std::string>{"b", "c", "a"}));
 }
@@ -52,9 +52,9 @@ TEST_F(TimerQueue, FiresNoEarlierThanAsked) {
 TEST_F(TimerQueue, RestartReplacesThePendingExpiry) {
   auto a = make();
   auto b = make();
-  a->start(5ms, [&] { fired.push_back("a-first"); });
-  b->start(15ms, [&] { fired.push_back("b"); });
-  a->start(25ms, [&] { fired.push_back("a-second"); });
+  a->start(5ms, [&] { fired.emplace_back("a-first"); });
+  b->start(15ms, [&] { fired.emplace_back("b"); });
+  a->start(25ms, [&] { fired.emplace_back("a-second"); });
   run();
   EXPECT_EQ(fired, (std::vector<std::string>{"b", "a-second"}));
 }
@@ -64,7 +64,7 @@ TEST_F(TimerQueue, AnEarlierStartWakesTheQueueSooner) {
   auto early = make();
   auto late_deadline = timer_queue::clock::now() + 1s;
   bool before_late = false;
-  late->start(1s, [&] { fired.push_back("late"); });
+  late->start(1s, [&] { fired.emplace_back("late"); });
   early->start(5ms, [&] {
     before_late = timer_queue::clock::now() < late_deadline;
     late->cancel();
@@ -78,9 +78,9 @@ TEST_F(TimerQueue, CancelledAndDestroyedTimersNeverFire) {
   auto a = make();
   auto b = make();
   auto c = make();
-  a->start(5ms, [&] { fired.push_back("a"); });
-  b->start(5ms, [&] { fired.push_back("b"); });
-  c->start(10ms, [&] { fired.push_back("c"); });
+  a->start(5ms, [&] { fired.emplace_back("a"); });
+  b->start(5ms, [&] { fired.emplace_back("b"); });
+  c->start(10ms, [&] { fired.emplace_back("c"); });
   a->cancel();
   b.reset();
   run();
@@ -103,12 +103,12 @@ TEST_F(TimerQueue, ACallbackMayDestroyItsOwnTimerAndOthersDueWithIt) {
   auto b = make();
   auto c = make();
   a->start(5ms, [&] {
-    fired.push_back("a");
+    fired.emplace_back("a");
     a.reset();
     b.reset();
   });
-  b->start(5ms, [&] { fired.push_back("b"); });
-  c->start(5ms, [&] { fired.push_back("c"); });
+  b->start(5ms, [&] { fired.emplace_back("b"); });
+  c->start(5ms, [&] { fired.emplace_back("c"); });
   run();
   // Equal deadlines fire in no promised order; b fires only if it came before a.
   EXPECT_NE(std::find(fired.begin(), fired.end(), "a"), fired.end());
@@ -122,7 +122,7 @@ TEST_F(TimerQueue, KeepsOrderAcrossManyTimers) {
   // Deadlines 1..40 ms started in a scrambled order, every third one cancelled.
   for (int i = 0; i < 40; ++i) {
     int ms = (i * 17) % 40 + 1;
-    timers.push_back(make());
+    timers.emplace_back(make());
     timers.back()->start(std::chrono::milliseconds(ms), [&order, ms] { order.push_back(ms); });
   }
   for (std::size_t i = 0; i < timers.size(); i += 3) timers[i]->cancel();
@@ -134,7 +134,7 @@ TEST_F(TimerQueue, KeepsOrderAcrossManyTimers) {
 TEST_F(TimerQueue, TimersMayOutliveTheQueueHandle) {
   auto t = make();
   queue.reset();  // the timer keeps the queue alive
-  t->start(2ms, [&] { fired.push_back("t"); });
+  t->start(2ms, [&] { fired.emplace_back("t"); });
   run();
   EXPECT_EQ(fired, (std::vector<std::string>{"t"}));
 }
