@@ -10,7 +10,7 @@
 #include <thread>
 #include <unordered_map>
 
-#include "engineio/detail/timer.hpp"
+#include "engineio/detail/timer_queue.hpp"
 #include "engineio/detail/websocket_peer.hpp"
 #include "engineio/session.hpp"
 

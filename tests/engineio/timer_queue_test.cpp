@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "engineio/detail/timer.hpp"
+#include "engineio/detail/timer_queue.hpp"
 
 namespace {
 

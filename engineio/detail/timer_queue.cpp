@@ -1,4 +1,4 @@
-#include "engineio/detail/timer.hpp"
+#include "engineio/detail/timer_queue.hpp"
 
 namespace engineio::detail {
 
