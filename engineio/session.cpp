@@ -194,8 +194,8 @@ void session::cancel_upgrade() {
   if (candidate) candidate->close();
 }
 
-// The timers go with the upgrade state. A timer's completion, even one already queued, never
-// touches the timer, so this is safe from anywhere, their own callbacks included.
+// The timers go with the upgrade state. A timer leaves its queue when destroyed, and the queue
+// has moved a callback out before running it, so this is safe from their own callbacks too.
 void session::end_upgrade() {
   if (!upgrade_) return;
   upgrade_->timeout->cancel();

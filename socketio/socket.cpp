@@ -188,14 +188,22 @@ void socket::emit_with_ack(std::string_view event, args values, ack_callback cb,
   send_packet(p);
 }
 
+// On a copy of the list: a listener may add or remove listeners.
+template <typename Listener, typename... Values>
+void socket::notify_rare(std::vector<Listener> rare_listeners::*list, std::string_view what,
+                         const Values&... values) {
+  if (!rare_) return;
+  for (const auto& h : std::vector(rare_.get()->*list)) {
+    guarded(what, [&] { h(*this, values...); });
+  }
+}
+
 void socket::notify_outgoing(const packet& p) {
   if (!rare_ || rare_->any_outgoing.empty() || !p.data || p.data->size() == 0) return;
   const auto& data = p.data->as_array();
   std::string event = data[0].as_string();
   args values(data.begin() + 1, data.end());
-  for (const auto& h : std::vector(rare_->any_outgoing)) {
-    guarded("outgoing listener", [&] { h(*this, event, values); });
-  }
+  notify_rare(&rare_listeners::any_outgoing, "outgoing listener", event, values);
 }
 
 void socket::expect_ack(std::uint64_t id, ack_callback cb) {
@@ -261,11 +269,7 @@ void socket::on_event(packet p) {
   std::string event = values[0].is_string() ? values[0].as_string() : values[0].to_json();
   values.erase(values.begin());
   ack reply = p.id ? ack(weak_from_this(), *p.id) : ack();
-  if (rare_) {
-    for (const auto& h : std::vector(rare_->any)) {
-      guarded("catch-all listener", [&] { h(*this, event, values); });
-    }
-  }
+  notify_rare(&rare_listeners::any, "catch-all listener", event, values);
   run_middlewares(0, std::move(event), std::move(values), std::move(reply));
 }
 
@@ -303,10 +307,7 @@ void socket::on_ack(packet p) {
 }
 
 void socket::report_error(const std::string& message) {
-  if (!rare_) return;
-  for (const auto& h : std::vector(rare_->error)) {
-    guarded("error listener", [&] { h(*this, message); });
-  }
+  notify_rare(&rare_listeners::error, "error listener", message);
 }
 
 void socket::disconnect(bool close) {
@@ -317,20 +318,13 @@ void socket::disconnect(bool close) {
 }
 
 void socket::on_transport_upgrade() {
-  if (!rare_) return;
-  for (const auto& h : std::vector(rare_->upgrade)) {
-    guarded("upgrade listener", [&] { h(*this); });
-  }
+  notify_rare(&rare_listeners::upgrade, "upgrade listener");
 }
 
 void socket::on_close(disconnect_reason reason) {
   if (!connected_) return;
   auto self = shared_from_this();  // the client drops its reference below
-  if (rare_) {
-    for (const auto& h : std::vector(rare_->disconnecting)) {
-      guarded("disconnecting listener", [&] { h(*this, reason); });
-    }
-  }
+  notify_rare(&rare_listeners::disconnecting, "disconnecting listener", reason);
   if (auto* store = nsp_.recovery(); store && recoverable(reason)) {
     store->persist({id_, pid_, rooms_, data_});
   }

@@ -222,6 +222,10 @@ class socket : public std::enable_shared_from_this<socket> {
     if (!rare_) rare_ = std::make_unique<rare_listeners>();
     return *rare_;
   }
+  /// Calls every listener in `list` (if any) with this socket and `values`.
+  template <typename Listener, typename... Values>
+  void notify_rare(std::vector<Listener> rare_listeners::*list, std::string_view what,
+                   const Values&... values);
 
   struct pending_ack;
   std::map<std::uint64_t, std::shared_ptr<pending_ack>> acks_;

@@ -5,6 +5,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,6 +24,10 @@ struct TimerQueue : ::testing::Test {
   std::vector<std::string> fired;
 
   std::unique_ptr<timer> make() { return queue->factory()(); }
+  /// A callback that records `name` in `fired`.
+  std::function<void()> note(std::string name) {
+    return [this, name = std::move(name)] { fired.push_back(name); };
+  }
   void run() {
     io.restart();
     io.run_for(2s);  // returns early once nothing is pending
@@ -33,9 +38,9 @@ TEST_F(TimerQueue, FiresInDeadlineOrderWhateverTheStartOrder) {
   auto a = make();
   auto b = make();
   auto c = make();
-  a->start(30ms, [&] { fired.emplace_back("a"); });
-  b->start(10ms, [&] { fired.emplace_back("b"); });
-  c->start(20ms, [&] { fired.emplace_back("c"); });
+  a->start(30ms, note("a"));
+  b->start(10ms, note("b"));
+  c->start(20ms, note("c"));
   run();
   EXPECT_EQ(fired, (std::vector<std::string>{"b", "c", "a"}));
 }
@@ -52,9 +57,9 @@ TEST_F(TimerQueue, FiresNoEarlierThanAsked) {
 TEST_F(TimerQueue, RestartReplacesThePendingExpiry) {
   auto a = make();
   auto b = make();
-  a->start(5ms, [&] { fired.emplace_back("a-first"); });
-  b->start(15ms, [&] { fired.emplace_back("b"); });
-  a->start(25ms, [&] { fired.emplace_back("a-second"); });
+  a->start(5ms, note("a-first"));
+  b->start(15ms, note("b"));
+  a->start(25ms, note("a-second"));
   run();
   EXPECT_EQ(fired, (std::vector<std::string>{"b", "a-second"}));
 }
@@ -64,7 +69,7 @@ TEST_F(TimerQueue, AnEarlierStartWakesTheQueueSooner) {
   auto early = make();
   auto late_deadline = timer_queue::clock::now() + 1s;
   bool before_late = false;
-  late->start(1s, [&] { fired.emplace_back("late"); });
+  late->start(1s, note("late"));
   early->start(5ms, [&] {
     before_late = timer_queue::clock::now() < late_deadline;
     late->cancel();
@@ -78,9 +83,9 @@ TEST_F(TimerQueue, CancelledAndDestroyedTimersNeverFire) {
   auto a = make();
   auto b = make();
   auto c = make();
-  a->start(5ms, [&] { fired.emplace_back("a"); });
-  b->start(5ms, [&] { fired.emplace_back("b"); });
-  c->start(10ms, [&] { fired.emplace_back("c"); });
+  a->start(5ms, note("a"));
+  b->start(5ms, note("b"));
+  c->start(10ms, note("c"));
   a->cancel();
   b.reset();
   run();
@@ -107,8 +112,8 @@ TEST_F(TimerQueue, ACallbackMayDestroyItsOwnTimerAndOthersDueWithIt) {
     a.reset();
     b.reset();
   });
-  b->start(5ms, [&] { fired.emplace_back("b"); });
-  c->start(5ms, [&] { fired.emplace_back("c"); });
+  b->start(5ms, note("b"));
+  c->start(5ms, note("c"));
   run();
   // Equal deadlines fire in no promised order; b fires only if it came before a.
   EXPECT_NE(std::find(fired.begin(), fired.end(), "a"), fired.end());
@@ -134,7 +139,7 @@ TEST_F(TimerQueue, KeepsOrderAcrossManyTimers) {
 TEST_F(TimerQueue, TimersMayOutliveTheQueueHandle) {
   auto t = make();
   queue.reset();  // the timer keeps the queue alive
-  t->start(2ms, [&] { fired.emplace_back("t"); });
+  t->start(2ms, note("t"));
   run();
   EXPECT_EQ(fired, (std::vector<std::string>{"t"}));
 }
