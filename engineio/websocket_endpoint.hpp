@@ -38,6 +38,9 @@ class websocket_peer : public std::enable_shared_from_this<websocket_peer> {
 /// The callbacks of an endpoint, each called on the peer's shard thread, one at a time per peer.
 /// A message larger than the engine's `max_http_buffer_size` closes the peer with 1009.
 struct websocket_handler {
+  /// Called once the upgrade is known good, before the 101 goes out: a client that sees its
+  /// socket open is already known here (as with `ws`), and what is sent here follows the 101.
+  /// If the 101 cannot be written, on_close (1006) follows; a refused upgrade calls neither.
   std::function<void(websocket_peer&)> on_open{};
   std::function<void(websocket_peer&, std::string_view data, bool binary)> on_message{};
   /// The last call for the peer; `code` is the close code received (1006 when none).

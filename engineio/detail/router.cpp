@@ -369,19 +369,14 @@ void engine::accept_raw_websocket(const websocket_handler& endpoint,
                                   const std::shared_ptr<http_connection>& conn, request req) {
   auto& home = conn->home();
   auto info = make_request_info(req, parse_query(req.target()).params, conn->remote_address());
-  auto ws = std::make_shared<websocket_stream>(conn->release_socket());
-  ws->read_message_max(opts_->max_http_buffer_size);
+  websocket_stream ws(conn->release_socket());
+  ws.read_message_max(opts_->max_http_buffer_size);
   // The Engine.IO heartbeat is not there: let Beast ping an idle peer and drop a dead one.
-  ws->set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
-  auto shared_req = std::make_shared<request>(std::move(req));
-  ws->async_accept(*shared_req, [this, ws, shared_req, &endpoint, &home,
-                                 info = std::move(info)](beast::error_code ec) mutable {
-    if (ec) return;
-    auto peer = std::make_shared<websocket_peer_impl>(std::move(*ws), std::move(info), endpoint,
-                                                      opts_->max_buffered_bytes);
-    home.add_peer(peer);
-    peer->start();
-  });
+  ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+  auto peer = std::make_shared<websocket_peer_impl>(std::move(ws), std::move(info), endpoint,
+                                                    opts_->max_buffered_bytes);
+  home.add_peer(peer);
+  peer->start(std::move(req));
 }
 
 }  // namespace engineio::detail

@@ -14,9 +14,22 @@ websocket_peer_impl::websocket_peer_impl(stream ws, request_info info,
       handler_(handler),
       max_buffered_bytes_(max_buffered_bytes) {}
 
-void websocket_peer_impl::start() {
-  if (handler_.on_open) handler_.on_open(*this);
-  do_read();
+void websocket_peer_impl::start(detail::request upgrade) {
+  // Beast decorates its answer right before writing it. A 101 there means the upgrade is good:
+  // opening the peer at that moment lets the client see its socket open only once on_open is
+  // done, as with `ws`, and a refused upgrade never reaches the handler.
+  ws_.set_option(websocket::stream_base::decorator([this](websocket::response_type& res) {
+    if (res.result() != http::status::switching_protocols) return;
+    opened_ = true;
+    if (handler_.on_open) handler_.on_open(*this);
+  }));
+  auto req = std::make_shared<detail::request>(std::move(upgrade));
+  ws_.async_accept(*req, [self = std::static_pointer_cast<websocket_peer_impl>(shared_from_this()),
+                          req](beast::error_code ec) {
+    if (ec) return self->finish(1006);
+    self->write_next();  // what on_open or other threads queued meanwhile
+    self->do_read();
+  });
 }
 
 void websocket_peer_impl::do_read() {
@@ -106,7 +119,7 @@ void websocket_peer_impl::start_close(websocket::close_code code) {
 void websocket_peer_impl::finish(std::uint16_t code) {
   if (finished_) return;
   finished_ = true;
-  if (handler_.on_close) handler_.on_close(*this, code);
+  if (opened_ && handler_.on_close) handler_.on_close(*this, code);
   if (on_finished_) on_finished_(*this);
 }
 

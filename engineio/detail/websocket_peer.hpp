@@ -1,6 +1,7 @@
 #pragma once
-// A raw WebSocket endpoint's connection: one read loop, and a write queue drained one frame at
-// a time, on the shard that accepted it; sends from other threads are posted there.
+// A raw WebSocket endpoint's connection: the handshake, then one read loop and a write queue
+// drained one frame at a time, on the shard that accepted it; sends from other threads are
+// posted there.
 
 #include <deque>
 #include <functional>
@@ -22,9 +23,10 @@ class websocket_peer_impl final : public websocket_peer {
   websocket_peer_impl(stream ws, request_info info, const websocket_handler& handler,
                       std::size_t max_buffered_bytes);
 
-  /// Reads until the peer closes; call once, on the shard, after the handshake.
-  void start();
-  /// Called once, after the handler's on_close.
+  /// Answers the upgrade, calling on_open before the answer goes out, then reads until the
+  /// peer closes; call once, on the shard.
+  void start(detail::request upgrade);
+  /// Called once, after the handler's on_close (or after a refused upgrade).
   void on_finished(std::function<void(const websocket_peer_impl&)> f) {
     on_finished_ = std::move(f);
   }
@@ -54,7 +56,8 @@ class websocket_peer_impl final : public websocket_peer {
   beast::flat_buffer read_buffer_;
   std::deque<frame> queue_;
   std::size_t queued_bytes_ = 0;
-  bool writing_ = false;
+  bool writing_ = true;  // until the handshake is answered, so that frames only queue
+  bool opened_ = false;  // on_open was called, so on_close will be
   bool closing_ = false;
   bool finished_ = false;
   beast::websocket::close_code close_code_ = beast::websocket::close_code::normal;

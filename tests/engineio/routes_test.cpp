@@ -2,7 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <stdexcept>
+#include <thread>
+
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
 
 #include "engineio/server.hpp"
 #include "support/loopback.hpp"
@@ -45,6 +50,16 @@ class Routes : public ::testing::TestWithParam<unsigned> {
                        {.on_message = [](websocket_peer& peer, std::string_view data, bool binary) {
                          binary ? peer.send_binary(data) : peer.send_text(std::string(data) + "!");
                        }});
+    // A slow on_open: the client must not see the socket open before it is done.
+    server_->websocket("/greet",
+                       {.on_open =
+                            [this](websocket_peer& peer) {
+                              std::this_thread::sleep_for(100ms);
+                              greeted_ = true;
+                              peer.send_text("welcome");
+                            },
+                        .on_close = [this](websocket_peer&, std::uint16_t) { ++closed_; }});
+    server_->websocket("/refuse", {.on_open = [](websocket_peer& peer) { peer.close(4001); }});
     server_->listen("127.0.0.1", 0);
     server_->start();
   }
@@ -52,6 +67,8 @@ class Routes : public ::testing::TestWithParam<unsigned> {
   std::uint16_t port() const { return server_->port(); }
 
   silent_handler events_;
+  std::atomic<bool> greeted_ = false;
+  std::atomic<int> closed_ = 0;
   std::unique_ptr<server> server_;
 };
 
@@ -98,6 +115,39 @@ TEST_P(Routes, RawWebSocketEndpoint) {
   // Engine.IO WebSockets still work next to it.
   ws_client b(port(), "/engine.io/?EIO=4&transport=websocket");
   EXPECT_EQ(b.read().substr(0, 8), "0{\"sid\":");
+}
+
+// As with `ws`, whose "connection" comes before the client's "open" can: once a client sees its
+// socket open, the server knows it, and what on_open sent comes first.
+TEST_P(Routes, OnOpenIsDoneBeforeTheHandshakeIsAnswered) {
+  ws_client c(port(), "/greet");
+  EXPECT_TRUE(greeted_);
+  EXPECT_EQ(c.read(), "welcome");
+}
+
+TEST_P(Routes, ARefusedUpgradeNeverReachesTheHandler) {
+  boost::asio::io_context ctx;
+  boost::asio::ip::tcp::socket socket(ctx);
+  socket.connect({boost::asio::ip::make_address("127.0.0.1"), port()});
+  boost::asio::write(socket, boost::asio::buffer(std::string(
+                                 "GET /greet HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\n"
+                                 "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n\r\n")));
+  std::string answer(12, '\0');
+  boost::asio::read(socket, boost::asio::buffer(answer));
+  EXPECT_EQ(answer, "HTTP/1.1 400");  // no Sec-WebSocket-Key
+  EXPECT_FALSE(greeted_);
+  std::this_thread::sleep_for(50ms);  // time for a wrong on_close to come
+  EXPECT_EQ(closed_, 0);
+}
+
+TEST_P(Routes, OnOpenMayCloseThePeer) {
+  ws_client c(port(), "/refuse");
+  try {
+    c.read();
+    ADD_FAILURE() << "a frame came instead of the close";
+  } catch (const boost::system::system_error& e) {
+    EXPECT_EQ(e.code(), boost::beast::websocket::error::closed);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Shards, Routes, ::testing::Values(1u, 2u));
