@@ -1,15 +1,17 @@
 // The benchmark runner: sio-cpp's bench_server against Node's socket.io (bench/node), each
 // started fresh for every run, alternating (ours, Node, ours, ...), several runs per scenario.
-// Prints medians, min-max and ratios ours/Node, writes bench/results.json, bench/RESULTS.md and
-// a chart of the ratios (bench/ratios.png, drawn by Chromium when it is installed).
+// Prints medians, min-max and ratios ours/Node, and writes results.json, results-table.md and
+// a chart of the ratios (ratios.svg, and ratios.png drawn by Chromium when it is installed) to
+// --out: by default bench/ for a full run, whose files are committed, and
+// <build-dir>/bench-results/ for a quick or partial one, so that it cannot replace them.
 //
 //   node bench/run.mjs [--runs 3] [--scenarios echo,echo-rate,fanout,connect,idle,polling]
-//                      [--threads 1] [--quick] [--build-dir build]
+//                      [--threads 1] [--quick] [--build-dir build] [--out DIR]
 //
 // Timings here are observations, never pass/fail: the run fails only if a scenario breaks
 // (lost, duplicated or reordered deliveries, clients that could not connect).
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,6 +29,8 @@ const threads = opt("threads", "1");
 const buildDir = path.resolve(repo, opt("build-dir", "build"));
 const loadgen = path.join(buildDir, "bench/sio_bench");
 const scenarios = opt("scenarios", "echo,echo-rate,fanout,connect,idle,polling").split(",");
+const partial = quick || argv.includes("--scenarios");
+const outDir = path.resolve(opt("out", partial ? path.join(buildDir, "bench-results") : here));
 
 const SERVERS = {
   ours: { cmd: path.join(buildDir, "examples/bench_server"), args: ["--threads", threads] },
@@ -178,9 +182,11 @@ async function main() {
     ...rows.map((r) => `| ${r.scenario} | ${r.label} | ${fmt(r.ours)} (${fmt(r.oursMin)}–${fmt(r.oursMax)}) | ${fmt(r.node)} (${fmt(r.nodeMin)}–${fmt(r.nodeMax)}) | ${r.ratio.toFixed(2)}× |`),
   ];
   console.log(lines.join("\n"));
-  writeFileSync(path.join(here, "results.json"), JSON.stringify({ date: new Date().toISOString(), threads, runs, results, rows }, null, 1));
-  writeFileSync(path.join(here, "results-table.md"), lines.join("\n") + "\n");
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(path.join(outDir, "results.json"), JSON.stringify({ date: new Date().toISOString(), threads, runs, results, rows }, null, 1));
+  writeFileSync(path.join(outDir, "results-table.md"), lines.join("\n") + "\n");
   drawChart(rows);
+  console.log(`results written to ${path.relative(process.cwd(), outDir) || "."}/`);
 }
 
 // Bars of ours/Node per figure, normalised so that right of the 1× line is better for us.
@@ -205,13 +211,13 @@ function drawChart(rows) {
     `<line x1="${x(1)}" y1="${top}" x2="${x(1)}" y2="${height - 25}" stroke="#333"/>` +
     `<text x="${x(1)}" y="${height - 10}" text-anchor="middle" font-size="12">1×</text>` +
     bars.join("") + `</svg>`;
-  const svgPath = path.join(here, "ratios.svg");
+  const svgPath = path.join(outDir, "ratios.svg");
   writeFileSync(svgPath, svg);
   const chromium = "/usr/bin/chromium";
   if (!existsSync(chromium)) return;
   spawnSync(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
-    `--screenshot=${path.join(here, "ratios.png")}`, `--window-size=${width},${height}`, `file://${svgPath}`], { stdio: "ignore", timeout: 60_000 });
+    `--screenshot=${path.join(outDir, "ratios.png")}`, `--window-size=${width},${height}`, `file://${svgPath}`], { stdio: "ignore", timeout: 60_000 });
 }
 
 main().catch((e) => {
