@@ -35,8 +35,9 @@ class websocket_peer : public std::enable_shared_from_this<websocket_peer> {
   virtual const request_info& request() const noexcept = 0;
 };
 
-/// The callbacks of an endpoint, each called on the peer's shard thread, one at a time per peer.
-/// A message larger than the engine's `max_http_buffer_size` closes the peer with 1009.
+/// The callbacks of an endpoint, each called on the peer's shard thread, one at a time per peer;
+/// what one throws is logged, and the peer goes on. A message larger than the engine's
+/// `max_http_buffer_size` closes the peer with 1009.
 struct websocket_handler {
   /// Called once the upgrade is known good, before the 101 goes out: a client that sees its
   /// socket open is already known here (as with `ws`), and what is sent here follows the 101.

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
-#include <exception>
 
 #include "engineio/log.hpp"
 #include "engineio/sid.hpp"
@@ -19,18 +18,6 @@ namespace {
 std::int64_t now_ms() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
-// User code must not take the connection down: like Node, a throwing handler is logged.
-template <typename F>
-void guarded(std::string_view what, F&& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    engineio::log_warning("{} threw: {}", what, e.what());
-  } catch (...) {
-    engineio::log_warning("{} threw", what);
-  }
 }
 
 // Node's RECOVERABLE_DISCONNECT_REASONS: the client did not mean to leave.
@@ -81,7 +68,7 @@ struct socket::pending_ack {
     if (done) return;
     done = true;
     if (timer) timer->cancel();
-    guarded("ack callback", [&] { cb(std::move(result)); });
+    engineio::guarded("ack callback", [&] { cb(std::move(result)); });
   }
 };
 
@@ -194,7 +181,7 @@ void socket::notify_rare(std::vector<Listener> rare_listeners::*list, std::strin
                          const Values&... values) {
   if (!rare_) return;
   for (const auto& h : std::vector(rare_.get()->*list)) {
-    guarded(what, [&] { h(*this, values...); });
+    engineio::guarded(what, [&] { h(*this, values...); });
   }
 }
 
@@ -283,8 +270,9 @@ void socket::run_middlewares(std::size_t index, std::string event, args values, 
     if (error) return s->report_error(*error);
     s->run_middlewares(index + 1, event, std::move(*shared_values), reply);
   };
-  guarded("socket middleware",
-          [&] { rare_->middlewares[index](*this, event, *shared_values, std::move(next)); });
+  engineio::guarded("socket middleware", [&] {
+    rare_->middlewares[index](*this, event, *shared_values, std::move(next));
+  });
 }
 
 void socket::dispatch(const std::string& event, const args& values, const ack& reply) {
@@ -294,7 +282,7 @@ void socket::dispatch(const std::string& event, const args& values, const ack& r
   auto entries = it->second;  // handlers may add or remove handlers
   std::erase_if(it->second, [](const handler_entry& e) { return e.once; });
   for (auto& entry : entries) {
-    guarded("event handler", [&] { entry.fn(*this, values, reply); });
+    engineio::guarded("event handler", [&] { entry.fn(*this, values, reply); });
   }
 }
 
@@ -333,7 +321,7 @@ void socket::on_close(disconnect_reason reason) {
   connected_ = false;
   client_.remove(*this);
   for (const auto& h : std::vector(disconnect_)) {
-    guarded("disconnect listener", [&] { h(*this, reason); });
+    engineio::guarded("disconnect listener", [&] { h(*this, reason); });
   }
 }
 

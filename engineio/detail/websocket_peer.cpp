@@ -2,6 +2,8 @@
 
 #include <boost/asio/dispatch.hpp>
 
+#include "engineio/log.hpp"
+
 namespace engineio::detail {
 
 namespace websocket = beast::websocket;
@@ -21,7 +23,7 @@ void websocket_peer_impl::start(detail::request upgrade) {
   ws_.set_option(websocket::stream_base::decorator([this](websocket::response_type& res) {
     if (res.result() != http::status::switching_protocols) return;
     opened_ = true;
-    if (handler_.on_open) handler_.on_open(*this);
+    if (handler_.on_open) guarded("WebSocket on_open", [&] { handler_.on_open(*this); });
   }));
   auto req = std::make_shared<detail::request>(std::move(upgrade));
   ws_.async_accept(*req, [self = std::static_pointer_cast<websocket_peer_impl>(shared_from_this()),
@@ -43,9 +45,11 @@ void websocket_peer_impl::do_read() {
     }
     auto data = self->read_buffer_.cdata();
     if (self->handler_.on_message) {
-      self->handler_.on_message(
-          *self, std::string_view(static_cast<const char*>(data.data()), data.size()),
-          self->ws_.got_binary());
+      guarded("WebSocket on_message", [&] {
+        self->handler_.on_message(
+            *self, std::string_view(static_cast<const char*>(data.data()), data.size()),
+            self->ws_.got_binary());
+      });
     }
     self->read_buffer_.consume(self->read_buffer_.size());
     self->do_read();
@@ -119,7 +123,9 @@ void websocket_peer_impl::start_close(websocket::close_code code) {
 void websocket_peer_impl::finish(std::uint16_t code) {
   if (finished_) return;
   finished_ = true;
-  if (opened_ && handler_.on_close) handler_.on_close(*this, code);
+  if (opened_ && handler_.on_close) {
+    guarded("WebSocket on_close", [&] { handler_.on_close(*this, code); });
+  }
   if (on_finished_) on_finished_(*this);
 }
 

@@ -59,6 +59,11 @@ class Routes : public ::testing::TestWithParam<unsigned> {
                               peer.send_text("welcome");
                             },
                         .on_close = [this](websocket_peer&, std::uint16_t) { ++closed_; }});
+    server_->websocket("/throws",
+                       {.on_message = [](websocket_peer& peer, std::string_view data, bool) {
+                         if (data == "boom") throw std::runtime_error("boom");
+                         peer.send_text(data);
+                       }});
     server_->websocket("/refuse", {.on_open = [](websocket_peer& peer) { peer.close(4001); }});
     server_->listen("127.0.0.1", 0);
     server_->start();
@@ -138,6 +143,13 @@ TEST_P(Routes, ARefusedUpgradeNeverReachesTheHandler) {
   EXPECT_FALSE(greeted_);
   std::this_thread::sleep_for(50ms);  // time for a wrong on_close to come
   EXPECT_EQ(closed_, 0);
+}
+
+TEST_P(Routes, AThrowingWebSocketHandlerIsLoggedAndThePeerGoesOn) {
+  ws_client c(port(), "/throws");
+  c.send_text("boom");
+  c.send_text("still here");
+  EXPECT_EQ(c.read(), "still here");
 }
 
 TEST_P(Routes, OnOpenMayCloseThePeer) {
