@@ -177,12 +177,17 @@ void socket::emit_with_ack(std::string_view event, args values, ack_callback cb,
 
 // On a copy of the list: a listener may add or remove listeners.
 template <typename Listener, typename... Values>
-void socket::notify_rare(std::vector<Listener> rare_listeners::*list, std::string_view what,
-                         const Values&... values) {
-  if (!rare_) return;
-  for (const auto& h : std::vector(rare_.get()->*list)) {
+void socket::notify(const std::vector<Listener>& list, std::string_view what,
+                    const Values&... values) {
+  for (const auto& h : std::vector(list)) {
     engineio::guarded(what, [&] { h(*this, values...); });
   }
+}
+
+template <typename Listener, typename... Values>
+void socket::notify_rare(std::vector<Listener> rare_listeners::*list, std::string_view what,
+                         const Values&... values) {
+  if (rare_) notify(rare_.get()->*list, what, values...);
 }
 
 void socket::notify_outgoing(const packet& p) {
@@ -320,9 +325,7 @@ void socket::on_close(disconnect_reason reason) {
   rooms_.clear();
   connected_ = false;
   client_.remove(*this);
-  for (const auto& h : std::vector(disconnect_)) {
-    engineio::guarded("disconnect listener", [&] { h(*this, reason); });
-  }
+  notify(disconnect_, "disconnect listener", reason);
 }
 
 }  // namespace socketio

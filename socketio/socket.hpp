@@ -145,7 +145,8 @@ class socket : public std::enable_shared_from_this<socket> {
   }
   void on_disconnect(std::function<void(socket&, disconnect_reason)> h) {
     disconnect_.push_back(std::move(h));
-  }  /// The connection moved from polling to WebSocket (Node's `socket.conn.on("upgrade")`).
+  }
+  /// The connection moved from polling to WebSocket (Node's `socket.conn.on("upgrade")`).
   void on_upgrade(std::function<void(socket&)> h) { rare().upgrade.push_back(std::move(h)); }
 
   /// Leaves the namespace (the client gets a DISCONNECT); with `close`, ends the whole
@@ -222,7 +223,10 @@ class socket : public std::enable_shared_from_this<socket> {
     if (!rare_) rare_ = std::make_unique<rare_listeners>();
     return *rare_;
   }
-  /// Calls every listener in `list` (if any) with this socket and `values`.
+  /// Calls every listener in `list` with this socket and `values`; what one throws is logged.
+  template <typename Listener, typename... Values>
+  void notify(const std::vector<Listener>& list, std::string_view what, const Values&... values);
+  /// The same for a list of `rare_`, if it exists.
   template <typename Listener, typename... Values>
   void notify_rare(std::vector<Listener> rare_listeners::*list, std::string_view what,
                    const Values&... values);
