@@ -81,8 +81,10 @@ struct options {
   std::optional<http_compression_options> http_compression = http_compression_options{};
 
   /// Not in Node, whose write buffer grows without bound: bytes a session may hold queued for a
-  /// client that does not read. Past it, the session is closed with "transport error".
-  std::size_t max_buffered_bytes = 64u << 20;
+  /// client that does not read (what waits behind the write in flight). Past it, the session is
+  /// closed with "transport error". Broadcast bytes are shared, so this bounds each session's
+  /// queue, not a copy per client.
+  std::size_t max_buffered_bytes = std::size_t{8} << 20;
   /// A request must arrive whole within this time (slowloris guard; Node: headersTimeout 60 s).
   std::chrono::seconds request_timeout{30};
   /// Largest request header block; over it the answer is 431 as Node's (16 KiB, like Node).

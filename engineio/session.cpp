@@ -64,15 +64,26 @@ void session::send_packet(packet_type type, std::string_view data) {
 }
 
 void session::send(outgoing packet) {
-  if (state_ != state::open) return;
+  if (state_ != state::open || overflowed_) return;
   queued_bytes_ += packet.bytes->size();
-  if (queued_bytes_ > opts_->max_buffered_bytes) {
-    log_warning("session {}: client is not reading, {} bytes queued; closing", id_, queued_bytes_);
-    on_error(close_reason::transport_error);
-    return;
-  }
   queue_.push_back(std::move(packet));
   flush();
+  // Only what must wait counts: a packet larger than the limit still goes to a client that reads.
+  if (queued_bytes_ > opts_->max_buffered_bytes) overflow();
+}
+
+// The client is not reading. Nothing more is queued, and the close waits for the shard's next
+// turn: `send` runs inside broadcasts and handlers that still walk the sockets this close would
+// remove (uWebSockets defers such closes too). The heartbeat timer carries it, as no ping or
+// silence matters any more; `on_packet` ignores the client meanwhile, so nothing re-arms it.
+void session::overflow() {
+  log_warning("session {}: client is not reading, {} bytes queued; closing", id_, queued_bytes_);
+  overflowed_ = true;
+  queue_.clear();
+  queued_bytes_ = 0;
+  heartbeat_->start(0ms, [self = weak_from_this()] {
+    if (auto s = self.lock()) s->on_close(close_reason::transport_error);
+  });
 }
 
 void session::flush() {
@@ -110,7 +121,7 @@ void session::on_drain(transport& from) {
 
 void session::on_packet(transport& from, const packet& p) {
   if (upgrade_ && &from == upgrade_->candidate.get()) return on_upgrade_packet(p);
-  if (&from != transport_.get() || state_ != state::open) return;
+  if (&from != transport_.get() || state_ != state::open || overflowed_) return;
   switch (p.type) {
     case packet_type::ping:
       if (protocol_ != protocol_version::v3) return on_error(close_reason::transport_error);

@@ -50,7 +50,12 @@ class session : public std::enable_shared_from_this<session> {
   unsigned shard() const noexcept { return shard_; }
   protocol_version protocol() const noexcept { return protocol_; }
   transport_kind transport_name() const noexcept { return transport_->kind(); }
-  transport& current_transport() noexcept { return *transport_; }
+  /// The current transport if it is a `T`, else null: a WebSocket session's sid on a polling
+  /// request must never reach polling code.
+  template <typename T>
+  T* transport_as() noexcept {
+    return dynamic_cast<T*>(transport_.get());
+  }
   const request_info& request() const noexcept { return request_; }
   state ready_state() const noexcept { return state_; }
   bool upgrading() const noexcept { return upgrade_ != nullptr; }
@@ -84,6 +89,7 @@ class session : public std::enable_shared_from_this<session> {
  private:
   void send_packet(packet_type type, std::string_view data = {});
   void flush();
+  void overflow();
   void deliver_message(const packet& p);
   void on_upgrade_packet(const packet& p);
   void finish_upgrade();
@@ -118,6 +124,7 @@ class session : public std::enable_shared_from_this<session> {
   std::unique_ptr<upgrade> upgrade_;
   bool upgraded_ = false;
   bool transport_closing_ = false;
+  bool overflowed_ = false;  // past max_buffered_bytes: closing on the shard's next turn
 
   std::vector<outgoing> queue_;
   std::size_t queued_bytes_ = 0;

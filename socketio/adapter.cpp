@@ -135,10 +135,11 @@ void adapter::broadcast(const packet& p, const broadcast_options& opts) {
   auto encoded = std::make_shared<const encoded_packet>(encode(p, nsp_.owner().options().parser));
   auto structured = std::make_shared<const packet>(p);
   each_shard([encoded, structured, opts](room_index& index) {
-    index.for_each(opts, [&](socket& s) {
-      s.notify_outgoing(*structured);
-      s.owner().write(*encoded, opts.flags.volatile_);
-    });
+    // A snapshot: an outgoing listener may join, leave or disconnect while the walk goes on.
+    for (auto& s : matching(index, opts)) {
+      s->notify_outgoing(*structured);
+      if (s->connected()) s->owner().write(*encoded, opts.flags.volatile_);
+    }
   });
 }
 
@@ -159,7 +160,7 @@ void adapter::broadcast_with_ack(const packet& p, const broadcast_options& opts,
       s->expect_ack(id, [on_response](ack_result r) {
         on_response(r.values.empty() ? value() : r.values[0]);
       });
-      s->owner().write(*encoded, opts.flags.volatile_);
+      if (s->connected()) s->owner().write(*encoded, opts.flags.volatile_);
     }
     count->add(recipients.size());
   });

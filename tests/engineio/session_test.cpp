@@ -151,8 +151,28 @@ TEST_F(SessionTest, ClientThatNeverReadsIsClosedOncePastTheBufferLimit) {
   for (int i = 0; i < 9; ++i) s->send_text(std::string(100, 'x'));
   EXPECT_EQ(s->ready_state(), session::state::open);
   s->send_text(std::string(200, 'x'));
+  // Not inside send: the caller may be walking the sockets this close removes.
+  EXPECT_EQ(s->ready_state(), session::state::open);
+  EXPECT_EQ(closed_callbacks, 0);
+  clock.advance(0ms);
   EXPECT_EQ(s->ready_state(), session::state::closed);
   EXPECT_EQ(events.events.back(), "close:transport error");
+}
+
+TEST_F(SessionTest, AnOverflowingClientIsClosedEvenIfItKeepsSendingPongs) {
+  auto polling = std::make_shared<fake_transport>(transport_kind::polling);
+  options o;
+  o.max_buffered_bytes = 1000;
+  auto s = make(protocol_version::v4, o);
+  s->start(polling);
+  s->send_text(std::string(2000, 'x'));
+  polling->receive("3");  // a pong re-arms the heartbeat timer, which carries the close
+  s->send_text("dropped");
+  clock.advance(0ms);
+  EXPECT_EQ(s->ready_state(), session::state::closed);
+  EXPECT_EQ(events.events.back(), "close:transport error");
+  polling->make_writable();
+  EXPECT_EQ(polling->sent.size(), 1u);  // the open packet only: nothing queued went out
 }
 
 TEST_F(SessionTest, ServerCloseFlushesQueueThenClosesWithForcedClose) {

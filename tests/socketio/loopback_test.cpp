@@ -13,7 +13,10 @@ using namespace std::chrono_literals;
 using sio_test::send_http;
 using sio_test::sid_of;
 using sio_test::ws_client;
+namespace beast = boost::beast;
 namespace http = boost::beast::http;
+namespace websocket = boost::beast::websocket;
+using tcp = boost::asio::ip::tcp;
 
 class SocketioLoopback : public ::testing::TestWithParam<unsigned> {
  protected:
@@ -55,6 +58,74 @@ TEST_P(SocketioLoopback, ConnectsOverPollingUpgradesAndAcks) {
   EXPECT_EQ(ws.read(), "431[42]");
   EXPECT_TRUE(upgraded_);
   EXPECT_EQ(upgraded_transport_, "websocket");
+}
+
+namespace {
+
+// A WebSocket client with a tiny receive buffer that reads its handshake and then nothing.
+class stalled_client {
+ public:
+  explicit stalled_client(std::uint16_t port) : ws_(ctx_) {
+    auto& socket = beast::get_lowest_layer(ws_).socket();
+    socket.open(tcp::v4());
+    socket.set_option(boost::asio::socket_base::receive_buffer_size(4096));
+    socket.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
+    ws_.handshake("127.0.0.1", "/socket.io/?EIO=4&transport=websocket");
+    beast::flat_buffer buffer;
+    ws_.read(buffer);  // the open packet
+    ws_.text(true);
+    ws_.write(boost::asio::buffer(std::string("40")));
+  }
+
+ private:
+  boost::asio::io_context ctx_;
+  websocket::stream<beast::tcp_stream> ws_;
+};
+
+}  // namespace
+
+// Clients that stop reading pass max_buffered_bytes in the middle of a broadcast. Before, their
+// sessions closed inside the room walk (a use-after-free: SIGSEGV, or an ASan report), and the
+// disconnect handler below broadcast again from inside it.
+TEST_P(SocketioLoopback, ClientsThatStopReadingAreDroppedWhileTheOthersAreServed) {
+  sio::server_options opts;
+  opts.threads = GetParam();
+  opts.engine.max_buffered_bytes = 256 * 1024;
+  sio::server io(opts);
+  std::atomic<int> dropped{0};
+  io.on_connection([&](sio::socket& s) {
+    s.join("room");
+    s.on_disconnect([&](sio::socket& s, sio::disconnect_reason reason) {
+      if (reason == sio::disconnect_reason::transport_error) ++dropped;
+      s.nsp().to("room").emit("left", s.id());
+    });
+  });
+  io.listen("127.0.0.1", 0);
+  io.start();
+
+  std::vector<std::unique_ptr<stalled_client>> stalled;
+  for (int i = 0; i < 3; ++i) stalled.push_back(std::make_unique<stalled_client>(io.port()));
+  ws_client reader(io.port(), "/socket.io/?EIO=4&transport=websocket");
+  reader.read();  // open packet
+  reader.send_text("40");
+  EXPECT_EQ(reader.read().substr(0, 2), "40");
+
+  // The next frame carrying `event`, skipping pings and the "left" notices.
+  auto next_event = [&](const std::string& event) {
+    auto frame = reader.read();
+    while (frame.rfind("42[\"" + event + "\"", 0) != 0) frame = reader.read();
+    return frame;
+  };
+  // Far more than the stalled clients' socket buffers and limit take.
+  const std::string chunk(16 * 1024, 'x');
+  for (int i = 0; i < 4000 && dropped < 3; ++i) {
+    io.to("room").emit("chat", chunk);
+    next_event("chat");  // the reader gets every one
+  }
+  EXPECT_EQ(dropped, 3);
+  io.emit("still", "here");
+  EXPECT_EQ(next_event("still"), R"(42["still","here"])");
+  io.stop();
 }
 
 INSTANTIATE_TEST_SUITE_P(Shards, SocketioLoopback, ::testing::Values(1u, 2u),
