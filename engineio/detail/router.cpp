@@ -204,10 +204,11 @@ void engine::on_session_request(shard& owner, pending_request pending, const std
   }
   auto& s = *it->second;
   auto query = parse_query(pending.req().target());
-  if (to_string(s.transport_name()) != query.get("transport").value_or("")) {
+  auto* polling = s.transport_as<polling_transport>();
+  if (!polling || query.get("transport") != "polling") {
     return pending.respond_error(request_error::bad_request);  // Node: TRANSPORT_MISMATCH
   }
-  static_cast<polling_transport&>(s.current_transport()).on_request(std::move(pending));
+  polling->on_request(std::move(pending));
 }
 
 void engine::check_allowed(const request& req, const std::string& remote, shard& home,

@@ -71,6 +71,23 @@ TEST_P(Loopback, UnknownSidAndTransportMismatchGetNodesErrors) {
   EXPECT_EQ(mismatch.body, R"({"code":3,"message":"Bad request"})");
 }
 
+// A WebSocket session's sid on plain requests: before, these reached polling code through an
+// unchecked cast of the WebSocket transport (a heap overflow under ASan).
+TEST_P(Loopback, AWebSocketSidOnPlainRequestsIsABadRequest) {
+  ws_client ws(port(), "/engine.io/?EIO=4&transport=websocket");
+  auto sid = sid_of(ws.read());
+  for (const auto* transport : {"websocket", "polling"}) {
+    auto target = std::string("/engine.io/?EIO=4&transport=") + transport + "&sid=" + sid;
+    for (auto method : {http::verb::get, http::verb::post}) {
+      auto answer = send_http(port(), method, target, "4injected");
+      EXPECT_EQ(answer.status, 400u) << transport;
+      EXPECT_EQ(answer.body, R"({"code":3,"message":"Bad request"})");
+    }
+  }
+  ws.send_text("4still here");
+  EXPECT_EQ(ws.read(), "4still here");  // nothing was injected, and the session lives on
+}
+
 TEST_P(Loopback, WebSocketEchoesTextAndBinary) {
   ws_client ws(port(), "/engine.io/?EIO=4&transport=websocket");
   EXPECT_EQ(ws.read().substr(0, 8), R"(0{"sid":)");
