@@ -2,7 +2,8 @@
 // Serves public/ (copied next to the binary as chat_public/) and the client bundle at
 // /socket.io/socket.io.js; every "chat message" goes to everyone. See shared CONTRACTS.md.
 //
-//   chat [--port N] [--public DIR] [--threads N]   (port: --port, else $PORT, else 3000)
+//   chat [--port N] [--public DIR] [--threads N] [--max-buffered-bytes N]
+//   (port: --port, else $PORT, else 3000)
 
 #include <cstdlib>
 #include <filesystem>
@@ -31,8 +32,10 @@ int main(int argc, char** argv) {
       public_dir = argv[++i];
     } else if (arg == "--threads" && has_value) {
       opts.threads = static_cast<unsigned>(std::atoi(argv[++i]));
+    } else if (arg == "--max-buffered-bytes" && has_value) {
+      opts.engine.max_buffered_bytes = std::strtoull(argv[++i], nullptr, 10);
     } else {
-      std::cerr << "usage: chat [--port N] [--public DIR] [--threads N]\n";
+      std::cerr << "usage: chat [--port N] [--public DIR] [--threads N] [--max-buffered-bytes N]\n";
       return 2;
     }
   }
