@@ -71,6 +71,11 @@ void server::stop() {
   engine_->stop();
 }
 
+void server::open_session(std::shared_ptr<transport> t, request_info request,
+                          protocol_version protocol, unsigned shard) {
+  engine_->open_session(std::move(t), std::move(request), protocol, shard);
+}
+
 std::size_t server::clients_count() const noexcept {
   return engine_->clients_count();
 }

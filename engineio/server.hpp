@@ -82,6 +82,12 @@ class server {
   /// The shard whose thread is calling; nullopt on threads that are not this server's.
   std::optional<unsigned> current_shard() const noexcept;
 
+  /// Opens a session over a transport of the caller's own (an in-process client, a test double)
+  /// on shard `shard`, later, as if `request` had been a handshake: the handler hears `on_open`,
+  /// and the session counts and closes like any other.
+  void open_session(std::shared_ptr<transport> t, request_info request, protocol_version protocol,
+                    unsigned shard = 0);
+
  private:
   std::unique_ptr<detail::engine> engine_;
   std::mutex mutex_;

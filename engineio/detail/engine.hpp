@@ -37,6 +37,10 @@ class engine {
     return s.index() < shards_.size() && shards_[s.index()].get() == &s;
   }
 
+  /// See `engineio::server::open_session`.
+  void open_session(std::shared_ptr<transport> t, request_info request, protocol_version protocol,
+                    unsigned shard);
+
   /// Every request read by a connection comes here, on the connection's shard.
   void route(std::shared_ptr<http_connection> conn, request req);
 

@@ -249,6 +249,14 @@ std::shared_ptr<session> engine::create_session(shard& home, std::string sid,
   return s;
 }
 
+void engine::open_session(std::shared_ptr<transport> t, request_info request,
+                          protocol_version protocol, unsigned shard) {
+  auto& home = *shards_.at(shard);
+  post(shard, [this, &home, t = std::move(t), request = std::move(request), protocol]() mutable {
+    create_session(home, generate_sid(home.index()), protocol, std::move(request))->start(t);
+  });
+}
+
 void engine::handshake_polling(pending_request pending) {
   auto& home = pending.connection().home();
   auto remote = pending.connection().remote_address();

@@ -1,0 +1,69 @@
+// Socket.IO cases in wire strings through sio_test::dummy_client: a real server and its shards,
+// no sockets and no Node.
+
+#include "support/dummy_client.hpp"
+
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+
+#include "socketio/socketio.hpp"
+
+using sio_test::dummy_client;
+
+class DummyClient : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    io_.on_connection([](sio::socket& s) {
+      s.on("double",
+           [](sio::socket&, const sio::args& a, sio::ack ack) { ack(a[0].as_int() * 2); });
+      s.on("bytes",
+           [](sio::socket& s, const sio::args& a) { s.emit("size", a[0].as_binary().size()); });
+      s.on("throw", [](sio::socket&, const sio::args&) { throw std::runtime_error("boom"); });
+    });
+    io_.start();
+  }
+  void TearDown() override { io_.stop(); }
+
+  sio::server io_;
+};
+
+TEST_F(DummyClient, ConnectsEmitsAndGetsItsAck) {
+  dummy_client c(io_);
+  c.send("40");
+  EXPECT_EQ(c.next()->substr(0, 9), R"(40{"sid":)");
+  c.send(R"(421["double",21])");
+  EXPECT_EQ(c.next(), "431[42]");
+}
+
+TEST_F(DummyClient, AnUnknownNamespaceIsRefusedAsNodeDoes) {
+  dummy_client c(io_);
+  c.send("40/nowhere,");
+  EXPECT_EQ(c.next(), R"(44/nowhere,{"message":"Invalid namespace"})");
+}
+
+TEST_F(DummyClient, BinaryAttachmentsAreReassembled) {
+  dummy_client c(io_);
+  c.send("40");
+  c.next();
+  c.send(R"(451-["bytes",{"_placeholder":true,"num":0}])");
+  c.send_binary(std::string(3, '\0'));
+  EXPECT_EQ(c.next(), R"(42["size",3])");
+}
+
+TEST_F(DummyClient, AThrowingHandlerIsLoggedAndTheSocketGoesOn) {
+  dummy_client c(io_);
+  c.send("40");
+  c.next();
+  c.send(R"(42["throw"])");
+  c.send(R"(421["double",1])");
+  EXPECT_EQ(c.next(), "431[2]");
+}
+
+TEST_F(DummyClient, AMalformedPacketClosesTheConnection) {
+  dummy_client c(io_);
+  c.send("40");
+  c.next();
+  c.send("42[");
+  EXPECT_TRUE(c.closed());
+}
