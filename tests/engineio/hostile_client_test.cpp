@@ -132,8 +132,11 @@ TEST_P(HostileClient, SlowReaderOfALargeAnswerIsDroppedAfterTheRequestTimeout) {
   server_->start();
   asio::io_context ctx;
   tcp::socket socket(ctx);
+  // Far below 32 MiB, yet well above one segment: a window under a segment drains what the
+  // server's kernel still holds at one delayed ACK (40 ms) a segment, which took 100 s.
+  socket.open(tcp::v4());
+  socket.set_option(asio::socket_base::receive_buffer_size(256 * 1024));
   socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server_->port()));
-  socket.set_option(asio::socket_base::receive_buffer_size(4096));
   asio::write(socket, asio::buffer(std::string("GET /big HTTP/1.1\r\nHost: x\r\n\r\n")));
   std::this_thread::sleep_for(2500ms);  // never read while the server's write times out
   // What the kernel had already taken in is readable; then the connection ends, short of 32 MiB.
