@@ -1,0 +1,113 @@
+// Hostile and careless use of the Socket.IO layer over loopback: namespace names, duplicate
+// CONNECTs, dynamic namespaces, acks that never come, sockets used after their connection ended,
+// and handlers that throw what is not a std::exception.
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/post.hpp>
+
+#include <atomic>
+#include <future>
+#include <thread>
+
+#include "socketio/socketio.hpp"
+#include "support/loopback.hpp"
+
+using namespace std::chrono_literals;
+using sio_test::send_http;
+using sio_test::sid_of;
+using sio_test::ws_client;
+namespace http = boost::beast::http;
+
+namespace {
+
+// Waits up to 5 s for `done`, which reads state written by shard threads.
+template <typename F>
+bool eventually(F done) {
+  for (int i = 0; i < 500; ++i) {
+    if (done()) return true;
+    std::this_thread::sleep_for(10ms);
+  }
+  return done();
+}
+
+// Runs `fn` on shard 0's thread and returns its result.
+template <typename F>
+auto on_shard(sio::server& io, F fn) {
+  std::promise<decltype(fn())> done;
+  io.engine().post(0, [&] { done.set_value(fn()); });
+  return done.get_future().get();
+}
+
+class Lifecycle : public ::testing::Test {
+ protected:
+  void start(sio::server_options opts = {}) {
+    opts.threads = 1;
+    io_ = std::make_unique<sio::server>(opts);
+  }
+  void listen() {
+    io_->listen("127.0.0.1", 0);
+    io_->start();
+  }
+  void TearDown() override {
+    if (io_) io_->stop();
+  }
+  /// A WebSocket client past the Engine.IO handshake.
+  std::unique_ptr<ws_client> connect_ws() {
+    auto ws = std::make_unique<ws_client>(io_->port(), "/socket.io/?EIO=4&transport=websocket");
+    EXPECT_EQ(ws->read().substr(0, 8), R"(0{"sid":)");
+    return ws;
+  }
+
+  std::unique_ptr<sio::server> io_;
+};
+
+TEST_F(Lifecycle, OverlongNamespaceNameIsInvalidAndNeverReachesTheMatcher) {
+  start();
+  // libstdc++'s regex_match recurses per character: 100,000 digits overflow a thread's stack.
+  io_->of(std::regex("^/ws-\\d+$"));
+  listen();
+  auto ws = connect_ws();
+  std::string name = "/ws-" + std::string(100'000, '1');
+  ws->send_text("40" + name + ",");
+  EXPECT_EQ(ws->read(), "44" + name + R"(,{"message":"Invalid namespace"})");
+  ws->send_text("40/ws-1,");
+  EXPECT_EQ(ws->read().substr(0, 15), R"(40/ws-1,{"sid":)");
+}
+
+TEST_F(Lifecycle, MatcherMayUseTheServer) {
+  start();
+  io_->of([this](std::string_view name, const sio::value&) {
+    return io_->find(name) == nullptr && &io_->of("/other") != nullptr;
+  });
+  listen();
+  auto ws = connect_ws();
+  ws->send_text("40/dyn,");
+  EXPECT_EQ(ws->read().substr(0, 14), R"(40/dyn,{"sid":)");
+}
+
+TEST_F(Lifecycle, DynamicNamespacesAreCapped) {
+  sio::server_options opts;
+  opts.max_dynamic_namespaces = 100;
+  start(opts);
+  io_->of(std::regex("^/dyn-\\d+$"));
+  listen();
+  auto ws = connect_ws();
+  constexpr int names = 100'000;
+  for (int i = 0; i < names; ++i) {
+    auto nsp = "/dyn-" + std::to_string(i) + ",";
+    ws->send_text("40" + nsp);
+    if (i < 100) ws->send_text("41" + nsp);  // only accepted ones: others would be "invalid state"
+  }
+  int refused = 0;
+  for (int i = 0; i < names; ++i) {
+    if (ws->read().find("Invalid namespace") != std::string::npos) ++refused;
+  }
+  EXPECT_EQ(refused, names - 100);
+  EXPECT_NE(io_->find("/dyn-99"), nullptr);
+  EXPECT_EQ(io_->find("/dyn-100"), nullptr);
+  ws->send_text("40");
+  EXPECT_EQ(ws->read().substr(0, 8), R"(40{"sid")");
+}
+
+}  // namespace
