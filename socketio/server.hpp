@@ -55,6 +55,9 @@ struct server_options {
   /// existing namespace gets "Invalid namespace". Node has no limit. 256 bytes is far above real
   /// names and far below what makes libstdc++'s recursive std::regex_match overflow a stack.
   std::size_t max_namespace_length = 256;
+  /// Namespaces one connection may join or be joining at once; past it a CONNECT gets a
+  /// CONNECT_ERROR "Too many namespaces". Node has no limit.
+  std::size_t max_namespaces_per_client = 100;
   /// Child namespaces all dynamic parents may create; past it a new name gets "Invalid namespace".
   /// Node has no limit. Each child costs an adapter (and, with Redis, its subscriptions), and is
   /// never removed: Node's `cleanupEmptyChildNamespaces` (default off) is not implemented.

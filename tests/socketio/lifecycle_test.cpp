@@ -86,6 +86,52 @@ TEST_F(Lifecycle, MatcherMayUseTheServer) {
   EXPECT_EQ(ws->read().substr(0, 14), R"(40/dyn,{"sid":)");
 }
 
+TEST_F(Lifecycle, SecondConnectWhileMiddlewareRunsLeavesOneSocketAtMost) {
+  start();
+  std::atomic<int> connections{0};
+  std::atomic<int> disconnections{0};
+  io_->use([](sio::socket&, sio::next next) {
+    boost::asio::post(eio::this_shard_executor(), [next] { next(); });
+  });
+  io_->on_connection([&](sio::socket& s) {
+    ++connections;
+    s.on_disconnect([&](sio::socket&, sio::disconnect_reason) { ++disconnections; });
+  });
+  listen();
+  auto port = io_->port();
+  const std::string base = "/socket.io/?EIO=4&transport=polling";
+  auto sid = sid_of(send_http(port, http::verb::get, base).body);
+  send_http(port, http::verb::post, base + "&sid=" + sid,
+            "40\x1e"
+            "40");
+  std::this_thread::sleep_for(100ms);
+  send_http(port, http::verb::post, base + "&sid=" + sid, "1");  // refused if already closed
+  EXPECT_TRUE(eventually([&] { return io_->engine().clients_count() == 0; }));
+  EXPECT_LE(connections.load(), 1);
+  EXPECT_EQ(disconnections.load(), connections.load());
+  io_->emit("after");  // walks the room index: no socket of the closed client is left there
+  EXPECT_EQ(on_shard(*io_, [&] { return io_->engine().clients_count(); }), 0u);
+}
+
+TEST_F(Lifecycle, NamespacesPerConnectionAreCapped) {
+  sio::server_options opts;
+  opts.max_namespaces_per_client = 2;
+  start(opts);
+  io_->of("/a");
+  io_->of("/b");
+  listen();
+  auto ws = connect_ws();
+  ws->send_text("40");
+  EXPECT_EQ(ws->read().substr(0, 8), R"(40{"sid")");
+  ws->send_text("40/a,");
+  EXPECT_EQ(ws->read().substr(0, 11), R"(40/a,{"sid")");
+  ws->send_text("40/b,");
+  EXPECT_EQ(ws->read(), R"(44/b,{"message":"Too many namespaces"})");
+  ws->send_text("41/a,");
+  ws->send_text("40/b,");
+  EXPECT_EQ(ws->read().substr(0, 11), R"(40/b,{"sid")");
+}
+
 TEST_F(Lifecycle, DynamicNamespacesAreCapped) {
   sio::server_options opts;
   opts.max_dynamic_namespaces = 100;
@@ -108,6 +154,22 @@ TEST_F(Lifecycle, DynamicNamespacesAreCapped) {
   EXPECT_EQ(io_->find("/dyn-100"), nullptr);
   ws->send_text("40");
   EXPECT_EQ(ws->read().substr(0, 8), R"(40{"sid")");
+}
+
+TEST_F(Lifecycle, HandlersThrowingNonStandardExceptionsAreLogged) {
+  start();
+  io_->of("/refuse").use([](sio::socket&, sio::next) { throw 42; });
+  io_->on_connection([](sio::socket& s) {
+    s.emit("hello");
+    throw 42;
+  });
+  listen();
+  auto ws = connect_ws();
+  ws->send_text("40/refuse,");
+  EXPECT_EQ(ws->read(), R"(44/refuse,{"message":"middleware error"})");
+  ws->send_text("40");
+  EXPECT_EQ(ws->read().substr(0, 8), R"(40{"sid")");
+  EXPECT_EQ(ws->read(), R"(42["hello"])");
 }
 
 }  // namespace
