@@ -62,6 +62,9 @@ struct server_options {
   /// Node has no limit. Each child costs an adapter (and, with Redis, its subscriptions), and is
   /// never removed: Node's `cleanupEmptyChildNamespaces` (default off) is not implemented.
   std::size_t max_dynamic_namespaces = 10'000;
+  /// Acks one socket may wait for (its own emit_with_ack and broadcasts); past it the oldest is
+  /// dropped, an emit_with_ack's callback getting "too many pending acks". Node has no limit.
+  std::size_t max_pending_acks = 1000;
   /// Node's `adapter`: makes each namespace's adapter; empty means the in-memory one.
   adapter_factory adapter{};
   /// Engine.IO options (ping, limits, CORS, ...); `engine.path` is set from `path`.

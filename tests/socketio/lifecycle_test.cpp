@@ -156,6 +156,129 @@ TEST_F(Lifecycle, DynamicNamespacesAreCapped) {
   EXPECT_EQ(ws->read().substr(0, 8), R"(40{"sid")");
 }
 
+class Acks : public Lifecycle {
+ protected:
+  /// Starts a server whose "/" keeps its socket in `socket_`, and connects a client that never
+  /// acks.
+  void connect(sio::server_options opts = {}) {
+    start(std::move(opts));
+    io_->on_connection([this](sio::socket& s) {
+      s.on_disconnect([this](sio::socket&, sio::disconnect_reason) { disconnected_ = true; });
+      socket_ = s.shared_from_this();
+      connected_ = true;
+    });
+    listen();
+    ws_ = connect_ws();
+    ws_->send_text("40");
+    EXPECT_TRUE(eventually([&] { return connected_.load(); }));
+  }
+  std::size_t pending_acks() {
+    return on_shard(*io_, [&] { return socket_->pending_acks(); });
+  }
+
+  std::unique_ptr<ws_client> ws_;
+  std::shared_ptr<sio::socket> socket_;
+  std::atomic<bool> connected_{false};
+  std::atomic<bool> disconnected_{false};
+};
+
+TEST_F(Acks, TimedOutAcksAreForgotten) {
+  connect();
+  constexpr int count = 10'000;
+  std::atomic<int> timed_out{0};
+  io_->engine().post(0, [&] {
+    for (int i = 0; i < count; ++i) {
+      socket_->emit_with_ack(
+          "ping", {},
+          [&](sio::ack_result r) {
+            if (r.error) ++timed_out;
+          },
+          10ms);
+    }
+  });
+  EXPECT_TRUE(eventually([&] { return timed_out.load() == count; }));
+  EXPECT_EQ(pending_acks(), 0u);
+}
+
+TEST_F(Acks, BroadcastAckEntriesExpireSilently) {
+  connect();
+  std::atomic<bool> called{false};
+  io_->engine().post(0, [&] {
+    for (std::uint64_t id = 1000; id < 1100; ++id) {
+      socket_->expect_ack(
+          id, [&](sio::ack_result) { called = true; }, 10ms);
+    }
+  });
+  EXPECT_TRUE(eventually([&] { return pending_acks() == 0; }));
+  EXPECT_FALSE(called);  // the broadcast reports what is missing, not each recipient
+}
+
+TEST_F(Acks, BroadcastAcksAreCappedAndForgottenOnDisconnect) {
+  sio::server_options opts;
+  opts.max_pending_acks = 100;
+  connect(opts);
+  for (int i = 0; i < 200; ++i) {
+    sio::broadcast_operator(io_->of("/")).emit_with_ack("ping", {}, [](sio::ack_result) {});
+  }
+  EXPECT_TRUE(eventually([&] { return pending_acks() == 100; }));
+  ws_.reset();
+  EXPECT_TRUE(eventually([&] { return disconnected_.load(); }));
+  EXPECT_EQ(pending_acks(), 0u);
+}
+
+TEST_F(Acks, OwnAcksPastTheCapFailTheOldest) {
+  sio::server_options opts;
+  opts.max_pending_acks = 2;
+  connect(opts);
+  std::vector<std::string> results;
+  io_->engine().post(0, [&] {
+    for (int i = 0; i < 3; ++i) {
+      socket_->emit_with_ack("ping", {}, [&, i](sio::ack_result r) {
+        results.push_back(std::to_string(i) + ":" + r.error.value_or("ok"));
+      });
+    }
+  });
+  ASSERT_TRUE(eventually([&] { return on_shard(*io_, [&] { return results.size(); }) == 1; }));
+  EXPECT_EQ(on_shard(*io_, [&] { return results.front(); }), "0:too many pending acks");
+  EXPECT_EQ(pending_acks(), 2u);
+}
+
+TEST_F(Acks, SocketUsedAfterItsConnectionIsGoneDoesNothing) {
+  connect();
+  ws_.reset();
+  EXPECT_TRUE(eventually([&] { return disconnected_.load(); }));
+  EXPECT_TRUE(eventually([&] { return io_->engine().clients_count() == 0; }));
+  std::atomic<bool> called{false};
+  io_->engine().post(0, [&] {
+    socket_->emit("late");
+    socket_->emit_with_ack("late", {}, [&](sio::ack_result) { called = true; });
+    socket_->send_packet(sio::packet{sio::packet_type::event, "/", std::nullopt,
+                                     sio::value(sio::array{sio::value("late")})});
+    socket_->transport();
+    EXPECT_EQ(socket_->handshake().auth, sio::value(sio::object{}));
+  });
+  EXPECT_EQ(pending_acks(), 0u);
+  EXPECT_FALSE(called);
+}
+
+TEST_F(Lifecycle, AckFromAnotherThreadIsSentByTheShard) {
+  start();
+  io_->on_connection([](sio::socket& s) {
+    s.on("work", [](sio::socket& s, const sio::args&, sio::ack ack) {
+      // The worker's ack must wait for the shard, which emits before it is free again.
+      std::thread([ack] { ack("done"); }).join();
+      s.emit("before");
+    });
+  });
+  listen();
+  auto ws = connect_ws();
+  ws->send_text("40");
+  EXPECT_EQ(ws->read().substr(0, 8), R"(40{"sid")");
+  ws->send_text(R"(421["work"])");
+  EXPECT_EQ(ws->read(), R"(42["before"])");
+  EXPECT_EQ(ws->read(), R"(431["done"])");
+}
+
 TEST_F(Lifecycle, HandlersThrowingNonStandardExceptionsAreLogged) {
   start();
   io_->of("/refuse").use([](sio::socket&, sio::next) { throw 42; });
