@@ -95,7 +95,11 @@ void client::on_packet(packet p) {
     }
   }
   auto it = sockets_.find(name);
-  if (it == sockets_.end() && p.type == packet_type::connect) return connect(name, std::move(auth));
+  // Node would start a second socket for a CONNECT while one runs the middlewares; we refuse it
+  // as Node refuses a CONNECT for a connected namespace.
+  if (it == sockets_.end() && p.type == packet_type::connect && !pending_.contains(name)) {
+    return connect(name, std::move(auth));
+  }
   if (it != sockets_.end() && p.type != packet_type::connect &&
       p.type != packet_type::connect_error) {
     auto s = it->second;
@@ -122,13 +126,18 @@ struct handshake client::make_handshake(value auth, std::int64_t issued) const {
 }
 
 void client::connect(const std::string& name, value auth) {
+  auto refuse = [&](const char* message) {
+    write(encode(
+        packet{packet_type::connect_error, name, std::nullopt, value(object{{"message", message}})},
+        parser()));
+  };
+  if (sockets_.size() + pending_.size() >= server_.options().max_namespaces_per_client) {
+    return refuse("Too many namespaces");
+  }
   auto* nsp = server_.find(name);
   if (!nsp) nsp = server_.match_dynamic(name, auth);
-  if (!nsp) {
-    return write(encode(packet{packet_type::connect_error, name, std::nullopt,
-                               value(object{{"message", "Invalid namespace"}})},
-                        parser()));
-  }
+  if (!nsp) return refuse("Invalid namespace");
+  pending_.insert(name);
   if (auto* store = nsp->recovery();
       store && auth["pid"].is_string() && auth["offset"].is_string()) {
     if (auto previous = store->restore(auth["pid"].as_string(), auth["offset"].as_string())) {
@@ -168,12 +177,16 @@ void client::run_middleware(const std::shared_ptr<socket>& s, std::size_t index)
     middlewares[index](*s, std::move(go));
   } catch (const std::exception& e) {
     finish_connect(s, connect_error{e.what()});
+  } catch (...) {
+    engineio::log_warning("middleware threw");
+    finish_connect(s, connect_error{"middleware error"});
   }
 }
 
 void client::finish_connect(const std::shared_ptr<socket>& s, std::optional<connect_error> error) {
-  if (closed_ || session_.ready_state() != engineio::session::state::open) return;
   const auto& name = s->nsp().name();
+  pending_.erase(name);
+  if (closed_ || session_.ready_state() != engineio::session::state::open) return;
   if (error) {
     // v5 sends {message, data}; v2 clients expect the data, or else the message.
     value data =
@@ -189,11 +202,7 @@ void client::finish_connect(const std::shared_ptr<socket>& s, std::optional<conn
   s->on_connected();
   for (const auto& handler : std::vector(s->nsp().connection_handlers())) {
     if (!s->connected()) break;
-    try {
-      handler(*s);
-    } catch (const std::exception& e) {
-      engineio::log_warning("connection handler threw: {}", e.what());
-    }
+    engineio::guarded("connection handler", [&] { handler(*s); });
   }
 }
 

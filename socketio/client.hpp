@@ -7,6 +7,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -57,6 +58,9 @@ class client : public std::enable_shared_from_this<client> {
   engineio::session& session_;  // owns this client
   decoder decoder_;
   std::map<std::string, std::shared_ptr<socket>, std::less<>> sockets_;  // by namespace
+  /// Namespaces whose CONNECT is in the middlewares: one at a time each, or a second socket
+  /// would overwrite the first in `sockets_` while the first is in the rooms.
+  std::set<std::string, std::less<>> pending_;
   /// Until the first namespace joins (Node's connectTimeout); gone after, as idle clients are many.
   std::unique_ptr<boost::asio::steady_timer> connect_timer_;
   bool closed_ = false;

@@ -1,5 +1,6 @@
 #include "socketio/server.hpp"
 
+#include "engineio/log.hpp"
 #include "socketio/client.hpp"
 #include "socketio/detail/client_route.hpp"
 
@@ -90,19 +91,32 @@ namespace_& server::of(namespace_matcher matcher) {
   auto parent = std::make_unique<namespace_>(
       *this, name, [](namespace_& nsp) { return std::make_unique<parent_adapter>(nsp); });
   auto& ref = *parent;
-  parents_.push_back({std::move(matcher), std::move(parent)});
+  parents_.push_back(
+      {std::make_shared<const namespace_matcher>(std::move(matcher)), std::move(parent)});
   return ref;
 }
 
 namespace_* server::match_dynamic(const std::string& name, const value& auth) {
-  std::lock_guard lock(namespaces_mutex_);
-  for (auto& parent : parents_) {
-    if (!parent.matcher(name, auth)) continue;
+  if (name.size() > opts_.max_namespace_length) return nullptr;
+  // Matchers are user code: they run unlocked, as one may call of() or find(), and a slow one
+  // must not hold up CONNECTs on the other shards.
+  std::vector<std::pair<std::shared_ptr<const namespace_matcher>, namespace_*>> parents;
+  {
+    std::lock_guard lock(namespaces_mutex_);
+    for (const auto& parent : parents_) parents.emplace_back(parent.matcher, parent.nsp.get());
+  }
+  for (const auto& [matcher, parent] : parents) {
+    bool accepted = false;
+    engineio::guarded("namespace matcher", [&] { accepted = (*matcher)(name, auth); });
+    if (!accepted) continue;
+    std::lock_guard lock(namespaces_mutex_);
     if (auto it = namespaces_.find(name); it != namespaces_.end())
       return it->second.get();  // created meanwhile
+    if (dynamic_children_ >= opts_.max_dynamic_namespaces) return nullptr;
+    ++dynamic_children_;
     auto child = std::make_unique<namespace_>(*this, name);
-    child->inherit(*parent.nsp);
-    static_cast<parent_adapter&>(parent.nsp->adapter()).add_child(*child);
+    child->inherit(*parent);
+    static_cast<parent_adapter&>(parent->adapter()).add_child(*child);
     return namespaces_.emplace(name, std::move(child)).first->second.get();
   }
   return nullptr;

@@ -51,6 +51,20 @@ struct server_options {
   /// Node's `parser`: the default one, or `msgpack` for socket.io-msgpack-parser clients.
   parser_kind parser = parser_kind::json;
   std::optional<recovery_options> connection_state_recovery{};
+  /// Longest name a dynamic namespace's matcher is asked about; a longer one that names no
+  /// existing namespace gets "Invalid namespace". Node has no limit. 256 bytes is far above real
+  /// names and far below what makes libstdc++'s recursive std::regex_match overflow a stack.
+  std::size_t max_namespace_length = 256;
+  /// Namespaces one connection may join or be joining at once; past it a CONNECT gets a
+  /// CONNECT_ERROR "Too many namespaces". Node has no limit.
+  std::size_t max_namespaces_per_client = 100;
+  /// Child namespaces all dynamic parents may create; past it a new name gets "Invalid namespace".
+  /// Node has no limit. Each child costs an adapter (and, with Redis, its subscriptions), and is
+  /// never removed: Node's `cleanupEmptyChildNamespaces` (default off) is not implemented.
+  std::size_t max_dynamic_namespaces = 10'000;
+  /// Acks one socket may wait for (its own emit_with_ack and broadcasts); past it the oldest is
+  /// dropped, an emit_with_ack's callback getting "too many pending acks". Node has no limit.
+  std::size_t max_pending_acks = 1000;
   /// Node's `adapter`: makes each namespace's adapter; empty means the in-memory one.
   adapter_factory adapter{};
   /// Engine.IO options (ping, limits, CORS, ...); `engine.path` is set from `path`.
@@ -74,11 +88,12 @@ class server : private engineio::handler {
   namespace_* find(std::string_view name);
   /// A dynamic namespace parent: any name matching `pattern` (or accepted by `matcher`) becomes a
   /// namespace on first connection, with the parent's middlewares and handlers (Node's
-  /// `io.of(/regex/)` and `io.of(fn)`; the matcher answers at once, on a shard thread).
+  /// `io.of(/regex/)` and `io.of(fn)`; the matcher answers at once, on a shard thread, and may
+  /// call `of()` and `find()`).
   namespace_& of(const std::regex& pattern);
   namespace_& of(namespace_matcher matcher);
   /// The existing or newly created child namespace for `name`, or nullptr when no parent accepts
-  /// it.
+  /// it (or the name is too long, or `max_dynamic_namespaces` are there already).
   namespace_* match_dynamic(const std::string& name, const value& auth);
 
   // The main namespace "/", as in Node where io.emit() is io.of("/").emit().
@@ -138,10 +153,11 @@ class server : private engineio::handler {
   std::mutex namespaces_mutex_;
   std::map<std::string, std::unique_ptr<namespace_>, std::less<>> namespaces_;
   struct dynamic_parent {
-    namespace_matcher matcher;
+    std::shared_ptr<const namespace_matcher> matcher;  // shared: called outside the lock
     std::unique_ptr<namespace_> nsp;
   };
   std::vector<dynamic_parent> parents_;
+  std::size_t dynamic_children_ = 0;
 };
 
 }  // namespace socketio

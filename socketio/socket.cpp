@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <chrono>
 
 #include "engineio/log.hpp"
@@ -11,6 +12,7 @@
 #include "socketio/broadcast_operator.hpp"
 #include "socketio/client.hpp"
 #include "socketio/namespace.hpp"
+#include "socketio/server.hpp"
 
 namespace socketio {
 namespace {
@@ -40,27 +42,37 @@ bool recoverable(disconnect_reason reason) {
 // ---- ack (the reply to a client's request) ----
 
 struct ack::state {
+  state(std::weak_ptr<socket> owner, std::uint64_t id) : owner(std::move(owner)), id(id) {}
   std::weak_ptr<socket> owner;
   std::uint64_t id;
-  bool sent = false;
+  std::atomic<bool> sent = false;  // an ack may be called from any thread
 };
 
 ack::ack(std::weak_ptr<socket> owner, std::uint64_t id)
-    : state_(std::make_shared<state>(state{std::move(owner), id})) {}
+    : state_(std::make_shared<state>(std::move(owner), id)) {}
 
 void ack::send(args values) const {
-  if (!state_ || state_->sent) return;
-  state_->sent = true;
+  if (!state_ || state_->sent.exchange(true)) return;
+  // The socket's shard and namespace never change, so they may be read from here.
   auto s = state_->owner.lock();
-  if (!s || !s->connected()) return;
-  s->send_packet(
-      packet{packet_type::ack, s->nsp().name(), state_->id, value(array(std::move(values)))});
+  if (!s) return;
+  auto& engine = s->nsp().owner().engine();
+  unsigned shard = s->shard();
+  auto reply = [s = std::move(s), id = state_->id, values = std::move(values)]() mutable {
+    if (!s->connected()) return;
+    s->send_packet(packet{packet_type::ack, s->nsp().name(), id, value(array(std::move(values)))});
+  };
+  if (engine.current_shard() == shard) return reply();
+  engine.post(shard, std::move(reply));
 }
 
 // ---- an ack we wait for from the client ----
 
 struct socket::pending_ack {
   ack_callback cb;
+  /// One recipient of a broadcast: only its reply goes to `cb`, as the broadcast reports the
+  /// missing ones.
+  bool broadcast = false;
   std::unique_ptr<boost::asio::steady_timer> timer;
   bool done = false;
 
@@ -70,18 +82,32 @@ struct socket::pending_ack {
     if (timer) timer->cancel();
     engineio::guarded("ack callback", [&] { cb(std::move(result)); });
   }
+  void fail(std::string error) {
+    if (broadcast) {
+      done = true;
+      if (timer) timer->cancel();
+      return;
+    }
+    complete(ack_result{std::move(error), {}});
+  }
 };
 
 // ---- socket ----
 
 socket::socket(namespace_& nsp, client& owner, std::string id, value auth)
-    : nsp_(nsp), client_(owner), id_(std::move(id)), auth_(std::move(auth)), issued_(now_ms()) {
-  if (nsp_.recovery()) pid_ = engineio::generate_sid(client_.shard());
+    : nsp_(nsp),
+      client_(owner.weak_from_this()),
+      shard_(owner.shard()),
+      id_(std::move(id)),
+      auth_(std::move(auth)),
+      issued_(now_ms()) {
+  if (nsp_.recovery()) pid_ = engineio::generate_sid(shard_);
 }
 
 socket::socket(namespace_& nsp, client& owner, value auth, detail::restored_session previous)
     : nsp_(nsp),
-      client_(owner),
+      client_(owner.weak_from_this()),
+      shard_(owner.shard()),
       id_(std::move(previous.session.sid)),
       auth_(std::move(auth)),
       issued_(now_ms()),
@@ -92,13 +118,21 @@ socket::socket(namespace_& nsp, client& owner, value auth, detail::restored_sess
       missed_(std::move(previous.missed)) {}
 
 const struct handshake& socket::handshake() const {
-  if (!handshake_)
-    handshake_ = std::make_unique<struct handshake>(client_.make_handshake(auth_, issued_));
+  if (handshake_) return *handshake_;
+  if (auto c = client_.lock()) {
+    handshake_ = std::make_unique<struct handshake>(c->make_handshake(auth_, issued_));
+  } else {
+    // The request went with the connection: what the socket itself knows is all there is.
+    handshake_ = std::make_unique<struct handshake>();
+    handshake_->auth = auth_;
+    handshake_->issued = issued_;
+  }
   return *handshake_;
 }
 
 std::string_view socket::transport() const noexcept {
-  return engineio::to_string(client_.session().transport_name());
+  auto c = client_.lock();
+  return c ? engineio::to_string(c->session().transport_name()) : std::string_view();
 }
 
 void socket::on_connected() {
@@ -112,7 +146,7 @@ void socket::on_connected() {
     send_packet(packet{packet_type::event, nsp_.name(), std::nullopt, std::move(data)});
   }
   value connect_data;
-  if (client_.protocol() != engineio::protocol_version::v3) {
+  if (owner().protocol() != engineio::protocol_version::v3) {
     connect_data =
         pid_.empty() ? value(object{{"sid", id_}}) : value(object{{"sid", id_}, {"pid", pid_}});
   }
@@ -161,18 +195,36 @@ void socket::emit_with_ack(std::string_view event, args values, ack_callback cb,
   auto id = nsp_.next_ack_id();
   auto pending = std::make_shared<pending_ack>();
   pending->cb = std::move(cb);
-  if (timeout) {
-    pending->timer = std::make_unique<boost::asio::steady_timer>(client_.executor(), *timeout);
-    // Holds the pending ack, not the socket: the error is reported even after a disconnect.
-    pending->timer->async_wait([pending](boost::system::error_code ec) {
-      if (!ec) pending->complete(ack_result{"operation has timed out", {}});
-    });
-  }
-  acks_[id] = pending;
+  add_ack(id, pending, timeout);
   values.insert(values.begin(), value(event));
   packet p{packet_type::event, nsp_.name(), id, value(array(std::move(values)))};
   notify_outgoing(p);
   send_packet(p);
+}
+
+void socket::add_ack(std::uint64_t id, const std::shared_ptr<pending_ack>& pending,
+                     std::optional<std::chrono::milliseconds> timeout) {
+  if (timeout) {
+    pending->timer = std::make_unique<boost::asio::steady_timer>(
+        nsp_.owner().engine().executor(shard_), *timeout);
+    // Holds the pending ack, not the socket: the error is reported even after a disconnect.
+    pending->timer->async_wait(
+        [self = weak_from_this(), id, pending](boost::system::error_code ec) {
+          if (ec) return;
+          if (auto s = self.lock()) {
+            auto it = s->acks_.find(id);
+            if (it != s->acks_.end() && it->second == pending) s->acks_.erase(it);
+          }
+          pending->fail("operation has timed out");
+        });
+  }
+  // A socket whose connection is gone gets no reply: only the timeout's error can come.
+  if (closed_ || client_.expired()) return;
+  acks_[id] = pending;
+  if (acks_.size() <= nsp_.owner().options().max_pending_acks) return;
+  auto oldest = std::move(acks_.begin()->second);
+  acks_.erase(acks_.begin());
+  oldest->fail("too many pending acks");
 }
 
 // On a copy of the list: a listener may add or remove listeners.
@@ -198,10 +250,16 @@ void socket::notify_outgoing(const packet& p) {
   notify_rare(&rare_listeners::any_outgoing, "outgoing listener", event, values);
 }
 
-void socket::expect_ack(std::uint64_t id, ack_callback cb) {
+void socket::expect_ack(std::uint64_t id, ack_callback cb,
+                        std::optional<std::chrono::milliseconds> timeout) {
   auto pending = std::make_shared<pending_ack>();
   pending->cb = std::move(cb);
-  acks_[id] = std::move(pending);
+  pending->broadcast = true;
+  add_ack(id, pending, timeout);
+}
+
+client& socket::owner() noexcept {
+  return *client_.lock();
 }
 
 remote_socket socket::ref() const {
@@ -234,7 +292,9 @@ void socket::off(const std::string& event) {
 }
 
 void socket::send_packet(const packet& p, bool volatile_) {
-  client_.write(encode(p, client_.parser()), volatile_);
+  // Node drops what is sent on a closed connection; here the client may be gone too.
+  if (closed_) return;
+  if (auto c = client_.lock()) c->write(encode(p, c->parser()), volatile_);
 }
 
 void socket::on_packet(packet p) {
@@ -305,7 +365,7 @@ void socket::report_error(const std::string& message) {
 
 void socket::disconnect(bool close) {
   if (!connected_) return;
-  if (close) return client_.disconnect_all();
+  if (close) return owner().disconnect_all();
   send_packet(packet{packet_type::disconnect, nsp_.name(), std::nullopt, std::nullopt});
   on_close(disconnect_reason::server_namespace_disconnect);
 }
@@ -324,7 +384,10 @@ void socket::on_close(disconnect_reason reason) {
   nsp_.adapter().del_all(*this);
   rooms_.clear();
   connected_ = false;
-  client_.remove(*this);
+  closed_ = true;
+  // Replies cannot come any more. Node keeps them until their timeouts, which still fire here.
+  acks_.clear();
+  owner().remove(*this);
   notify(disconnect_, "disconnect listener", reason);
 }
 

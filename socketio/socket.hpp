@@ -13,7 +13,9 @@
 /// ```
 ///
 /// A `socket&` is valid inside the callbacks it is passed to, on its shard's thread. Its
-/// handlers run in packet order, never two at once.
+/// handlers run in packet order, never two at once. A socket kept longer (a `shared_ptr` from
+/// `shared_from_this()`) may still be used on its shard: once its connection is gone, what it
+/// would send is dropped, as in Node.
 
 #include <chrono>
 #include <functional>
@@ -42,7 +44,8 @@ class socket;
 class broadcast_operator;
 
 /// The reply function of an event the client sent with an ack callback. Calling it more than
-/// once sends nothing more; calling it when the client asked for no ack does nothing.
+/// once sends nothing more; calling it when the client asked for no ack does nothing. It may be
+/// called from any thread: the reply is sent from the socket's shard.
 class ack {
  public:
   ack() = default;
@@ -106,7 +109,8 @@ class socket : public std::enable_shared_from_this<socket> {
   }
   void emit_args(std::string_view event, args values);
   /// Sends an event and waits for the client's ack; with `timeout`, `cb` gets an error if the
-  /// ack is late ("operation has timed out").
+  /// ack is late ("operation has timed out"), disconnected or not, as in Node. Past
+  /// `max_pending_acks`, the oldest ack is dropped and its `cb` gets "too many pending acks".
   void emit_with_ack(std::string_view event, args values, ack_callback cb,
                      std::optional<std::chrono::milliseconds> timeout = std::nullopt);
 
@@ -162,9 +166,16 @@ class socket : public std::enable_shared_from_this<socket> {
   /// Tells the outgoing catch-all listeners about an event sent to this socket (broadcasts too,
   /// as Node's adapter does).
   void notify_outgoing(const packet& p);
-  /// Registers a reply expected for a packet sent with ack id `id` (broadcasts with acks).
-  void expect_ack(std::uint64_t id, ack_callback cb);
-  client& owner() noexcept { return client_; }
+  /// Registers a reply expected for a packet sent with ack id `id` (broadcasts with acks): `cb`
+  /// gets the reply only. It is forgotten after `timeout`, on disconnection, or past
+  /// `max_pending_acks`; the broadcast reports the missing reply.
+  void expect_ack(std::uint64_t id, ack_callback cb,
+                  std::optional<std::chrono::milliseconds> timeout = std::nullopt);
+  /// The connection; only while connected (a client disconnects its sockets before it goes).
+  client& owner() noexcept;
+  unsigned shard() const noexcept { return shard_; }
+  /// Acks this socket waits for from its client.
+  std::size_t pending_acks() const noexcept { return acks_.size(); }
 
  private:
   struct handler_entry {
@@ -193,7 +204,9 @@ class socket : public std::enable_shared_from_this<socket> {
   void report_error(const std::string& message);
 
   namespace_& nsp_;
-  client& client_;  // owns this socket and outlives it
+  /// Owns this socket, but the application may keep the socket longer.
+  std::weak_ptr<client> client_;
+  unsigned shard_;
   std::string id_;
   value auth_;
   std::int64_t issued_;  // ms since the epoch
@@ -204,6 +217,7 @@ class socket : public std::enable_shared_from_this<socket> {
   std::set<room> rooms_;
   std::string pid_;  // private id for connection state recovery, empty when off
   bool connected_ = false;
+  bool closed_ = false;  // was connected, and is no more
   bool recovered_ = false;
   std::vector<value> missed_;  // events to replay once connected
 
@@ -232,6 +246,10 @@ class socket : public std::enable_shared_from_this<socket> {
                    const Values&... values);
 
   struct pending_ack;
+  /// Keeps `pending` under `id` until the reply, the timeout, or the socket's disconnection.
+  void add_ack(std::uint64_t id, const std::shared_ptr<pending_ack>& pending,
+               std::optional<std::chrono::milliseconds> timeout);
+  /// By id; ids only grow, so the first is the oldest.
   std::map<std::uint64_t, std::shared_ptr<pending_ack>> acks_;
 };
 

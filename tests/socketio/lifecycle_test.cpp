@@ -1,0 +1,298 @@
+// Hostile and careless use of the Socket.IO layer over loopback: namespace names, duplicate
+// CONNECTs, dynamic namespaces, acks that never come, sockets used after their connection ended,
+// and handlers that throw what is not a std::exception.
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/post.hpp>
+
+#include <atomic>
+#include <future>
+#include <thread>
+
+#include "socketio/socketio.hpp"
+#include "support/loopback.hpp"
+
+using namespace std::chrono_literals;
+using sio_test::send_http;
+using sio_test::sid_of;
+using sio_test::ws_client;
+namespace http = boost::beast::http;
+
+namespace {
+
+// Waits up to 5 s for `done`, which reads state written by shard threads.
+template <typename F>
+bool eventually(F done) {
+  for (int i = 0; i < 500; ++i) {
+    if (done()) return true;
+    std::this_thread::sleep_for(10ms);
+  }
+  return done();
+}
+
+// Runs `fn` on shard 0's thread and returns its result.
+template <typename F>
+auto on_shard(sio::server& io, F fn) {
+  std::promise<decltype(fn())> done;
+  io.engine().post(0, [&] { done.set_value(fn()); });
+  return done.get_future().get();
+}
+
+class Lifecycle : public ::testing::Test {
+ protected:
+  void start(sio::server_options opts = {}) {
+    opts.threads = 1;
+    io_ = std::make_unique<sio::server>(opts);
+  }
+  void listen() {
+    io_->listen("127.0.0.1", 0);
+    io_->start();
+  }
+  void TearDown() override {
+    if (io_) io_->stop();
+  }
+  /// A WebSocket client past the Engine.IO handshake.
+  std::unique_ptr<ws_client> connect_ws() {
+    auto ws = std::make_unique<ws_client>(io_->port(), "/socket.io/?EIO=4&transport=websocket");
+    EXPECT_EQ(ws->read().substr(0, 8), R"(0{"sid":)");
+    return ws;
+  }
+
+  std::unique_ptr<sio::server> io_;
+};
+
+TEST_F(Lifecycle, OverlongNamespaceNameIsInvalidAndNeverReachesTheMatcher) {
+  start();
+  // libstdc++'s regex_match recurses per character: 100,000 digits overflow a thread's stack.
+  io_->of(std::regex("^/ws-\\d+$"));
+  listen();
+  auto ws = connect_ws();
+  std::string name = "/ws-" + std::string(100'000, '1');
+  ws->send_text("40" + name + ",");
+  EXPECT_EQ(ws->read(), "44" + name + R"(,{"message":"Invalid namespace"})");
+  ws->send_text("40/ws-1,");
+  EXPECT_EQ(ws->read().substr(0, 15), R"(40/ws-1,{"sid":)");
+}
+
+TEST_F(Lifecycle, MatcherMayUseTheServer) {
+  start();
+  io_->of([this](std::string_view name, const sio::value&) {
+    return io_->find(name) == nullptr && &io_->of("/other") != nullptr;
+  });
+  listen();
+  auto ws = connect_ws();
+  ws->send_text("40/dyn,");
+  EXPECT_EQ(ws->read().substr(0, 14), R"(40/dyn,{"sid":)");
+}
+
+TEST_F(Lifecycle, SecondConnectWhileMiddlewareRunsLeavesOneSocketAtMost) {
+  start();
+  std::atomic<int> connections{0};
+  std::atomic<int> disconnections{0};
+  io_->use([](sio::socket&, sio::next next) {
+    boost::asio::post(eio::this_shard_executor(), [next] { next(); });
+  });
+  io_->on_connection([&](sio::socket& s) {
+    ++connections;
+    s.on_disconnect([&](sio::socket&, sio::disconnect_reason) { ++disconnections; });
+  });
+  listen();
+  auto port = io_->port();
+  const std::string base = "/socket.io/?EIO=4&transport=polling";
+  auto sid = sid_of(send_http(port, http::verb::get, base).body);
+  send_http(port, http::verb::post, base + "&sid=" + sid,
+            "40\x1e"
+            "40");
+  std::this_thread::sleep_for(100ms);
+  send_http(port, http::verb::post, base + "&sid=" + sid, "1");  // refused if already closed
+  EXPECT_TRUE(eventually([&] { return io_->engine().clients_count() == 0; }));
+  EXPECT_LE(connections.load(), 1);
+  EXPECT_EQ(disconnections.load(), connections.load());
+  io_->emit("after");  // walks the room index: no socket of the closed client is left there
+  EXPECT_EQ(on_shard(*io_, [&] { return io_->engine().clients_count(); }), 0u);
+}
+
+TEST_F(Lifecycle, NamespacesPerConnectionAreCapped) {
+  sio::server_options opts;
+  opts.max_namespaces_per_client = 2;
+  start(opts);
+  io_->of("/a");
+  io_->of("/b");
+  listen();
+  auto ws = connect_ws();
+  ws->send_text("40");
+  EXPECT_EQ(ws->read().substr(0, 8), R"(40{"sid")");
+  ws->send_text("40/a,");
+  EXPECT_EQ(ws->read().substr(0, 11), R"(40/a,{"sid")");
+  ws->send_text("40/b,");
+  EXPECT_EQ(ws->read(), R"(44/b,{"message":"Too many namespaces"})");
+  ws->send_text("41/a,");
+  ws->send_text("40/b,");
+  EXPECT_EQ(ws->read().substr(0, 11), R"(40/b,{"sid")");
+}
+
+TEST_F(Lifecycle, DynamicNamespacesAreCapped) {
+  sio::server_options opts;
+  opts.max_dynamic_namespaces = 100;
+  start(opts);
+  io_->of(std::regex("^/dyn-\\d+$"));
+  listen();
+  auto ws = connect_ws();
+  constexpr int names = 100'000;
+  for (int i = 0; i < names; ++i) {
+    auto nsp = "/dyn-" + std::to_string(i) + ",";
+    ws->send_text("40" + nsp);
+    if (i < 100) ws->send_text("41" + nsp);  // only accepted ones: others would be "invalid state"
+  }
+  int refused = 0;
+  for (int i = 0; i < names; ++i) {
+    if (ws->read().find("Invalid namespace") != std::string::npos) ++refused;
+  }
+  EXPECT_EQ(refused, names - 100);
+  EXPECT_NE(io_->find("/dyn-99"), nullptr);
+  EXPECT_EQ(io_->find("/dyn-100"), nullptr);
+  ws->send_text("40");
+  EXPECT_EQ(ws->read().substr(0, 8), R"(40{"sid")");
+}
+
+class Acks : public Lifecycle {
+ protected:
+  /// Starts a server whose "/" keeps its socket in `socket_`, and connects a client that never
+  /// acks.
+  void connect(sio::server_options opts = {}) {
+    start(std::move(opts));
+    io_->on_connection([this](sio::socket& s) {
+      s.on_disconnect([this](sio::socket&, sio::disconnect_reason) { disconnected_ = true; });
+      socket_ = s.shared_from_this();
+      connected_ = true;
+    });
+    listen();
+    ws_ = connect_ws();
+    ws_->send_text("40");
+    EXPECT_TRUE(eventually([&] { return connected_.load(); }));
+  }
+  std::size_t pending_acks() {
+    return on_shard(*io_, [&] { return socket_->pending_acks(); });
+  }
+
+  std::unique_ptr<ws_client> ws_;
+  std::shared_ptr<sio::socket> socket_;
+  std::atomic<bool> connected_{false};
+  std::atomic<bool> disconnected_{false};
+};
+
+TEST_F(Acks, TimedOutAcksAreForgotten) {
+  connect();
+  constexpr int count = 10'000;
+  std::atomic<int> timed_out{0};
+  io_->engine().post(0, [&] {
+    for (int i = 0; i < count; ++i) {
+      socket_->emit_with_ack(
+          "ping", {},
+          [&](sio::ack_result r) {
+            if (r.error) ++timed_out;
+          },
+          10ms);
+    }
+  });
+  EXPECT_TRUE(eventually([&] { return timed_out.load() == count; }));
+  EXPECT_EQ(pending_acks(), 0u);
+}
+
+TEST_F(Acks, BroadcastAckEntriesExpireSilently) {
+  connect();
+  std::atomic<bool> called{false};
+  io_->engine().post(0, [&] {
+    for (std::uint64_t id = 1000; id < 1100; ++id) {
+      socket_->expect_ack(
+          id, [&](sio::ack_result) { called = true; }, 10ms);
+    }
+  });
+  EXPECT_TRUE(eventually([&] { return pending_acks() == 0; }));
+  EXPECT_FALSE(called);  // the broadcast reports what is missing, not each recipient
+}
+
+TEST_F(Acks, BroadcastAcksAreCappedAndForgottenOnDisconnect) {
+  sio::server_options opts;
+  opts.max_pending_acks = 100;
+  connect(opts);
+  for (int i = 0; i < 200; ++i) {
+    sio::broadcast_operator(io_->of("/")).emit_with_ack("ping", {}, [](sio::ack_result) {});
+  }
+  EXPECT_TRUE(eventually([&] { return pending_acks() == 100; }));
+  ws_.reset();
+  EXPECT_TRUE(eventually([&] { return disconnected_.load(); }));
+  EXPECT_EQ(pending_acks(), 0u);
+}
+
+TEST_F(Acks, OwnAcksPastTheCapFailTheOldest) {
+  sio::server_options opts;
+  opts.max_pending_acks = 2;
+  connect(opts);
+  std::vector<std::string> results;
+  io_->engine().post(0, [&] {
+    for (int i = 0; i < 3; ++i) {
+      socket_->emit_with_ack("ping", {}, [&, i](sio::ack_result r) {
+        results.push_back(std::to_string(i) + ":" + r.error.value_or("ok"));
+      });
+    }
+  });
+  ASSERT_TRUE(eventually([&] { return on_shard(*io_, [&] { return results.size(); }) == 1; }));
+  EXPECT_EQ(on_shard(*io_, [&] { return results.front(); }), "0:too many pending acks");
+  EXPECT_EQ(pending_acks(), 2u);
+}
+
+TEST_F(Acks, SocketUsedAfterItsConnectionIsGoneDoesNothing) {
+  connect();
+  ws_.reset();
+  EXPECT_TRUE(eventually([&] { return disconnected_.load(); }));
+  EXPECT_TRUE(eventually([&] { return io_->engine().clients_count() == 0; }));
+  std::atomic<bool> called{false};
+  io_->engine().post(0, [&] {
+    socket_->emit("late");
+    socket_->emit_with_ack("late", {}, [&](sio::ack_result) { called = true; });
+    socket_->send_packet(sio::packet{sio::packet_type::event, "/", std::nullopt,
+                                     sio::value(sio::array{sio::value("late")})});
+    socket_->transport();
+    EXPECT_EQ(socket_->handshake().auth, sio::value(sio::object{}));
+  });
+  EXPECT_EQ(pending_acks(), 0u);
+  EXPECT_FALSE(called);
+}
+
+TEST_F(Lifecycle, AckFromAnotherThreadIsSentByTheShard) {
+  start();
+  io_->on_connection([](sio::socket& s) {
+    s.on("work", [](sio::socket& s, const sio::args&, sio::ack ack) {
+      // The worker's ack must wait for the shard, which emits before it is free again.
+      std::thread([ack] { ack("done"); }).join();
+      s.emit("before");
+    });
+  });
+  listen();
+  auto ws = connect_ws();
+  ws->send_text("40");
+  EXPECT_EQ(ws->read().substr(0, 8), R"(40{"sid")");
+  ws->send_text(R"(421["work"])");
+  EXPECT_EQ(ws->read(), R"(42["before"])");
+  EXPECT_EQ(ws->read(), R"(431["done"])");
+}
+
+TEST_F(Lifecycle, HandlersThrowingNonStandardExceptionsAreLogged) {
+  start();
+  io_->of("/refuse").use([](sio::socket&, sio::next) { throw 42; });
+  io_->on_connection([](sio::socket& s) {
+    s.emit("hello");
+    throw 42;
+  });
+  listen();
+  auto ws = connect_ws();
+  ws->send_text("40/refuse,");
+  EXPECT_EQ(ws->read(), R"(44/refuse,{"message":"middleware error"})");
+  ws->send_text("40");
+  EXPECT_EQ(ws->read().substr(0, 8), R"(40{"sid")");
+  EXPECT_EQ(ws->read(), R"(42["hello"])");
+}
+
+}  // namespace
