@@ -76,7 +76,7 @@ void remote_socket::disconnect(bool close) const {
 adapter::adapter(namespace_& nsp) : nsp_(nsp), rooms_(nsp.owner().engine().shard_count()) {}
 
 void adapter::add_all(socket& s, const std::vector<room>& rooms) {
-  auto& index = rooms_.at(s.owner().shard());
+  auto& index = rooms_.at(s.shard());
   std::vector<room> created;
   for (const auto& r : rooms) {
     if (!index.has_room(r)) created.push_back(r);
@@ -86,14 +86,14 @@ void adapter::add_all(socket& s, const std::vector<room>& rooms) {
 }
 
 void adapter::del(socket& s, const room& r) {
-  auto& index = rooms_.at(s.owner().shard());
+  auto& index = rooms_.at(s.shard());
   bool existed = index.has_room(r);
   index.del(s, r);
   if (existed && !index.has_room(r)) room_deleted(r, r == s.id());
 }
 
 void adapter::del_all(socket& s) {
-  auto& index = rooms_.at(s.owner().shard());
+  auto& index = rooms_.at(s.shard());
   index.del_all(s);
   for (const auto& r : s.rooms()) {
     if (!index.has_room(r)) room_deleted(r, r == s.id());
@@ -157,9 +157,10 @@ void adapter::broadcast_with_ack(const packet& p, const broadcast_options& opts,
     auto recipients = matching(index, opts);
     for (auto& s : recipients) {
       s->notify_outgoing(*structured);
-      s->expect_ack(id, [on_response](ack_result r) {
-        on_response(r.values.empty() ? value() : r.values[0]);
-      });
+      s->expect_ack(
+          id,
+          [on_response](ack_result r) { on_response(r.values.empty() ? value() : r.values[0]); },
+          opts.flags.timeout);
       if (s->connected()) s->owner().write(*encoded, opts.flags.volatile_);
     }
     count->add(recipients.size());
