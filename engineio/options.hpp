@@ -83,6 +83,14 @@ struct options {
   /// Not in Node, whose write buffer grows without bound: bytes a session may hold queued for a
   /// client that does not read. Past it, the session is closed with "transport error".
   std::size_t max_buffered_bytes = 64u << 20;
+  /// Open TCP connections (HTTP, long-polls, WebSockets, raw peers); at the limit the server
+  /// stops accepting and the kernel's backlog holds the rest. 0, the default: the soft
+  /// RLIMIT_NOFILE when the server is made, less 128 fds for the application. Node's
+  /// maxConnections: unlimited.
+  std::size_t max_connections = 0;
+  /// Not in Node (ws has none): a WebSocket write that has not completed by then closes the
+  /// transport, so a client that stops reading cannot pin a stuck write and its socket.
+  std::chrono::seconds websocket_write_timeout{30};
   /// A request must arrive whole within this time (slowloris guard; Node: headersTimeout 60 s).
   std::chrono::seconds request_timeout{30};
   /// Largest request header block; over it the answer is 431 as Node's (16 KiB, like Node).
