@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/resource.h>
@@ -161,7 +162,8 @@ TEST_P(Limits, AcceptBacksOffWhileOutOfFileDescriptors) {
   lowered.rlim_cur = static_cast<rlim_t>(highest) + 2;
   ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &lowered), 0);
   std::vector<int> fillers;  // take the free fds below the limit
-  for (int fd; (fd = dup(0)) >= 0;) fillers.push_back(fd);
+  for (int fd; (fd = open("/dev/null", O_RDONLY)) >= 0;) fillers.push_back(fd);
+  int filled_up = errno;
   rusage before{};
   getrusage(RUSAGE_SELF, &before);
   beast::error_code ec;
@@ -173,6 +175,7 @@ TEST_P(Limits, AcceptBacksOffWhileOutOfFileDescriptors) {
   for (int fd : fillers) close(fd);
   setrlimit(RLIMIT_NOFILE, &saved);
 
+  ASSERT_EQ(filled_up, EMFILE);
   ASSERT_FALSE(ec) << ec.message();
   auto cpu = [](const rusage& u) {
     return std::chrono::seconds(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
