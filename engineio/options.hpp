@@ -85,6 +85,14 @@ struct options {
   /// closed with "transport error". Broadcast bytes are shared, so this bounds each session's
   /// queue, not a copy per client.
   std::size_t max_buffered_bytes = std::size_t{8} << 20;
+  /// Open TCP connections (HTTP, long-polls, WebSockets, raw peers); at the limit the server
+  /// stops accepting and the kernel's backlog holds the rest. 0, the default: the soft
+  /// RLIMIT_NOFILE when the server is made, less 128 fds for the application. Node's
+  /// maxConnections: unlimited.
+  std::size_t max_connections = 0;
+  /// Not in Node (ws has none): a WebSocket write that has not completed by then closes the
+  /// transport, so a client that stops reading cannot pin a stuck write and its socket.
+  std::chrono::seconds websocket_write_timeout{30};
   /// A request must arrive whole within this time (slowloris guard; Node: headersTimeout 60 s).
   std::chrono::seconds request_timeout{30};
   /// Largest request header block; over it the answer is 431 as Node's (16 KiB, like Node).

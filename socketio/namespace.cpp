@@ -9,7 +9,10 @@ namespace_::namespace_(server& owner, std::string name, const adapter_factory& m
     : server_(owner), name_(std::move(name)), dynamic_parent_(static_cast<bool>(make_adapter)) {
   init_adapter(make_adapter ? make_adapter : owner.options().adapter);
   if (const auto& recovery = owner.options().connection_state_recovery) {
-    recovery_ = std::make_unique<detail::session_store>(recovery->max_disconnection_duration);
+    recovery_ = std::make_unique<detail::session_store>(
+        recovery->max_disconnection_duration,
+        detail::session_store::limits{recovery->max_stored_event_bytes,
+                                      recovery->max_persisted_sessions});
   }
 }
 

@@ -36,6 +36,12 @@ namespace socketio {
 struct recovery_options {
   std::chrono::milliseconds max_disconnection_duration{2 * 60 * 1000};
   bool skip_middlewares = true;
+  /// Not in Node (unbounded there): memory kept for replayed events, per namespace; past it the
+  /// oldest go, and a client that missed them reconnects as a new socket. Default 64 MiB.
+  std::size_t max_stored_event_bytes = std::size_t{64} << 20;
+  /// Not in Node (unbounded there): disconnected sessions kept per namespace; past it the oldest
+  /// go, as if expired. Default 100,000.
+  std::size_t max_persisted_sessions = 100'000;
 };
 
 struct server_options {

@@ -2,17 +2,49 @@
 
 #include <boost/asio/post.hpp>
 
+#include <sys/resource.h>
+
 #include <chrono>
+#include <limits>
 #include <thread>
+
+#include "engineio/log.hpp"
 
 namespace engineio::detail {
 
 using namespace std::chrono_literals;
 
+namespace {
+
+// options::max_connections, with 0 read as the fd limit less what the application may need.
+std::size_t connection_cap(std::size_t configured) {
+  if (configured != 0) return configured;
+  constexpr rlim_t reserve = 128;
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY)
+    return std::numeric_limits<std::size_t>::max();
+  return limit.rlim_cur > 2 * reserve ? static_cast<std::size_t>(limit.rlim_cur - reserve)
+                                      : static_cast<std::size_t>(limit.rlim_cur / 2);
+}
+
+// Accept errors that say the process or the system is out of a resource: the pending connection
+// stays in the backlog, so accepting again at once would fail again at once.
+bool out_of_resources(const beast::error_code& ec) {
+  return ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space ||
+         ec == asio::error::no_memory || ec == boost::system::errc::too_many_files_open_in_system;
+}
+
+}  // namespace
+
 engine::engine(options opts, handler& events, unsigned threads)
-    : opts_(std::make_shared<const options>(std::move(opts))), events_(events) {
-  for (unsigned i = 0; i < std::max(threads, 1u); ++i)
+    : opts_(std::make_shared<const options>(std::move(opts))),
+      events_(events),
+      connections_(connection_cap(opts_->max_connections),
+                   [this] { asio::post(shards_.front()->context(), [this] { do_accept(); }); }) {
+  for (unsigned i = 0; i < std::max(threads, 1u); ++i) {
     shards_.push_back(std::make_unique<shard>(i));
+    shards_.back()->count_connections(connections_);
+  }
 }
 
 engine::~engine() {
@@ -23,6 +55,7 @@ void engine::listen(const std::string& host, std::uint16_t port) {
   auto& ctx = shards_.front()->context();
   tcp::endpoint endpoint{asio::ip::make_address(host), port};
   acceptor_.emplace(ctx);
+  accept_backoff_.emplace(ctx);
   acceptor_->open(endpoint.protocol());
   acceptor_->set_option(asio::socket_base::reuse_address(true));
   acceptor_->bind(endpoint);
@@ -37,18 +70,36 @@ void engine::start() {
   for (auto& s : shards_) s->start();
 }
 
-// One acceptor; connections are dealt round-robin to the shards, which keep them for life.
+// One acceptor; connections are dealt round-robin to the shards, which keep them for life. At
+// max_connections it pauses, and the connection closing that makes room restarts it.
 void engine::do_accept() {
+  if (!acceptor_->is_open() || connections_.pause_if_full()) return;
   auto& target = *shards_[next_shard_++ % shards_.size()];
-  acceptor_->async_accept(
-      target.context(), [this, &target](beast::error_code ec, tcp::socket socket) {
-        if (ec == asio::error::operation_aborted || !acceptor_->is_open()) return;
-        if (!ec) {
-          socket.set_option(tcp::no_delay(true), ec);
-          std::make_shared<http_connection>(std::move(socket), *this, target)->start();
-        }
-        do_accept();
-      });
+  acceptor_->async_accept(target.context(),
+                          [this, &target](beast::error_code ec, tcp::socket socket) {
+                            on_accept(target, ec, std::move(socket));
+                          });
+}
+
+void engine::on_accept(shard& target, beast::error_code ec, tcp::socket socket) {
+  if (ec == asio::error::operation_aborted || !acceptor_->is_open()) return;
+  if (out_of_resources(ec)) {
+    // Retrying at once would spin: wait for fds or memory to be freed.
+    if (!backoff_logged_) log_warning("accept failed ({}); retrying every 100 ms", ec.message());
+    backoff_logged_ = true;
+    accept_backoff_->expires_after(100ms);
+    accept_backoff_->async_wait([this](beast::error_code wait_ec) {
+      if (!wait_ec) do_accept();
+    });
+    return;
+  }
+  if (!ec) {
+    backoff_logged_ = false;
+    socket.set_option(tcp::no_delay(true), ec);
+    std::make_shared<http_connection>(std::move(socket), *this, target, connections_.acquire())
+        ->start();
+  }
+  do_accept();
 }
 
 void engine::post(unsigned shard, std::function<void()> task) {
@@ -59,9 +110,11 @@ void engine::stop() {
   if (stopped_) return;
   stopped_ = true;
   if (started_) {
+    connections_.stop();
     asio::post(shards_.front()->context(), [this] {
       beast::error_code ec;
       if (acceptor_) acceptor_->close(ec);
+      if (accept_backoff_) accept_backoff_->cancel();
     });
     // Node's engine.close(): every session is closed; give the close packets a moment to leave.
     for (auto& s : shards_) {

@@ -7,6 +7,9 @@
 #include <optional>
 #include <vector>
 
+#include <boost/asio/steady_timer.hpp>
+
+#include "engineio/detail/connection_limit.hpp"
 #include "engineio/detail/http.hpp"
 #include "engineio/detail/http_connection.hpp"
 #include "engineio/detail/http_routes.hpp"
@@ -29,6 +32,8 @@ class engine {
   void start();
   void stop();
   std::size_t clients_count() const noexcept { return clients_.load(); }
+  /// Open TCP connections, as counted against options::max_connections.
+  std::size_t connections_count() const noexcept { return connections_.open(); }
   const options& opts() const noexcept { return *opts_; }
   unsigned shard_count() const noexcept { return static_cast<unsigned>(shards_.size()); }
   void post(unsigned shard, std::function<void()> task);
@@ -68,12 +73,17 @@ class engine {
                             const std::shared_ptr<http_connection>& conn, request req);
 
   void do_accept();
+  void on_accept(shard& target, beast::error_code ec, tcp::socket socket);
 
   std::shared_ptr<const options> opts_;
   handler& events_;
   http_routes routes_;
+  // Before shards_: the slots held by what the shards own are released into it as they go.
+  connection_limit connections_;
   std::vector<std::unique_ptr<shard>> shards_;
   std::optional<tcp::acceptor> acceptor_;
+  std::optional<asio::steady_timer> accept_backoff_;
+  bool backoff_logged_ = false;
   std::uint16_t port_ = 0;
   std::atomic<std::size_t> clients_{0};
   unsigned next_shard_ = 0;

@@ -14,8 +14,10 @@ constexpr std::size_t max_buffered_while_waiting = std::size_t{64} * 1024;
 
 }  // namespace
 
-http_connection::http_connection(tcp::socket socket, engine& owner, shard& home)
+http_connection::http_connection(tcp::socket socket, engine& owner, shard& home,
+                                 connection_slot slot)
     : stream_(std::move(socket)),
+      slot_(std::move(slot)),
       request_timer_(stream_.get_executor()),
       engine_(owner),
       home_(home) {
@@ -172,6 +174,7 @@ void http_connection::linger() {
 tcp::socket http_connection::release_socket() {
   released_ = true;
   awaiting_answer_ = false;
+  slot_ = {};
   return stream_.release_socket();
 }
 

@@ -10,6 +10,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 
+#include "engineio/detail/connection_limit.hpp"
 #include "engineio/detail/http.hpp"
 
 namespace engineio::detail {
@@ -19,7 +20,7 @@ class shard;
 
 class http_connection : public std::enable_shared_from_this<http_connection> {
  public:
-  http_connection(tcp::socket socket, engine& owner, shard& home);
+  http_connection(tcp::socket socket, engine& owner, shard& home, connection_slot slot);
 
   void start();
 
@@ -30,7 +31,8 @@ class http_connection : public std::enable_shared_from_this<http_connection> {
   /// Callable from any thread.
   void on_abandon(asio::any_io_executor executor, std::function<void()> f);
 
-  /// Gives the socket away (WebSocket upgrade); the connection stops reading.
+  /// Gives the socket away (WebSocket upgrade); the connection stops reading. Its connection
+  /// slot is released too: the transport or raw peer that ends up with the socket claims one.
   tcp::socket release_socket();
 
   shard& home() noexcept { return home_; }
@@ -47,6 +49,7 @@ class http_connection : public std::enable_shared_from_this<http_connection> {
   void linger();
 
   beast::tcp_stream stream_;
+  connection_slot slot_;
   asio::steady_timer request_timer_;
   bool timed_out_ = false;
   engine& engine_;

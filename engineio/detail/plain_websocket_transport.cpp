@@ -3,6 +3,7 @@
 #include <boost/asio/write.hpp>
 
 #include "engineio/detail/exact_allocator.hpp"
+#include "engineio/detail/shard.hpp"
 #include "engineio/packet.hpp"
 #include "engineio/session.hpp"
 
@@ -17,6 +18,7 @@ constexpr char v3_binary_type = 4;
 plain_websocket_transport::plain_websocket_transport(tcp::socket socket, protocol_version protocol,
                                                      std::shared_ptr<const options> opts)
     : socket_(std::move(socket)),
+      slot_(shard::claim_connection_slot()),
       protocol_(protocol),
       opts_(std::move(opts)),
       // The payload limit is checked per packet below, as Node checks maxHttpBufferSize; the
@@ -94,6 +96,11 @@ std::size_t plain_websocket_transport::handle_frames(std::string_view data) {
         break;
       }
       case ws::frame_reader::event::ping:
+        // A client that pings without reading the pongs would grow the queue without end.
+        if (pending_bytes_ + e.payload.size() > opts_->max_buffered_bytes) {
+          close_with(1008, close_reason::transport_error);
+          return data.size();
+        }
         queue({ws::opcode::pong, make_shared_bytes(std::string(e.payload))});
         break;
       case ws::frame_reader::event::pong:
@@ -115,6 +122,7 @@ void plain_websocket_transport::send(std::vector<outgoing> packets) {
   if (closed_ || close_sent_) return;
   for (auto& p : packets) {
     bool v3_binary = p.binary && protocol_ == protocol_version::v3;
+    pending_bytes_ += p.bytes->size();
     pending_.push_back(
         {p.binary ? ws::opcode::binary : ws::opcode::text, std::move(p.bytes), v3_binary});
   }
@@ -122,6 +130,7 @@ void plain_websocket_transport::send(std::vector<outgoing> packets) {
 }
 
 void plain_websocket_transport::queue(frame f) {
+  pending_bytes_ += f.payload->size();
   pending_.push_back(std::move(f));
   if (!writing_) write_pending();
 }
@@ -129,7 +138,9 @@ void plain_websocket_transport::queue(frame f) {
 void plain_websocket_transport::write_pending() {
   if (pending_.empty()) return;
   writing_ = true;
+  watch_write();
   in_flight_.swap(pending_);
+  pending_bytes_ = 0;
   headers_.clear();
   headers_.reserve(in_flight_.size());
   buffers_.clear();
@@ -162,6 +173,30 @@ void plain_websocket_transport::on_write(beast::error_code ec) {
   if (auto s = session_.lock()) s->on_drain(*this);
 }
 
+// One timer per connection, not one per write: it looks at the write in flight at most once per
+// websocket_write_timeout and closes the socket when that write is older than the timeout.
+void plain_websocket_transport::watch_write() {
+  write_started_ = std::chrono::steady_clock::now();
+  if (!write_timer_armed_) arm_write_timer(write_started_ + opts_->websocket_write_timeout);
+}
+
+void plain_websocket_transport::arm_write_timer(std::chrono::steady_clock::time_point due) {
+  if (!write_timer_) write_timer_ = std::make_unique<asio::steady_timer>(socket_.get_executor());
+  write_timer_armed_ = true;
+  write_timer_->expires_at(due);
+  write_timer_->async_wait(
+      [self = shared_from_this()](beast::error_code ec) { self->on_write_timer(ec); });
+}
+
+void plain_websocket_transport::on_write_timer(beast::error_code ec) {
+  write_timer_armed_ = false;
+  if (ec || !writing_ || !socket_.is_open()) return;  // the next write arms it again
+  auto due = write_started_ + opts_->websocket_write_timeout;
+  if (std::chrono::steady_clock::now() < due) return arm_write_timer(due);
+  report_closed(close_reason::transport_error);
+  finish_socket();
+}
+
 void plain_websocket_transport::close() {
   if (closed_ || close_sent_) return;
   // Like Node, the session learns at once that the transport is closed; the close frame (no
@@ -191,6 +226,7 @@ void plain_websocket_transport::send_close_frame(std::string payload) {
 
 void plain_websocket_transport::finish_socket() {
   if (deadline_) deadline_->cancel();
+  if (write_timer_) write_timer_->cancel();
   beast::error_code ignored;
   socket_.shutdown(tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);

@@ -11,6 +11,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <string>
 
+#include "engineio/detail/connection_limit.hpp"
 #include "engineio/detail/http.hpp"
 #include "engineio/detail/ws_frames.hpp"
 #include "engineio/error.hpp"
@@ -48,24 +49,32 @@ class plain_websocket_transport final
   void queue(frame f);
   void write_pending();
   void on_write(beast::error_code ec);
+  void watch_write();
+  void arm_write_timer(std::chrono::steady_clock::time_point due);
+  void on_write_timer(beast::error_code ec);
   void close_with(std::uint16_t code, close_reason reason);
   void send_close_frame(std::string payload);
   void finish_socket();
   void report_closed(close_reason reason);
 
   tcp::socket socket_;
+  connection_slot slot_;  // counts the socket against max_connections
   protocol_version protocol_;
   std::shared_ptr<const options> opts_;
   ws::frame_reader reader_;
-  std::unique_ptr<asio::steady_timer> deadline_;  // made when our close frame is queued
+  std::unique_ptr<asio::steady_timer> deadline_;     // made when our close frame is queued
+  std::unique_ptr<asio::steady_timer> write_timer_;  // made on the first write
+  std::chrono::steady_clock::time_point write_started_;
   std::string partial_;  // the start of a frame still arriving; empty while idle
   std::vector<frame> pending_;
+  std::size_t pending_bytes_ = 0;  // payloads in pending_, held to max_buffered_bytes
   std::vector<frame> in_flight_;
   // The write in flight: its frames, their headers, and the gather list over both (kept across
   // writes so that a write allocates nothing once the connection has warmed up).
   std::vector<ws::frame_header> headers_;
   std::vector<asio::const_buffer> buffers_;
   bool writing_ = false;
+  bool write_timer_armed_ = false;
   bool close_sent_ = false;  // our close frame is queued: nothing more goes out
   bool closed_ = false;      // the session was told
   bool draining_ = false;    // reading only to let the peer finish (see close_with)

@@ -2,6 +2,7 @@
 
 #include <boost/asio/dispatch.hpp>
 
+#include "engineio/detail/shard.hpp"
 #include "engineio/log.hpp"
 
 namespace engineio::detail {
@@ -12,6 +13,7 @@ websocket_peer_impl::websocket_peer_impl(stream ws, request_info info,
                                          const websocket_handler& handler,
                                          std::size_t max_buffered_bytes)
     : ws_(std::move(ws)),
+      slot_(shard::claim_connection_slot()),
       info_(std::move(info)),
       handler_(handler),
       max_buffered_bytes_(max_buffered_bytes) {}

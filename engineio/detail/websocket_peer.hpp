@@ -11,6 +11,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/websocket/stream.hpp>
 
+#include "engineio/detail/connection_limit.hpp"
 #include "engineio/detail/http.hpp"
 #include "engineio/websocket_endpoint.hpp"
 
@@ -49,6 +50,7 @@ class websocket_peer_impl final : public websocket_peer {
   void finish(std::uint16_t code);
 
   stream ws_;
+  connection_slot slot_;  // counts the socket against max_connections
   request_info info_;
   const websocket_handler& handler_;
   std::size_t max_buffered_bytes_;

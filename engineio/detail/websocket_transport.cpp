@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "engineio/detail/shard.hpp"
 #include "engineio/packet.hpp"
 #include "engineio/session.hpp"
 
@@ -30,7 +31,10 @@ void configure_websocket(websocket_stream& ws, const options& opts) {
 
 websocket_transport::websocket_transport(websocket_stream ws, protocol_version protocol,
                                          std::shared_ptr<const options> opts)
-    : ws_(std::move(ws)), protocol_(protocol), opts_(std::move(opts)) {}
+    : ws_(std::move(ws)),
+      slot_(shard::claim_connection_slot()),
+      protocol_(protocol),
+      opts_(std::move(opts)) {}
 
 void websocket_transport::start() {
   do_read();
@@ -53,9 +57,7 @@ void websocket_transport::on_read(beast::error_code ec) {
     // still sending, so it reads our close frame instead of a connection reset.
     report_closed(close_reason::transport_error);
     close_code_ = websocket::close_code::too_big;
-    close_requested_ = true;
-    if (!writing_) do_close();
-    return;
+    return request_close();
   }
   if (!ws_.is_message_done()) return do_read();
   auto data = read_buffer_.cdata();
@@ -89,6 +91,7 @@ void websocket_transport::write_next() {
     return;
   }
   writing_ = true;
+  watch_write();
   const auto& p = batch_[next_++];
   ws_.text(!p.binary);
   auto done = [self = shared_from_this()](beast::error_code ec, std::size_t) {
@@ -112,19 +115,59 @@ void websocket_transport::on_write(beast::error_code ec) {
   write_next();
 }
 
+// As in plain_websocket_transport: one timer looks at the write in flight at most once per
+// websocket_write_timeout, and closes the socket under a write older than that.
+void websocket_transport::watch_write() {
+  write_started_ = std::chrono::steady_clock::now();
+  if (!write_timer_armed_) arm_write_timer(write_started_ + opts_->websocket_write_timeout);
+}
+
+void websocket_transport::arm_write_timer(std::chrono::steady_clock::time_point due) {
+  if (!write_timer_) write_timer_ = std::make_unique<asio::steady_timer>(ws_.get_executor());
+  write_timer_armed_ = true;
+  write_timer_->expires_at(due);
+  write_timer_->async_wait(
+      [self = shared_from_this()](beast::error_code ec) { self->on_write_timer(ec); });
+}
+
+void websocket_transport::on_write_timer(beast::error_code ec) {
+  write_timer_armed_ = false;
+  if (ec || !writing_ || !beast::get_lowest_layer(ws_).socket().is_open()) return;
+  auto due = write_started_ + opts_->websocket_write_timeout;
+  if (std::chrono::steady_clock::now() < due) return arm_write_timer(due);
+  report_closed(close_reason::transport_error);
+  close_socket();
+}
+
 void websocket_transport::close() {
   if (closed_ || close_requested_) return;
   close_requested_ = true;
   // Like Node, the session learns at once that the transport is closed; the close frame goes
   // out after the frames already handed over.
   report_closed(close_reason::transport_close);
+  request_close();
+}
+
+void websocket_transport::request_close() {
+  close_requested_ = true;
+  // Bounded from now, not from the end of the write in flight: a client that never reads keeps
+  // that write, and would keep the socket, for good.
+  close_deadline_ = std::make_unique<asio::steady_timer>(ws_.get_executor(), 5s);
+  close_deadline_->async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (!ec) self->close_socket();
+  });
   if (!writing_) do_close();
 }
 
 void websocket_transport::do_close() {
-  // Bounded: a client that never reads cannot keep the socket open.
-  beast::get_lowest_layer(ws_).expires_after(5s);
-  ws_.async_close(close_code_, [self = shared_from_this()](beast::error_code) {});
+  ws_.async_close(close_code_,
+                  [self = shared_from_this()](beast::error_code) { self->close_socket(); });
+}
+
+void websocket_transport::close_socket() {
+  if (close_deadline_) close_deadline_->cancel();
+  if (write_timer_) write_timer_->cancel();
+  beast::get_lowest_layer(ws_).close();
 }
 
 void websocket_transport::report_closed(close_reason reason) {

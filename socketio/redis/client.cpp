@@ -11,22 +11,24 @@ using namespace std::chrono_literals;
 using detail::reply;
 
 std::shared_ptr<client> client::connect(boost::asio::any_io_executor executor,
-                                        const std::string& url) {
+                                        const std::string& url, client_options opts) {
   std::string_view rest = url;
   if (rest.starts_with("redis://")) rest.remove_prefix(8);
   rest = rest.substr(0, rest.find('/'));
   auto colon = rest.rfind(':');
   std::string host(rest.substr(0, colon));
   std::string port = colon == std::string_view::npos ? "6379" : std::string(rest.substr(colon + 1));
-  auto c = std::make_shared<client>(std::move(executor), std::move(host), std::move(port));
+  auto c = std::make_shared<client>(std::move(executor), std::move(host), std::move(port), opts);
   boost::asio::post(c->executor_, [c] { c->open(); });
   return c;
 }
 
-client::client(boost::asio::any_io_executor executor, std::string host, std::string port)
+client::client(boost::asio::any_io_executor executor, std::string host, std::string port,
+               client_options opts)
     : executor_(std::move(executor)),
       host_(std::move(host)),
       port_(std::move(port)),
+      opts_(opts),
       retry_(executor_) {}
 
 client::~client() = default;
@@ -37,13 +39,14 @@ void client::open() {
   auto lost = [weak] {
     if (auto self = weak.lock()) self->on_lost();
   };
-  commands_ = std::make_shared<detail::resp_connection>(executor_, nullptr, lost);
+  commands_ =
+      std::make_shared<detail::resp_connection>(executor_, nullptr, lost, opts_.max_queued_bytes);
   subscriber_ = std::make_shared<detail::resp_connection>(
       executor_,
       [weak](const reply& r) {
         if (auto self = weak.lock()) self->on_push(r);
       },
-      lost);
+      lost, opts_.max_queued_bytes);
   auto report = [weak, host = host_, port = port_](bool ok) {
     if (ok) return;
     engineio::log_warning("redis: cannot connect to {}:{}", host, port);

@@ -13,6 +13,7 @@
 /// The client lives on the executor it is given: let it go before that event loop does (declare
 /// it after the server, as above).
 
+#include <cstddef>
 #include <map>
 #include <memory>
 #include <string>
@@ -28,12 +29,20 @@ class resp_connection;
 struct reply;
 }  // namespace detail
 
+struct client_options {
+  /// Not in node-redis (its offline queue is unbounded): command bytes each connection holds
+  /// while connecting or while Redis reads slowly. Past it commands (broadcasts, which clients
+  /// drive) are dropped with a logged warning. Default 64 MiB.
+  std::size_t max_queued_bytes = std::size_t{64} << 20;
+};
+
 class client final : public pubsub, public std::enable_shared_from_this<client> {
  public:
   /// `url` is `redis://host[:port]` (port 6379 by default). Connects in the background.
   static std::shared_ptr<client> connect(boost::asio::any_io_executor executor,
-                                         const std::string& url);
-  explicit client(boost::asio::any_io_executor executor, std::string host, std::string port);
+                                         const std::string& url, client_options opts = {});
+  client(boost::asio::any_io_executor executor, std::string host, std::string port,
+         client_options opts = {});
   ~client() override;
 
   void publish(std::string channel, std::string payload, bool sharded = false) override;
@@ -57,6 +66,7 @@ class client final : public pubsub, public std::enable_shared_from_this<client> 
   boost::asio::any_io_executor executor_;
   std::string host_;
   std::string port_;
+  client_options opts_;
   std::shared_ptr<detail::resp_connection> commands_;
   std::shared_ptr<detail::resp_connection> subscriber_;
   boost::asio::steady_timer retry_;

@@ -20,7 +20,7 @@ array event(std::string name) {
 }  // namespace
 
 TEST(SessionStore, AppendsAnOffsetToEveryRecordedEvent) {
-  session_store store(1min);
+  session_store store(1min, {});
   auto a = event("a");
   auto b = event("b");
   store.record(a, {});
@@ -31,7 +31,7 @@ TEST(SessionStore, AppendsAnOffsetToEveryRecordedEvent) {
 }
 
 TEST(SessionStore, ReplaysWhatTheSessionMissedInItsRooms) {
-  session_store store(1min);
+  session_store store(1min, {});
   auto before = event("before");
   store.record(before, {});
   const auto offset = before.back().as_string();
@@ -58,7 +58,7 @@ TEST(SessionStore, ReplaysWhatTheSessionMissedInItsRooms) {
 }
 
 TEST(SessionStore, UnknownPidOrOffsetIsNotRestored) {
-  session_store store(1min);
+  session_store store(1min, {});
   auto e = event("e");
   store.record(e, {});
   store.persist({"sid", "pid", {"sid"}, value()});
@@ -67,10 +67,62 @@ TEST(SessionStore, UnknownPidOrOffsetIsNotRestored) {
 }
 
 TEST(SessionStore, ForgetsSessionsAndEventsOlderThanTheMaximumDuration) {
-  session_store store(20ms);
+  session_store store(20ms, {});
   auto e = event("e");
   store.record(e, {});
   store.persist({"sid", "pid", {"sid"}, value()});
   std::this_thread::sleep_for(40ms);
   EXPECT_FALSE(store.restore("pid", e.back().as_string()));
+}
+
+// Pruning drops expired entries from the front of two queues in time order: with 100k persisted
+// sessions, each emit looks at a few entries, not at every session (Node prunes on a timer).
+TEST(SessionStore, PruningDoesNotScanEveryPersistedSession) {
+  session_store store(1h, {});
+  for (int i = 0; i < 100'000; ++i)
+    store.persist({"sid" + std::to_string(i), "pid" + std::to_string(i), {}, value()});
+  auto before = store.stats();
+  EXPECT_EQ(before.sessions, 100'000u);
+  for (int i = 0; i < 1000; ++i) {
+    auto e = event("e");
+    store.record(e, {});
+  }
+  EXPECT_LT(store.stats().prune_visits - before.prune_visits, 10'000u);
+}
+
+TEST(SessionStore, StoredEventBytesStayUnderTheLimitOldestFirst) {
+  session_store store(1h, {.max_event_bytes = 10'000});
+  auto first = event(std::string(100, 'x'));
+  store.record(first, {});
+  store.persist({"sid", "pid", {"sid"}, value()});
+  std::string last_offset;
+  for (int i = 0; i < 1000; ++i) {
+    auto e = event(std::string(100, 'y'));
+    store.record(e, {});
+    last_offset = e.back().as_string();
+  }
+  auto stats = store.stats();
+  EXPECT_LE(stats.event_bytes, 10'000u);
+  EXPECT_GT(stats.events, 10u);
+  EXPECT_LT(stats.events, 1000u);
+  // The first offset is gone: that client gets a fresh session, as after expiry.
+  EXPECT_FALSE(store.restore("pid", first.back().as_string()));
+  EXPECT_TRUE(store.restore("pid", last_offset));
+}
+
+TEST(SessionStore, PersistedSessionsPastTheLimitDropTheOldest) {
+  session_store store(1h, {.max_sessions = 3});
+  auto e = event("e");
+  store.record(e, {});
+  for (int i = 0; i < 5; ++i)
+    store.persist({"sid" + std::to_string(i), "pid" + std::to_string(i), {}, value()});
+  // Persisting a pid again refreshes it rather than adding a second entry.
+  store.persist({"sid2", "pid2", {}, value()});
+  EXPECT_EQ(store.stats().sessions, 3u);
+  const auto offset = e.back().as_string();
+  EXPECT_FALSE(store.restore("pid0", offset));
+  EXPECT_FALSE(store.restore("pid1", offset));
+  EXPECT_TRUE(store.restore("pid2", offset));
+  EXPECT_TRUE(store.restore("pid3", offset));
+  EXPECT_TRUE(store.restore("pid4", offset));
 }

@@ -3,7 +3,10 @@
 #include <hiredis/hiredis.h>
 
 #include <boost/asio/connect.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
+
+#include "engineio/log.hpp"
 
 namespace socketio::redis::detail {
 namespace {
@@ -43,23 +46,28 @@ reply copy_reply(const redisReply& r) {
   return out;
 }
 
-reply lost_reply() {
+reply error_reply(std::string message) {
   reply r;
   r.type = reply::kind::error;
-  r.str = "connection lost";
+  r.str = std::move(message);
   return r;
+}
+
+reply lost_reply() {
+  return error_reply("connection lost");
 }
 
 }  // namespace
 
 resp_connection::resp_connection(const boost::asio::any_io_executor& executor,
                                  std::function<void(const reply&)> on_push,
-                                 std::function<void()> on_lost)
+                                 std::function<void()> on_lost, std::size_t max_queued_bytes)
     : resolver_(executor),
       socket_(executor),
       on_push_(std::move(on_push)),
       on_lost_(std::move(on_lost)),
-      reader_(redisReaderCreate()) {}
+      reader_(redisReaderCreate()),
+      max_queued_bytes_(max_queued_bytes) {}
 
 resp_connection::~resp_connection() {
   redisReaderFree(as_reader(reader_));
@@ -105,6 +113,23 @@ void resp_connection::command(const std::vector<std::string>& argv, reply_handle
     if (on_reply) on_reply(lost_reply());
     return;
   }
+  // Broadcasts become commands, so clients drive this queue: keep it bounded while Redis is
+  // unreachable or slow. The error reply is posted: the caller may be iterating over what the
+  // reply handler changes.
+  if (queued_bytes() + static_cast<std::size_t>(n) > max_queued_bytes_) {
+    redisFreeCommand(formatted);
+    if (!dropping_) {
+      engineio::log_warning("redis: over {} bytes of commands queued; dropping commands",
+                            max_queued_bytes_);
+    }
+    dropping_ = true;
+    if (on_reply) {
+      boost::asio::post(socket_.get_executor(), [on_reply = std::move(on_reply)] {
+        on_reply(error_reply("send queue full"));
+      });
+    }
+    return;
+  }
   outgoing_.append(formatted, static_cast<std::size_t>(n));
   redisFreeCommand(formatted);
   waiting_.push_back(std::move(on_reply));
@@ -118,6 +143,7 @@ void resp_connection::write() {
                            [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
                              self->writing_.clear();
                              if (ec) return self->fail();
+                             if (self->outgoing_.empty()) self->dropping_ = false;
                              self->write();
                            });
 }
