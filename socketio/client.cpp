@@ -38,7 +38,9 @@ value query_object(const engineio::query_params& params) {
 }  // namespace
 
 client::client(server& owner, engineio::session& session)
-    : server_(owner), session_(session), decoder_(owner.options().parser) {}
+    : server_(owner),
+      session_(session),
+      decoder_(owner.options().parser, owner.options().max_attachments) {}
 
 parser_kind client::parser() const noexcept {
   return server_.options().parser;

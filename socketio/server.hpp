@@ -50,6 +50,8 @@ struct server_options {
   std::chrono::milliseconds connect_timeout{45000};
   /// Node's `parser`: the default one, or `msgpack` for socket.io-msgpack-parser clients.
   parser_kind parser = parser_kind::json;
+  /// Node's Decoder `maxAttachments`: binary packets announcing more attachments are refused.
+  std::size_t max_attachments = default_max_attachments;
   std::optional<recovery_options> connection_state_recovery{};
   /// Node's `adapter`: makes each namespace's adapter; empty means the in-memory one.
   adapter_factory adapter{};
