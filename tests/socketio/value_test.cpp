@@ -86,6 +86,19 @@ TEST(Value, TruthinessIsJavaScripts) {
   }
 }
 
+// A double out of int64's range would be undefined behaviour to cast: it saturates instead.
+TEST(Value, AsIntTruncatesAndSaturates) {
+  EXPECT_EQ(value(2.9).as_int(), 2);
+  EXPECT_EQ(value(-2.9).as_int(), -2);
+  EXPECT_EQ(value(1e300).as_int(), INT64_MAX);
+  EXPECT_EQ(value(9223372036854775808.0).as_int(), INT64_MAX);  // 2^63
+  EXPECT_EQ(value(-1e300).as_int(), INT64_MIN);
+  EXPECT_EQ(value(-9223372036854775808.0).as_int(), INT64_MIN);
+  EXPECT_EQ(value(HUGE_VAL).as_int(), INT64_MAX);
+  EXPECT_EQ(value(-HUGE_VAL).as_int(), INT64_MIN);
+  EXPECT_EQ(value(std::nan("")).as_int(), 0);
+}
+
 TEST(QueryObject, KeepsFirstPositionsAndLastValues) {
   auto q = detail::query_object(engineio::decode_query("a=1&b=2&a=3&c&b=4"));
   ASSERT_EQ(q.size(), 3u);
