@@ -15,22 +15,6 @@ int hex_digit(char c) {
   return -1;
 }
 
-std::string replace_invalid_utf8(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size();) {
-    int n = detail::utf8_sequence(s, i);
-    if (n > 0) {
-      out.append(s.substr(i, static_cast<std::size_t>(n)));
-      i += static_cast<std::size_t>(n);
-    } else {
-      out += "\xef\xbf\xbd";  // U+FFFD
-      i += static_cast<std::size_t>(-n);
-    }
-  }
-  return out;
-}
-
 // application/x-www-form-urlencoded decoding as URLSearchParams: '+' is a space, a '%' not
 // followed by two hex digits stays as it is, and bytes that are not UTF-8 become U+FFFD.
 std::string form_decode(std::string_view s) {
@@ -47,7 +31,7 @@ std::string form_decode(std::string_view s) {
       bytes += s[i];
     }
   }
-  return replace_invalid_utf8(bytes);
+  return detail::replace_invalid_utf8(bytes);
 }
 
 }  // namespace

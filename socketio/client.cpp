@@ -7,6 +7,7 @@
 
 #include "engineio/log.hpp"
 #include "engineio/sid.hpp"
+#include "socketio/detail/query_object.hpp"
 #include "socketio/namespace.hpp"
 #include "socketio/server.hpp"
 
@@ -21,24 +22,14 @@ std::string date_string(std::chrono::system_clock::time_point now) {
   return fmt::format("{:%a %b %d %Y %H:%M:%S} GMT+0000 (Coordinated Universal Time)", tm);
 }
 
-value query_object(const engineio::query_params& params) {
-  object out;
-  for (auto param : params) {
-    auto it = std::find_if(out.begin(), out.end(),
-                           [&](const auto& kv) { return kv.first == param.first; });
-    if (it != out.end()) {
-      it->second = std::string(param.second);  // the last one wins, as in Node
-    } else {
-      out.emplace_back(param.first, std::string(param.second));
-    }
-  }
-  return out;
-}
+using detail::query_object;
 
 }  // namespace
 
 client::client(server& owner, engineio::session& session)
-    : server_(owner), session_(session), decoder_(owner.options().parser) {}
+    : server_(owner),
+      session_(session),
+      decoder_(owner.options().parser, owner.options().max_attachments) {}
 
 parser_kind client::parser() const noexcept {
   return server_.options().parser;

@@ -38,6 +38,9 @@ bool is_reserved_event(std::string_view name) noexcept;
 /// socket.io-msgpack-parser (one binary message per packet).
 enum class parser_kind { json, msgpack };
 
+/// Node's Decoder `maxAttachments`: a BINARY_EVENT or BINARY_ACK announcing more is refused.
+inline constexpr std::size_t default_max_attachments = 10;
+
 /// A packet encoded once, ready for any number of sessions: its Engine.IO messages in order. With
 /// the default parser, a text message ("4" + Socket.IO text, the Engine.IO type included) then one
 /// binary message per attachment; with msgpack, one binary message.

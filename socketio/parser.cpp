@@ -38,7 +38,15 @@ bool payload_valid(packet_type type, const std::optional<value>& data) {
 }
 
 // Replaces {"_placeholder":true,"num":N} with attachment N; false on a bad index.
-bool fill_placeholders(value& v, std::vector<std::string>& attachments, std::size_t depth = 0) {
+//
+// Node gives every placeholder naming an attachment the same Buffer. A copy per placeholder
+// would make 30,000 placeholders on a 1 MB attachment cost 30 GB, and sharing one buffer would
+// change the public `binary` (a string held by value). So each attachment is moved into the one
+// placeholder that names it, and a second reference is refused: official clients never send one
+// (deconstructPacket gives every Buffer its own slot). The rebuilt packet then holds no more
+// bytes than its attachments.
+bool fill_placeholders(value& v, std::vector<std::string>& attachments, std::vector<bool>& taken,
+                       std::size_t depth = 0) {
   if (depth > detail::max_json_depth) return false;
   if (v.is_object()) {
     if (v["_placeholder"].as_bool() && v.contains("num")) {
@@ -48,15 +56,18 @@ bool fill_placeholders(value& v, std::vector<std::string>& attachments, std::siz
           num.as_double() != static_cast<double>(num.as_int())) {
         return false;
       }
-      v = binary{attachments[static_cast<std::size_t>(num.as_int())]};
+      auto n = static_cast<std::size_t>(num.as_int());
+      if (taken[n]) return false;
+      taken[n] = true;
+      v = binary{std::move(attachments[n])};
       return true;
     }
     for (auto& [key, item] : v.as_object()) {
-      if (!fill_placeholders(item, attachments, depth + 1)) return false;
+      if (!fill_placeholders(item, attachments, taken, depth + 1)) return false;
     }
   } else if (v.is_array()) {
     for (auto& item : v.as_array()) {
-      if (!fill_placeholders(item, attachments, depth + 1)) return false;
+      if (!fill_placeholders(item, attachments, taken, depth + 1)) return false;
     }
   }
   return true;
@@ -86,7 +97,12 @@ decoder::status decoder::add_text(std::string_view str) {
     auto digits = str.substr(i, dash - i);
     auto [end, ec] =
         std::from_chars(digits.data(), digits.data() + digits.size(), expected_attachments_);
-    if (digits.empty() || ec != std::errc{} || end != digits.data() + digits.size()) {
+    bool whole = !digits.empty() && end == digits.data() + digits.size();
+    if (whole &&
+        (ec == std::errc::result_out_of_range || expected_attachments_ > max_attachments_)) {
+      return fail("too many attachments");
+    }
+    if (!whole || ec != std::errc{} || expected_attachments_ == 0) {
       return fail("Illegal attachments");
     }
     i = dash + 1;
@@ -115,7 +131,6 @@ decoder::status decoder::add_text(std::string_view str) {
   if (!payload_valid(packet_.type, packet_.data)) return fail("invalid payload");
 
   if (packet_.type == packet_type::binary_event || packet_.type == packet_type::binary_ack) {
-    if (expected_attachments_ == 0) return finish();
     reconstructing_ = true;
     attachments_.clear();
     return status::waiting;
@@ -133,7 +148,8 @@ decoder::status decoder::add_binary(std::string_view bytes) {
 }
 
 decoder::status decoder::finish() {
-  if (packet_.data && !fill_placeholders(*packet_.data, attachments_))
+  std::vector<bool> taken(attachments_.size());
+  if (packet_.data && !fill_placeholders(*packet_.data, attachments_, taken))
     return fail("illegal attachments");
   attachments_.clear();
   return status::complete;

@@ -18,7 +18,9 @@ class decoder {
  public:
   enum class status { complete, waiting, error };
 
-  explicit decoder(parser_kind kind = parser_kind::json) : kind_(kind) {}
+  explicit decoder(parser_kind kind = parser_kind::json,
+                   std::size_t max_attachments = default_max_attachments)
+      : kind_(kind), max_attachments_(max_attachments) {}
 
   /// A text message (the Socket.IO part, after the Engine.IO "4").
   status add_text(std::string_view text);
@@ -36,6 +38,7 @@ class decoder {
   status decode_msgpack(std::string_view bytes);
 
   parser_kind kind_;
+  std::size_t max_attachments_;
   packet packet_;
   std::size_t expected_attachments_ = 0;
   std::vector<std::string> attachments_;

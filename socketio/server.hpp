@@ -56,6 +56,8 @@ struct server_options {
   std::chrono::milliseconds connect_timeout{45000};
   /// Node's `parser`: the default one, or `msgpack` for socket.io-msgpack-parser clients.
   parser_kind parser = parser_kind::json;
+  /// Node's Decoder `maxAttachments`: binary packets announcing more attachments are refused.
+  std::size_t max_attachments = default_max_attachments;
   std::optional<recovery_options> connection_state_recovery{};
   /// Longest name a dynamic namespace's matcher is asked about; a longer one that names no
   /// existing namespace gets "Invalid namespace". Node has no limit. 256 bytes is far above real

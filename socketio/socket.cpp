@@ -243,8 +243,10 @@ void socket::notify_rare(std::vector<Listener> rare_listeners::*list, std::strin
 }
 
 void socket::notify_outgoing(const packet& p) {
-  if (!rare_ || rare_->any_outgoing.empty() || !p.data || p.data->size() == 0) return;
+  if (!rare_ || rare_->any_outgoing.empty() || !p.data) return;
+  // A cluster adapter passes on whatever `data` another node sent: only events have a name.
   const auto& data = p.data->as_array();
+  if (data.empty() || !data[0].is_string()) return;
   std::string event = data[0].as_string();
   args values(data.begin() + 1, data.end());
   notify_rare(&rare_listeners::any_outgoing, "outgoing listener", event, values);

@@ -1,6 +1,7 @@
 #include "socketio/value.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "socketio/detail/json.hpp"
 
@@ -20,8 +21,13 @@ bool value::as_bool() const noexcept {
 
 std::int64_t value::as_int() const noexcept {
   if (type() == kind::integer) return std::get<std::int64_t>(v_);
-  if (type() == kind::number) return static_cast<std::int64_t>(std::get<double>(v_));
-  return 0;
+  if (type() != kind::number) return 0;
+  // Casting a double outside int64's range is undefined: saturate, and NaN gives 0.
+  double d = std::get<double>(v_);
+  if (std::isnan(d)) return 0;
+  if (d >= 0x1p63) return INT64_MAX;
+  if (d <= -0x1p63) return INT64_MIN;
+  return static_cast<std::int64_t>(d);
 }
 
 double value::as_double() const noexcept {

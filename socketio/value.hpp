@@ -59,7 +59,8 @@ class value {
   bool is_array() const noexcept { return type() == kind::array; }
   bool is_object() const noexcept { return type() == kind::object; }
 
-  /// Typed reads; a value of another kind gives the type's empty value (false, 0, "").
+  /// Typed reads; a value of another kind gives the type's empty value (false, 0, ""). `as_int`
+  /// truncates a double toward zero, saturates it at int64's limits, and gives 0 for NaN.
   bool as_bool() const noexcept;
   std::int64_t as_int() const noexcept;
   double as_double() const noexcept;

@@ -1,11 +1,26 @@
 #include "engineio/detail/http_routes.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <iterator>
 
 #include "engineio/log.hpp"
 
 namespace engineio::detail {
+namespace {
+
+// Node's setHeader refuses a name that is not a token (ERR_INVALID_HTTP_TOKEN) and a value with a
+// control character other than tab (ERR_INVALID_CHAR): a CR or LF would split the response.
+bool valid_header(std::string_view name, std::string_view value) {
+  auto token = [](unsigned char c) {
+    return c > 0x20 && c < 0x7f && std::strchr("\"(),/:;<=>?@[\\]{}", c) == nullptr;
+  };
+  auto text = [](unsigned char c) { return c == '\t' || (c >= 0x20 && c != 0x7f); };
+  return !name.empty() && std::all_of(name.begin(), name.end(), token) &&
+         std::all_of(value.begin(), value.end(), text);
+}
+
+}  // namespace
 
 request_info make_request_info(const request& req, query_params query, const std::string& remote) {
   request_info info;
@@ -99,6 +114,12 @@ response answer_route(const http_handler& handler, request& req, const std::stri
   } catch (const std::exception& e) {
     // Like express's default error handler: the request gets a 500, the server goes on.
     log_warning("HTTP route {} threw: {}", in.path, e.what());
+    out = http_response::text(500, "Internal Server Error");
+  }
+  if (!std::all_of(out.headers.begin(), out.headers.end(),
+                   [](const auto& h) { return valid_header(h.first, h.second); })) {
+    // Where Node's setHeader would have thrown: the same 500, and nothing of the answer is sent.
+    log_warning("HTTP route {} set a header with an invalid name or value", in.path);
     out = http_response::text(500, "Internal Server Error");
   }
   response res{static_cast<http::status>(out.status), req.version()};

@@ -2,6 +2,7 @@
 
 #include "engineio/detail/compression.hpp"
 #include "engineio/detail/jsonp.hpp"
+#include "engineio/detail/utf8.hpp"
 #include "engineio/packet.hpp"
 #include "engineio/payload.hpp"
 #include "engineio/session.hpp"
@@ -59,8 +60,12 @@ void polling_transport::on_data(pending_request req) {
   if (cfg_.jsonp) {
     auto body = decode_jsonp_body(req.req().body());
     if (body) deliver(*body, false);
-  } else {
+  } else if (binary_body || detail::valid_utf8(req.req().body())) {
     deliver(req.req().body(), binary_body);
+  } else {
+    // Node reads a text body as a JS string. Raw, bad bytes would later go to WebSocket peers in
+    // text frames, which those peers must fail (1007).
+    deliver(detail::replace_invalid_utf8(req.req().body()), false);
   }
   // text/html rather than text/plain keeps old user agents from offering a download (Node GH-43).
   req.respond(http::status::ok, "ok", "text/html");

@@ -33,4 +33,20 @@ bool valid_utf8(std::string_view s) noexcept {
   return true;
 }
 
+std::string replace_invalid_utf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    int n = utf8_sequence(s, i);
+    if (n > 0) {
+      out.append(s.substr(i, static_cast<std::size_t>(n)));
+      i += static_cast<std::size_t>(n);
+    } else {
+      out += "\xef\xbf\xbd";  // U+FFFD
+      i += static_cast<std::size_t>(-n);
+    }
+  }
+  return out;
+}
+
 }  // namespace engineio::detail

@@ -36,11 +36,17 @@ void put_bytes(std::string& out, std::string_view s, bool binary) {
   out.append(s);
 }
 
+// Every read is bounded by `end_`: msgpuck's mp_check is not used, its item counter is an int
+// that wraps on array32/map32 counts of 2^31 and more, and then accepts a truncated value.
 class reader {
  public:
-  reader(const char* data, std::size_t max_depth) : p_(data), max_depth_(max_depth) {}
+  reader(std::string_view bytes, std::size_t max_depth)
+      : p_(bytes.data()), end_(bytes.data() + bytes.size()), max_depth_(max_depth) {}
+
+  bool at_end() const noexcept { return p_ == end_; }
 
   std::optional<value> read(std::size_t depth = 0) {
+    if (at_end()) return std::nullopt;
     switch (mp_typeof(*p_)) {
       case MP_NIL:
         mp_decode_nil(&p_);
@@ -48,30 +54,39 @@ class reader {
       case MP_BOOL:
         return value(mp_decode_bool(&p_));
       case MP_UINT: {
+        if (mp_check_uint(p_, end_) > 0) return std::nullopt;
         auto u = mp_decode_uint(&p_);
         if (u > static_cast<std::uint64_t>(INT64_MAX)) return value(static_cast<double>(u));
         return value(static_cast<std::int64_t>(u));
       }
       case MP_INT:
+        if (mp_check_int(p_, end_) > 0) return std::nullopt;
         return value(mp_decode_int(&p_));
       case MP_FLOAT:
+        if (mp_check_float(p_, end_) > 0) return std::nullopt;
         return value(static_cast<double>(mp_decode_float(&p_)));
       case MP_DOUBLE:
+        if (mp_check_double(p_, end_) > 0) return std::nullopt;
         return value(mp_decode_double(&p_));
       case MP_STR: {
-        std::uint32_t n = 0;
-        const char* s = mp_decode_str(&p_, &n);
-        return value(std::string_view(s, n));
+        if (mp_check_strl(p_, end_) > 0) return std::nullopt;
+        auto s = take(mp_decode_strl(&p_));
+        if (!s) return std::nullopt;
+        return value(*s);
       }
       case MP_BIN: {
-        std::uint32_t n = 0;
-        const char* s = mp_decode_bin(&p_, &n);
-        return value(binary{std::string(s, n)});
+        if (mp_check_binl(p_, end_) > 0) return std::nullopt;
+        auto s = take(mp_decode_binl(&p_));
+        if (!s) return std::nullopt;
+        return value(binary{std::string(*s)});
       }
       case MP_ARRAY: {
-        if (depth >= max_depth_) return std::nullopt;
+        if (depth >= max_depth_ || mp_check_array(p_, end_) > 0) return std::nullopt;
+        std::uint64_t n = mp_decode_array(&p_);
+        // Each item takes at least one byte: a larger count cannot be honest.
+        if (n > left()) return std::nullopt;
         array items;
-        for (auto n = mp_decode_array(&p_); n > 0; --n) {
+        for (; n > 0; --n) {
           auto item = read(depth + 1);
           if (!item) return std::nullopt;
           items.push_back(std::move(*item));
@@ -79,9 +94,11 @@ class reader {
         return value(std::move(items));
       }
       case MP_MAP: {
-        if (depth >= max_depth_) return std::nullopt;
+        if (depth >= max_depth_ || mp_check_map(p_, end_) > 0) return std::nullopt;
+        std::uint64_t n = mp_decode_map(&p_);
+        if (2 * n > left()) return std::nullopt;  // a key and a value per member
         object members;
-        for (auto n = mp_decode_map(&p_); n > 0; --n) {
+        for (; n > 0; --n) {
           auto key = read_key();
           if (!key) return std::nullopt;
           auto item = read(depth + 1);
@@ -97,17 +114,40 @@ class reader {
   }
 
  private:
+  std::uint64_t left() const noexcept { return static_cast<std::uint64_t>(end_ - p_); }
+
+  // The next `n` bytes, or nullopt when fewer are left.
+  std::optional<std::string_view> take(std::uint64_t n) {
+    if (n > left()) return std::nullopt;
+    std::string_view s(p_, static_cast<std::size_t>(n));
+    p_ += n;
+    return s;
+  }
+
+  // A big-endian unsigned integer of `size` bytes.
+  std::optional<std::uint32_t> take_uint(std::size_t size) {
+    auto bytes = take(size);
+    if (!bytes) return std::nullopt;
+    std::uint32_t n = 0;
+    for (char c : *bytes) n = (n << 8) | static_cast<unsigned char>(c);
+    return n;
+  }
+
   // JavaScript object keys are strings: notepack turns integer keys into their decimal text.
   std::optional<std::string> read_key() {
+    if (at_end()) return std::nullopt;
     switch (mp_typeof(*p_)) {
       case MP_STR: {
-        std::uint32_t len = 0;
-        const char* key = mp_decode_str(&p_, &len);
-        return std::string(key, len);
+        if (mp_check_strl(p_, end_) > 0) return std::nullopt;
+        auto key = take(mp_decode_strl(&p_));
+        if (!key) return std::nullopt;
+        return std::string(*key);
       }
       case MP_UINT:
+        if (mp_check_uint(p_, end_) > 0) return std::nullopt;
         return std::to_string(mp_decode_uint(&p_));
       case MP_INT:
+        if (mp_check_int(p_, end_) > 0) return std::nullopt;
         return std::to_string(mp_decode_int(&p_));
       default:
         return std::nullopt;
@@ -117,7 +157,7 @@ class reader {
   // notepack writes `undefined` as fixext1 type 0 and an ArrayBuffer as ext type 0.
   std::optional<value> read_ext() {
     auto lead = static_cast<unsigned char>(*p_++);
-    std::uint32_t size = 0;
+    std::optional<std::uint32_t> size;
     switch (lead) {
       case 0xd4:
         size = 1;
@@ -135,26 +175,26 @@ class reader {
         size = 16;
         break;
       case 0xc7:
-        size = mp_load_u8(&p_);
+        size = take_uint(1);
         break;
       case 0xc8:
-        size = mp_load_u16(&p_);
+        size = take_uint(2);
         break;
       case 0xc9:
-        size = mp_load_u32(&p_);
+        size = take_uint(4);
         break;
       default:
         return std::nullopt;
     }
-    auto type = static_cast<signed char>(*p_++);
-    std::string bytes(p_, size);
-    p_ += size;
-    if (type != 0) return std::nullopt;
-    if (lead == 0xd4 && bytes == std::string(1, '\0')) return value();  // undefined
-    return value(binary{std::move(bytes)});
+    auto type = size ? take(1) : std::nullopt;
+    auto bytes = type ? take(*size) : std::nullopt;
+    if (!bytes || (*type)[0] != 0) return std::nullopt;
+    if (lead == 0xd4 && *bytes == std::string_view("\0", 1)) return value();  // undefined
+    return value(binary{std::string(*bytes)});
   }
 
   const char* p_;
+  const char* end_;
   std::size_t max_depth_;
 };
 
@@ -200,14 +240,10 @@ void append_msgpack(std::string& out, const value& v) {
 }
 
 std::optional<value> parse_msgpack(std::string_view bytes, std::size_t max_depth) {
-  if (bytes.empty()) return std::nullopt;
-  // mp_check walks the whole buffer without recursion: afterwards every read is in bounds.
-  const char* cursor = bytes.data();
-  if (mp_check(&cursor, bytes.data() + bytes.size()) != 0 ||
-      cursor != bytes.data() + bytes.size()) {
-    return std::nullopt;
-  }
-  return reader(bytes.data(), max_depth).read();
+  reader r(bytes, max_depth);
+  auto v = r.read();
+  if (!r.at_end()) return std::nullopt;
+  return v;
 }
 
 }  // namespace socketio::detail

@@ -1,7 +1,7 @@
 #pragma once
 // MessagePack <-> sio::value, written as notepack.io (what socket.io-msgpack-parser uses) writes
 // it: the smallest integer form, float64 for every non-integer, bin for binary. Decoding is
-// checked before it starts and bounded in depth.
+// bounded by the end of the input and in depth.
 
 #include <optional>
 #include <string>

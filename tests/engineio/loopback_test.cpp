@@ -27,6 +27,7 @@ class Loopback : public ::testing::TestWithParam<unsigned> {
   void SetUp() override {
     options o;
     o.ping_interval = 5000ms;
+    o.allow_eio3 = true;
     server_ = std::make_unique<server>(o, events_, GetParam());
     server_->listen("127.0.0.1", 0);
     server_->start();
@@ -58,6 +59,30 @@ TEST_P(Loopback, PollingEchoAcrossConnections) {
             "4hello\x1e"
             "bAQID");
   EXPECT_EQ(poll.content_type, "text/plain; charset=UTF-8");
+}
+
+// Node reads a text body as a JS string: bytes that are not UTF-8 become U+FFFD. Kept raw, they
+// would reach WebSocket peers in text frames, which those peers must fail (1007).
+TEST_P(Loopback, PollingBodiesAreDecodedAsUtf8WithReplacement) {
+  auto sid = handshake();
+  auto post = send_http(port(), http::verb::post, "/engine.io/?EIO=4&transport=polling&sid=" + sid,
+                        "4a\xff"
+                        "b\x1e"
+                        "4\xe2\x82");
+  EXPECT_EQ(post.body, "ok");
+  auto poll = send_http(port(), http::verb::get, "/engine.io/?EIO=4&transport=polling&sid=" + sid);
+  EXPECT_EQ(poll.body,
+            "4a\uFFFD"
+            "b\x1e"
+            "4\uFFFD");
+
+  auto v3 = sid_of(send_http(port(), http::verb::get, "/engine.io/?EIO=3&transport=polling").body);
+  // The length counts UTF-16 units of the decoded text: "4" and one U+FFFD.
+  post = send_http(port(), http::verb::post, "/engine.io/?EIO=3&transport=polling&sid=" + v3,
+                   "2:4\xff");
+  EXPECT_EQ(post.body, "ok");
+  poll = send_http(port(), http::verb::get, "/engine.io/?EIO=3&transport=polling&sid=" + v3);
+  EXPECT_EQ(poll.body, "2:4\uFFFD");
 }
 
 TEST_P(Loopback, UnknownSidAndTransportMismatchGetNodesErrors) {

@@ -36,6 +36,14 @@ class Routes : public ::testing::TestWithParam<unsigned> {
     server_->route("POST", "/echo", [](const http_request& req) {
       return http_response::text(200, req.method + " " + req.path + " " + req.body);
     });
+    // Response splitting: a header from the app that carries CR or LF.
+    server_->route("GET", "/split", [](const http_request& req) {
+      return http_response::text(200, "moved")
+          .set("Location", std::string(*req.query_param("next")));
+    });
+    server_->route("GET", "/bad-name", [](const http_request&) {
+      return http_response::text(200, "x").set("X-A\r\nX-B", "1");
+    });
     server_->route("GET", "/throws",
                    [](const http_request&) -> http_response { throw std::runtime_error("boom"); });
     // An exact route inside the Engine.IO path wins over it (socket.io's client bundle does so).
@@ -93,6 +101,18 @@ TEST_P(Routes, HeadIsAnsweredByGetRoutesWithoutABody) {
 TEST_P(Routes, AThrowingHandlerGets500AndTheServerGoesOn) {
   EXPECT_EQ(send_http(port(), http::verb::get, "/throws").status, 500u);
   EXPECT_EQ(send_http(port(), http::verb::get, "/health").body, "ok");
+}
+
+// Node's setHeader throws ERR_INVALID_CHAR / ERR_INVALID_HTTP_TOKEN, and express answers 500.
+TEST_P(Routes, HeadersWithControlCharactersNeverReachTheWire) {
+  auto split = send_http(port(), http::verb::get, "/split?next=%2Fa%0D%0ASet-Cookie%3A%20x%3D1");
+  EXPECT_EQ(split.status, 500u);
+  EXPECT_EQ(split.body, "Internal Server Error");
+  EXPECT_EQ(send_http(port(), http::verb::get, "/split?next=%2Fa%0Ab").status, 500u);
+  EXPECT_EQ(send_http(port(), http::verb::get, "/split?next=%2Fa%00b").status, 500u);
+  EXPECT_EQ(send_http(port(), http::verb::get, "/bad-name").status, 500u);
+  // Tabs and bytes past ASCII are allowed, as in Node.
+  EXPECT_EQ(send_http(port(), http::verb::get, "/split?next=%2F%C3%A9%09x").status, 200u);
 }
 
 TEST_P(Routes, EngineIoPathComesBetweenExactRoutesAndMounts) {

@@ -31,6 +31,13 @@ class SocketioLoopback : public ::testing::TestWithParam<unsigned> {
       });
       s.on("double",
            [](sio::socket&, const sio::args& a, sio::ack ack) { ack(a[0].as_int() * 2); });
+      // A cluster adapter may hand any `data` to broadcast: here an object, not an array.
+      s.on("object broadcast", [](sio::socket& s, const sio::args&) {
+        s.nsp().adapter().broadcast(
+            {sio::packet_type::event, "/", std::nullopt, sio::object{{"a", 1}}}, {});
+      });
+      s.on_any_outgoing(
+          [this](sio::socket&, const std::string&, const sio::args&) { ++outgoing_; });
     });
     io_->listen("127.0.0.1", 0);
     io_->start();
@@ -39,6 +46,7 @@ class SocketioLoopback : public ::testing::TestWithParam<unsigned> {
 
   std::unique_ptr<sio::server> io_;
   std::atomic<bool> upgraded_{false};
+  std::atomic<int> outgoing_{0};
   std::string upgraded_transport_;
 };
 
@@ -126,6 +134,20 @@ TEST_P(SocketioLoopback, ClientsThatStopReadingAreDroppedWhileTheOthersAreServed
   io.emit("still", "here");
   EXPECT_EQ(next_event("still"), R"(42["still","here"])");
   io.stop();
+}
+
+// The outgoing listeners see events only: data that is not an array with a name is not one.
+TEST_P(SocketioLoopback, OutgoingListenersSkipBroadcastsThatAreNotEvents) {
+  auto port = io_->port();
+  ws_client ws(port, "/socket.io/?EIO=4&transport=websocket");
+  EXPECT_EQ(ws.read().substr(0, 1), "0");
+  ws.send_text("40");
+  EXPECT_EQ(ws.read().substr(0, 2), "40");
+  ws.send_text(R"(42["object broadcast"])");
+  EXPECT_EQ(ws.read(), R"(42{"a":1})");
+  ws.send_text(R"(421["double",2])");
+  EXPECT_EQ(ws.read(), "431[4]");
+  EXPECT_EQ(outgoing_, 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Shards, SocketioLoopback, ::testing::Values(1u, 2u),

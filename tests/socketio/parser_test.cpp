@@ -111,6 +111,56 @@ TEST(Decode, RefusesWhatNodeRefuses) {
   EXPECT_EQ(bad_index.add_binary("x"), decoder::status::error);
 }
 
+// socket.io-parser 4.2.x: at least one attachment, at most maxAttachments (10).
+TEST(Decode, RefusesAttachmentCountsAsNodeDoes) {
+  decoder d;
+  EXPECT_EQ(d.add_text(R"(50-["a"])"), decoder::status::error);
+  EXPECT_EQ(d.error(), "Illegal attachments");
+  EXPECT_EQ(d.add_text(R"(60-[])"), decoder::status::error);
+  EXPECT_EQ(d.error(), "Illegal attachments");
+  EXPECT_EQ(d.add_text(R"(511-["a"])"), decoder::status::error);
+  EXPECT_EQ(d.error(), "too many attachments");
+  EXPECT_EQ(d.add_text(R"(5999999999-["a"])"), decoder::status::error);
+  EXPECT_EQ(d.error(), "too many attachments");
+  EXPECT_EQ(d.add_text(R"(5999999999999999999999999-["a"])"), decoder::status::error);
+  EXPECT_EQ(d.error(), "too many attachments");
+  EXPECT_EQ(d.add_text(R"(510-["a"])"), decoder::status::waiting);
+
+  decoder two(parser_kind::json, 2);  // server_options::max_attachments
+  EXPECT_EQ(two.add_text(R"(53-["a"])"), decoder::status::error);
+  EXPECT_EQ(two.error(), "too many attachments");
+  EXPECT_EQ(two.add_text(R"(52-["a"])"), decoder::status::waiting);
+}
+
+// Node hands every placeholder the same Buffer; a copy per placeholder would turn 1 MB of
+// attachment and 1 MB of text into 30 GB. One placeholder per attachment: clients never send more.
+TEST(Decode, RefusesAttachmentsReferencedTwice) {
+  std::string text = R"(51-["e")";
+  for (int i = 0; i < 30000; ++i) text += R"(,{"_placeholder":true,"num":0})";
+  text += "]";
+  decoder d;
+  ASSERT_EQ(d.add_text(text), decoder::status::waiting);
+  EXPECT_EQ(d.add_binary(std::string(1 << 20, 'x')), decoder::status::error);
+  EXPECT_EQ(d.error(), "illegal attachments");
+
+  decoder two;
+  ASSERT_EQ(
+      two.add_text(R"(52-["e",{"_placeholder":true,"num":1},[{"_placeholder":true,"num":1}]])"),
+      decoder::status::waiting);
+  ASSERT_EQ(two.add_binary("a"), decoder::status::waiting);
+  EXPECT_EQ(two.add_binary("b"), decoder::status::error);
+}
+
+TEST(Decode, AnAttachmentNoPlaceholderNamesIsDropped) {
+  decoder d;
+  ASSERT_EQ(d.add_text(R"(52-["e",{"_placeholder":true,"num":1}])"), decoder::status::waiting);
+  ASSERT_EQ(d.add_binary("unused"), decoder::status::waiting);
+  ASSERT_EQ(d.add_binary("used"), decoder::status::complete) << d.error();
+  auto p = d.take();
+  ASSERT_EQ(p.data->size(), 2u);
+  EXPECT_EQ((*p.data)[1].as_binary(), "used");
+}
+
 TEST(Decode, AcceptsNumericEventNamesAndAnyKeyOrder) {
   auto p = decode_one(R"(2[42,{"z":1,"a":2}])");
   EXPECT_EQ((*p.data)[0].as_int(), 42);

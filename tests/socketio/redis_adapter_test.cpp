@@ -6,12 +6,14 @@
 #include <future>
 #include <thread>
 
+#include "socketio/detail/msgpack.hpp"
 #include "socketio/redis/adapter.hpp"
 #include "socketio/socketio.hpp"
 #include "support/fake_pubsub.hpp"
 #include "support/loopback.hpp"
 
 using namespace std::chrono_literals;
+using namespace std::string_literals;
 using sio_test::ws_client;
 
 namespace {
@@ -26,6 +28,7 @@ struct node {
       s.data() = sio::object{{"node", name}};
       s.join("everyone");
       s.on("sync", [](sio::socket&, const sio::args&, sio::ack ack) { ack(); });
+      s.on_any_outgoing([](sio::socket&, const std::string&, const sio::args&) {});
     });
     io->of("/").on_server_event("hello", [name](const sio::args& a, const sio::server_reply& r) {
       if (r) r(sio::object{{"node", name}, {"args", sio::array(a)}});
@@ -80,6 +83,27 @@ TEST_P(RedisAdapter, BroadcastReachesTheOtherServersClients) {
   EXPECT_EQ(on_a.ws.read(), "<bin>\x01\x02");
   b_.io->to(on_a.id).emit("direct");
   EXPECT_EQ(on_a.ws.read(), R"(42["direct"])");
+}
+
+// Anyone who can publish to Redis reaches every node: a broadcast whose data is not an event, or
+// MessagePack announcing more than it holds, must not take a node down.
+TEST_P(RedisAdapter, MalformedBroadcastsAreHarmless) {
+  if (GetParam()) GTEST_SKIP() << "written in the classic protocol";
+  client on_a(a_.io->port());
+  auto rogue = broker_.connect();
+  std::string object_data;
+  sio::detail::append_msgpack(
+      object_data,
+      sio::array{"rogue", sio::object{{"type", 2}, {"nsp", "/"}, {"data", sio::object{{"a", 1}}}},
+                 sio::object{{"rooms", sio::array{}}, {"except", sio::array{}}}});
+  rogue->publish("socket.io#/#", object_data, false);
+  rogue->publish("socket.io#/#",
+                 "\x93\xa5rogue\x83\xa4type\x02\xa3nsp\xa1/\xa4"
+                 "data\x91\xdd\xff\xff\xff\xff"s,
+                 false);
+  b_.io->emit("after");
+  EXPECT_EQ(on_a.ws.read(), R"(42{"a":1})");  // passed on as it came, as Node does
+  EXPECT_EQ(on_a.ws.read(), R"(42["after"])");
 }
 
 TEST_P(RedisAdapter, LocalAndExceptStayOut) {
