@@ -4,7 +4,7 @@
 //   engineio_options [--port N] [--threads N] [--path P] [--eio3] [--cors-origin O]...
 //                    [--cors-credentials] [--cookie] [--deny-param] [--initial-packet TEXT]
 //                    [--deflate] [--no-compression] [--websocket-only] [--polling-only]
-//                    [--no-upgrades]
+//                    [--no-upgrades] [--max-connections N]
 //
 // --deny-param: allow_request answers after a 10 ms timer and refuses requests whose query has
 // deny=1, with the message "denied by test".
@@ -101,6 +101,8 @@ int main(int argc, char** argv) {
       opts.transports = {eio::transport_kind::polling};
     } else if (arg == "--no-upgrades") {
       opts.allow_upgrades = false;
+    } else if (arg == "--max-connections") {
+      opts.max_connections = std::strtoull(value().c_str(), nullptr, 10);
     } else {
       std::cerr << "engineio_options: unknown flag " << arg << "\n";
       return 2;
