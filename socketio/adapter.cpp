@@ -4,6 +4,7 @@
 
 #include <mutex>
 
+#include "engineio/log.hpp"
 #include "socketio/broadcast_operator.hpp"
 #include "socketio/client.hpp"
 #include "socketio/namespace.hpp"
@@ -32,8 +33,9 @@ class gather : public std::enable_shared_from_this<gather<Whole, Part>> {
     std::lock_guard lock(mutex_);
     merge_(whole_, std::move(part));
     if (--left_ > 0) return;
-    boost::asio::post(home_,
-                      [self = this->shared_from_this()] { self->done_(std::move(self->whole_)); });
+    boost::asio::post(home_, [self = this->shared_from_this()] {
+      engineio::guarded("adapter callback", [&] { self->done_(std::move(self->whole_)); });
+    });
   }
 
  private:
@@ -216,12 +218,16 @@ void adapter::all_rooms(std::function<void(rooms_result)> done) {
 }
 
 void adapter::server_count(std::function<void(std::size_t)> done) {
-  boost::asio::post(home_executor(), [done = std::move(done)] { done(1); });
+  boost::asio::post(home_executor(), [done = std::move(done)] {
+    engineio::guarded("server_count callback", [&] { done(1); });
+  });
 }
 
 void adapter::server_side_emit(const args& /*values*/, std::function<void(ack_result)> ack) {
   if (!ack) return;
-  boost::asio::post(home_executor(), [ack = std::move(ack)] { ack(ack_result{std::nullopt, {}}); });
+  boost::asio::post(home_executor(), [ack = std::move(ack)] {
+    engineio::guarded("server_side_emit callback", [&] { ack(ack_result{std::nullopt, {}}); });
+  });
 }
 
 }  // namespace socketio

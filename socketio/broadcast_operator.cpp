@@ -65,7 +65,9 @@ class ack_gather : public std::enable_shared_from_this<ack_gather> {
       responses = responses_;
     }
     timer_.cancel();
-    cb_(ack_result{std::move(error), std::move(responses)});
+    engineio::guarded("broadcast ack callback", [&] {
+      cb_(ack_result{std::move(error), std::move(responses)});
+    });
   }
 
   ack_callback cb_;
@@ -175,7 +177,9 @@ void broadcast_operator::disconnect_sockets(bool close) const {
 }
 
 void broadcast_operator::fetch_sockets(std::function<void(fetch_result)> done) const {
-  nsp_->adapter().fetch_sockets(opts_, std::move(done));
+  nsp_->adapter().fetch_sockets(opts_, [done = std::move(done)](fetch_result r) {
+    engineio::guarded("fetch_sockets callback", [&] { done(std::move(r)); });
+  });
 }
 
 }  // namespace socketio

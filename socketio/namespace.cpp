@@ -43,12 +43,7 @@ void namespace_::deliver_server_event(const args& values, server_reply reply) {
   }
   const args rest(values.begin() + 1, values.end());
   for (const auto& handler : it->second) {
-    try {
-      handler(rest, reply);
-    } catch (const std::exception& e) {
-      engineio::log_warning("server event \"{}\" handler threw: {}", values[0].as_string(),
-                            e.what());
-    }
+    engineio::guarded("server event handler", [&] { handler(rest, reply); });
   }
 }
 

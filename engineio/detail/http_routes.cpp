@@ -115,6 +115,9 @@ response answer_route(const http_handler& handler, request& req, const std::stri
     // Like express's default error handler: the request gets a 500, the server goes on.
     log_warning("HTTP route {} threw: {}", in.path, e.what());
     out = http_response::text(500, "Internal Server Error");
+  } catch (...) {
+    log_warning("HTTP route {} threw", in.path);
+    out = http_response::text(500, "Internal Server Error");
   }
   if (!std::all_of(out.headers.begin(), out.headers.end(),
                    [](const auto& h) { return valid_header(h.first, h.second); })) {

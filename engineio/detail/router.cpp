@@ -17,6 +17,7 @@
 #include "engineio/detail/timer.hpp"
 #include "engineio/detail/websocket_peer.hpp"
 #include "engineio/detail/websocket_transport.hpp"
+#include "engineio/log.hpp"
 #include "engineio/sid.hpp"
 
 namespace engineio::detail {
@@ -216,11 +217,17 @@ void engine::check_allowed(const request& req, const std::string& remote, shard&
   if (!opts_->allow_request) return then({}, true);
   auto answered = std::make_shared<std::atomic<bool>>(false);
   auto info = make_request_info(req, parse_query(req.target()).params, remote);
-  opts_->allow_request(
-      info, [answered, &home, then = std::move(then)](const std::string& message, bool success) {
-        if (answered->exchange(true)) return;  // the hook answers once
-        asio::post(home.context(), [then, message, success] { then(message, success); });
-      });
+  auto answer = [answered, &home, then = std::move(then)](const std::string& message,
+                                                          bool success) {
+    if (answered->exchange(true)) return;  // the hook answers once
+    asio::post(home.context(), [then, message, success] { then(message, success); });
+  };
+  bool returned = false;
+  guarded("allow_request hook", [&] {
+    opts_->allow_request(info, answer);
+    returned = true;
+  });
+  if (!returned) answer("", false);  // a hook that throws refuses, as an error would
 }
 
 std::optional<protocol_version> engine::protocol_of(const request& req) const {

@@ -154,3 +154,18 @@ TEST_P(Loopback, ServerStopClosesSessions) {
 
 INSTANTIATE_TEST_SUITE_P(Shards, Loopback, ::testing::Values(1u, 2u),
                          [](const auto& info) { return std::to_string(info.param) + "_shards"; });
+
+// A hook that throws refuses the request (403) instead of ending the process or hanging it.
+TEST(AllowRequest, AThrowingHookRefusesTheRequest) {
+  options o;
+  o.allow_request = [](const request_info&, const allow_request_callback&) {
+    throw std::runtime_error("database down");
+  };
+  echo_handler events;
+  server s(o, events);
+  s.listen("127.0.0.1", 0);
+  s.start();
+  auto answer = send_http(s.port(), http::verb::get, "/engine.io/?EIO=4&transport=polling");
+  EXPECT_EQ(answer.status, 403u);
+  s.stop();
+}

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <future>
 #include <stdexcept>
 
 #include "socketio/socketio.hpp"
@@ -66,4 +67,23 @@ TEST_F(DummyClient, AMalformedPacketClosesTheConnection) {
   c.next();
   c.send("42[");
   EXPECT_TRUE(c.closed());
+}
+
+// Callbacks the server calls later log what they throw; the shard goes on.
+TEST_F(DummyClient, ThrowingOperationCallbacksAreLogged) {
+  dummy_client c(io_);
+  c.send("40");
+  c.next();
+  std::promise<void> fetched;
+  io_.of("/").fetch_sockets([&](sio::fetch_result) {
+    fetched.set_value();
+    throw std::runtime_error("fetch callback");
+  });
+  fetched.get_future().wait();
+  io_.timeout(std::chrono::milliseconds(10)).emit_with_ack("ask", {}, [](sio::ack_result) {
+    throw 42;
+  });
+  EXPECT_EQ(c.next()->substr(0, 3), "420");  // the broadcast asking for an ack
+  c.send(R"(421["double",4])");
+  EXPECT_EQ(c.next(), "431[8]");
 }
