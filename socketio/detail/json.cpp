@@ -6,8 +6,10 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
+#include <clocale>
 #include <cmath>
-#include <limits>
+#include <cstdlib>
 
 namespace socketio::detail {
 namespace {
@@ -19,16 +21,20 @@ class tree_builder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, tree
 
   bool Null() { return add(value()); }
   bool Bool(bool b) { return add(value(b)); }
-  bool Int(int i) { return add(value(i)); }
-  bool Uint(unsigned u) { return add(value(u)); }
-  bool Int64(std::int64_t i) { return add(value(i)); }
-  bool Uint64(std::uint64_t u) {
-    if (u > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-      return add(value(static_cast<double>(u)));
-    }
-    return add(value(static_cast<std::int64_t>(u)));
+  // Numbers come as text (kParseNumbersAsStringsFlag; NUL-terminated when not parsing in
+  // place): RapidJSON 1.1.0's own full-precision conversion reads out of bounds on some long
+  // numbers (a crash any client could send). Integers that fit int64 stay integers; the rest
+  // are rounded correctly by strtod, as JavaScript does, in the "C" locale whatever the
+  // application set.
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool) {
+    std::int64_t i = 0;
+    auto [end, ec] = std::from_chars(s, s + n, i);
+    if (ec == std::errc{} && end == s + n) return add(value(i));
+    static const locale_t c_locale = newlocale(LC_ALL_MASK, "C", nullptr);
+    double d = strtod_l(s, nullptr, c_locale);
+    if (std::isinf(d)) return false;  // too big, as RapidJSON refused it before
+    return add(value(d));
   }
-  bool Double(double d) { return add(value(d)); }
   bool String(const char* s, rapidjson::SizeType n, bool) {
     return add(value(std::string_view(s, n)));
   }
@@ -139,8 +145,10 @@ void escape_wtf8_surrogates(std::string& json, std::size_t from) {
   std::string out = json.substr(0, at);
   for (std::size_t i = at; i < json.size(); ++i) {
     auto b1 = static_cast<unsigned char>(json[i]);
+    // A surrogate is ED A0..BF and a continuation byte; anything else is copied as it is.
     if (b1 == 0xed && i + 2 < json.size() &&
-        (static_cast<unsigned char>(json[i + 1]) & 0xe0) == 0xa0) {
+        (static_cast<unsigned char>(json[i + 1]) & 0xe0) == 0xa0 &&
+        (static_cast<unsigned char>(json[i + 2]) & 0xc0) == 0x80) {
       int unit = 0xd000 | ((static_cast<unsigned char>(json[i + 1]) & 0x3f) << 6) |
                  (static_cast<unsigned char>(json[i + 2]) & 0x3f);
       out += fmt::format("\\u{:04x}", unit);
@@ -223,7 +231,7 @@ std::optional<value> parse_json(std::string_view text, std::size_t max_depth) {
   tree_builder builder(max_depth);
   rapidjson::Reader reader;
   rapidjson::MemoryStream stream(text.data(), text.size());
-  constexpr unsigned flags = rapidjson::kParseIterativeFlag | rapidjson::kParseFullPrecisionFlag;
+  constexpr unsigned flags = rapidjson::kParseIterativeFlag | rapidjson::kParseNumbersAsStringsFlag;
   if (reader.Parse<flags>(stream, builder).IsError()) return std::nullopt;
   return builder.take();
 }

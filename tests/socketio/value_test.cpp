@@ -55,6 +55,28 @@ TEST(Json, LoneSurrogatesRoundTripAsJavaScriptKeepsThem) {
   EXPECT_EQ(v->to_json(), R"(["a\ud800b","\udc00","😀","\\ud800"])");
 }
 
+// Found by the json fuzzer: RapidJSON 1.1.0's full-precision conversion read out of bounds on
+// this number (SIGSEGV in a plain build), and turned 0e38 into -1.9e227.
+TEST(Json, NumbersAreConvertedAsJavaScriptDoes) {
+  std::string long_number = "[17099999999991990.9999999999100" + std::string(80, '0') + "E-" +
+                            std::string(26, '0') + "370]";
+  auto v = detail::parse_json(long_number);
+  ASSERT_TRUE(v);
+  EXPECT_EQ((*v)[0].as_double(), 0.0);  // 1.7e16 * 10^-370 underflows, as in JavaScript
+  EXPECT_EQ(detail::parse_json("[0e38]")->to_json(), "[0]");
+  EXPECT_EQ(detail::parse_json("[0.1,2.5e-3,-7,9007199254740993,1e21]")->to_json(),
+            "[0.1,0.0025,-7,9007199254740993,1e21]");
+  EXPECT_EQ((*detail::parse_json("[5e-324]"))[0].as_double(), 5e-324);
+  EXPECT_FALSE(detail::parse_json("[1e400]"));  // refused, as before
+}
+
+// Found by the json fuzzer: ED A0..BF followed by a byte that continues nothing is no WTF-8
+// surrogate; taking it for one ate the closing quote.
+TEST(Json, OnlyWholeSurrogatesAreEscaped) {
+  EXPECT_EQ(value(std::string("\xed\xa9")).to_json(), "\"\xed\xa9\"");
+  EXPECT_EQ(value(std::string("\xed\xa9x")).to_json(), "\"\xed\xa9x\"");
+}
+
 TEST(Query, DecodesPercentEscapesAndPlusLikeUrlSearchParams) {
   auto q = engineio::decode_query("t=a%20b+c%2C%2B%C3%A9&k%3D=v&empty=&flag");
   ASSERT_EQ(q.size(), 4u);
