@@ -9,6 +9,7 @@
 #   scripts/fuzz.sh --runs 100000         a number of inputs each instead of a time
 #   scripts/fuzz.sh --targets json,query  some targets only (names: ls tests/fuzz/*.cpp)
 #   scripts/fuzz.sh --no-build            reuse the executables already in build-fuzz/
+# SIO_FUZZ_BUILD_DIR: another directory than build-fuzz/.
 # Installs Clang and its runtime (clang, libclang-rt-14-dev) and the build's Debian packages when
 # missing. Targets run one after the other, one job each.
 set -euo pipefail
@@ -24,7 +25,7 @@ while (($#)); do
     --runs) runs=$2; shift 2 ;;
     --targets) targets=$2; shift 2 ;;
     --no-build) build=0; shift ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "fuzz: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -46,7 +47,7 @@ max_len() {
   esac
 }
 
-build_dir=build-fuzz
+build_dir=${SIO_FUZZ_BUILD_DIR:-build-fuzz}
 if ((build)); then
   packages=(clang libclang-rt-14-dev g++ cmake make pkg-config libboost1.81-dev libfmt-dev
             zlib1g-dev libbrotli-dev libhiredis-dev rapidjson-dev libmsgpuck-dev)
@@ -77,7 +78,7 @@ if ((build)); then
   export CCACHE_EXTRAFILES=$PWD/tests/fuzz/ubsan_ignorelist.txt
   CC=clang CXX=clang++ cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DSIO_BUILD_FUZZERS=ON -DSIO_BUILD_TESTS=OFF -DSIO_BUILD_BENCH=OFF -DSIO_BUILD_EXAMPLES=OFF \
-    -DSIO_CLIENT_DIST="$PWD/$stub" > /dev/null
+    -DSIO_CLIENT_DIST="$(realpath "$stub")" > /dev/null
   cmake --build "$build_dir" -j "$(nproc)" --target "${selected[@]/#/fuzz_}"
 fi
 
