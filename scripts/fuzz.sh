@@ -112,7 +112,7 @@ for t in "${selected[@]}"; do
   [ -d "tests/fuzz/corpus/$t" ] && seeds=("tests/fuzz/corpus/$t")
   echo "fuzz: $t: ${bound[*]}"
   status=0
-  "$exe" "${common[@]}" "${bound[@]}" -jobs=1 -workers=1 -print_final_stats=1 \
+  "$exe" "${common[@]}" "${bound[@]}" -print_final_stats=1 \
     "$scratch" "${seeds[@]}" > "$log" 2>&1 || status=$?
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   [ -n "$execs" ] || execs=$(grep -oE '^#[0-9]+' "$log" | tail -1 | tr -d '#')
