@@ -21,9 +21,14 @@ encoded_packet encode_json(const packet& p) {
   std::vector<std::string> attachments;
   if (p.data) detail::append_json(json, *p.data, &attachments);
 
+  // The type follows the data, as Node's encoder decides by hasBinary: a binary type with no
+  // binary left goes as its plain type, since every decoder refuses a count of 0.
   auto type = p.type;
-  if (!attachments.empty() && type == packet_type::event) type = packet_type::binary_event;
-  if (!attachments.empty() && type == packet_type::ack) type = packet_type::binary_ack;
+  bool binary = !attachments.empty();
+  if (type == packet_type::event || type == packet_type::binary_event)
+    type = binary ? packet_type::binary_event : packet_type::event;
+  if (type == packet_type::ack || type == packet_type::binary_ack)
+    type = binary ? packet_type::binary_ack : packet_type::ack;
 
   std::string text = "4";
   text += static_cast<char>('0' + static_cast<int>(type));

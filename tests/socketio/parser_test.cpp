@@ -51,6 +51,10 @@ TEST(Encode, BinaryLeavesBecomePlaceholdersInOrder) {
   EXPECT_EQ(*enc.frames[2].bytes, "\x02\x03");
   auto ack = encode({packet_type::ack, "/x", 7, array{binary{"b"}}});
   EXPECT_EQ(*ack.frames[0].bytes, R"(461-/x,7[{"_placeholder":true,"num":0}])");
+  // Found by the parser fuzzer: a binary type with nothing binary went out as "60-", which
+  // every decoder refuses.
+  EXPECT_EQ(wire({packet_type::binary_ack, "/", 3, array{"x"}}), R"(433["x"])");
+  EXPECT_EQ(wire({packet_type::binary_event, "/", std::nullopt, array{"e"}}), R"(42["e"])");
 }
 
 TEST(Encode, NumbersAsJsonStringifyWritesThem) {
