@@ -32,7 +32,7 @@ std::size_t count(const reply& r) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   FuzzedDataProvider in(data, size);
-  redisReader* r = redisReaderCreate();
+  redisReader* r = socketio::redis::detail::make_reader();
   std::size_t replies = 0;
   while (in.remaining_bytes() > 0) {
     auto chunk = in.ConsumeBytesAsString(in.ConsumeIntegralInRange<std::size_t>(1, 16384));

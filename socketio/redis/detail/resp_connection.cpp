@@ -15,6 +15,28 @@ redisReader* as_reader(void* p) {
   return static_cast<redisReader*>(p);
 }
 
+// hiredis 0.14 allocates an array's element table as soon as the array's header arrives: a reply
+// header of "*2147483647" from a rogue Redis would take 16 GiB at once. Arrays larger than any
+// reply the adapters expect are refused, which fails the reader as an allocation failure does
+// (the connection is dropped and made again).
+constexpr int max_reply_elements = 1 << 20;
+
+redisReplyObjectFunctions bounded(const redisReplyObjectFunctions& defaults) {
+  static const auto create_array = defaults.createArray;
+  auto functions = defaults;
+  functions.createArray = [](const redisReadTask* task, int elements) -> void* {
+    return elements > max_reply_elements ? nullptr : create_array(task, elements);
+  };
+  return functions;
+}
+
+redisReader* make_reader() {
+  redisReader* r = redisReaderCreate();
+  static redisReplyObjectFunctions functions = bounded(*r->fn);
+  r->fn = &functions;
+  return r;
+}
+
 reply copy_reply(const redisReply& r) {
   reply out;
   switch (r.type) {
@@ -66,7 +88,7 @@ resp_connection::resp_connection(const boost::asio::any_io_executor& executor,
       socket_(executor),
       on_push_(std::move(on_push)),
       on_lost_(std::move(on_lost)),
-      reader_(redisReaderCreate()),
+      reader_(make_reader()),
       max_queued_bytes_(max_queued_bytes) {}
 
 resp_connection::~resp_connection() {
