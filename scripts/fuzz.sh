@@ -127,6 +127,7 @@ done
 
 echo
 printf '%s\n' "${summary[@]}"
+echo "fuzz: $((${#selected[@]} - ${#failed[@]})) passed, ${#failed[@]} failed"
 if ((${#failed[@]})); then
   echo "fuzz: findings in ${failed[*]}"
   exit 1

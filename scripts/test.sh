@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds and runs every test: unit tests (ctest) and the interop tests with the real npm clients.
 #   scripts/test.sh             release build in build/
-#   scripts/test.sh --sanitize  ASan+UBSan build in build-asan/ (unit and interop tests under it)
+#   scripts/test.sh --sanitize  ASan+UBSan build in build-asan/ (unit and interop tests under it),
+#                               and every libFuzzer target for 10 s (scripts/fuzz.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --tests
@@ -18,6 +19,8 @@ else
 fi
 
 (cd "$SIO_BUILD_DIR" && ctest --output-on-failure -j "$(nproc)" --timeout 300)
+# Every decoder's fuzzer: its reproducers, then 10 s of fuzzing (ASan + UBSan, built with Clang).
+if [ "${1:-}" = "--sanitize" ]; then scripts/fuzz.sh --seconds 10; fi
 if [ "${1:-}" = "--sanitize" ]; then
   # Under the sanitizers the servers are slower; the files that assert sub-second heartbeat and
   # connect-timeout windows run in the normal build only.
