@@ -232,6 +232,21 @@ TEST_P(Limits, PingFloodFromAClientThatNeverReadsIsClosedAtTheBufferLimit) {
 
 // Both WebSocket transports: a write that does not complete within websocket_write_timeout closes
 // the transport and its socket, though the session's heartbeat (unsolicited pongs) is fine.
+namespace {
+
+// Opens an Engine.IO WebSocket with a 4 KiB receive buffer that the test never reads, so the
+// server's writes stall; gives the client's port.
+std::uint16_t connect_stalled(websocket::stream<beast::tcp_stream>& ws, std::uint16_t port) {
+  auto& socket = beast::get_lowest_layer(ws).socket();
+  socket.open(tcp::v4());
+  socket.set_option(asio::socket_base::receive_buffer_size(4096));
+  socket.connect(loopback(port));
+  ws.handshake("127.0.0.1", "/engine.io/?EIO=4&transport=websocket");
+  return socket.local_endpoint().port();
+}
+
+}  // namespace
+
 class WriteTimeout : public Limits {};
 
 TEST_P(WriteTimeout, StuckWriteClosesTheTransport) {
@@ -243,12 +258,7 @@ TEST_P(WriteTimeout, StuckWriteClosesTheTransport) {
     if (deflate) o.per_message_deflate = per_message_deflate_options{};
     start(o);
     websocket::stream<beast::tcp_stream> ws(ctx_);
-    auto& socket = beast::get_lowest_layer(ws).socket();
-    socket.open(tcp::v4());
-    socket.set_option(asio::socket_base::receive_buffer_size(4096));
-    socket.connect(loopback(server_->port()));
-    ws.handshake("127.0.0.1", "/engine.io/?EIO=4&transport=websocket");
-    auto client_port = socket.local_endpoint().port();
+    auto client_port = connect_stalled(ws, server_->port());
     // 40 × 256 KiB asked for, under the 64 MiB queue limit, never read.
     for (int i = 0; i < 40; ++i) ws.write(asio::buffer(std::string("4more")));
     ASSERT_TRUE(wait_until([&] { return events_.closed.load(); }, 5s));
@@ -269,12 +279,7 @@ TEST_P(WriteTimeout, DeflateTransportClosedDuringAStuckWriteLetsGoOfItsSocket) {
   o.per_message_deflate = per_message_deflate_options{};
   start(o);
   websocket::stream<beast::tcp_stream> ws(ctx_);
-  auto& socket = beast::get_lowest_layer(ws).socket();
-  socket.open(tcp::v4());
-  socket.set_option(asio::socket_base::receive_buffer_size(4096));
-  socket.connect(loopback(server_->port()));
-  ws.handshake("127.0.0.1", "/engine.io/?EIO=4&transport=websocket");
-  auto client_port = socket.local_endpoint().port();
+  auto client_port = connect_stalled(ws, server_->port());
   for (int i = 0; i < 40; ++i) ws.write(asio::buffer(std::string("4more")));
   ASSERT_TRUE(wait_until([&] { return events_.closed.load(); }, 5s));
   EXPECT_EQ(events_.last_close, close_reason::ping_timeout);
