@@ -107,7 +107,8 @@ namespace_* server::match_dynamic(const std::string& name, const value& auth) {
   }
   for (const auto& [matcher, parent] : parents) {
     bool accepted = false;
-    engineio::guarded("namespace matcher", [&] { accepted = (*matcher)(name, auth); });
+    const auto& match = *matcher;  // a lambda may not capture a structured binding (Clang 14)
+    engineio::guarded("namespace matcher", [&] { accepted = match(name, auth); });
     if (!accepted) continue;
     std::lock_guard lock(namespaces_mutex_);
     if (auto it = namespaces_.find(name); it != namespaces_.end())
