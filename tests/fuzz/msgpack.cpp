@@ -2,8 +2,9 @@
 // in msgpack mode (socket.io-msgpack-parser: one binary message per packet).
 //
 // Input byte 0: bit 0 picks parse_msgpack (then encode the value again with append_msgpack and
-// parse that: it must parse and encode to the same bytes) or decoder(parser_kind::msgpack).add_binary;
-// bits 1-7 pick a smaller depth limit for parse_msgpack when not 0.
+// parse that: it must parse and encode to the same bytes) or
+// decoder(parser_kind::msgpack).add_binary; bits 1-7 pick a smaller depth limit for parse_msgpack
+// when not 0.
 
 #include <cstddef>
 #include <cstdint>

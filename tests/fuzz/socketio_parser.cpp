@@ -58,8 +58,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   while (true) {
     auto at = rest.find(separator);
     auto message = rest.substr(0, at);
-    status = status == socketio::decoder::status::waiting ? d.add_binary(message)
-                                                          : d.add_text(message);
+    status =
+        status == socketio::decoder::status::waiting ? d.add_binary(message) : d.add_text(message);
     if (status == socketio::decoder::status::error) {
       FUZZ_CHECK(!d.error().empty());
       return 0;
