@@ -190,7 +190,7 @@ TEST_P(Limits, AcceptBacksOffWhileOutOfFileDescriptors) {
 // its connection closed instead of an ever growing pong queue.
 TEST_P(Limits, PingFloodFromAClientThatNeverReadsIsClosedAtTheBufferLimit) {
   options o;
-  o.max_buffered_bytes = 256 * 1024;
+  o.max_buffered_bytes = std::size_t{256} * 1024;
   start(o);
   tcp::socket client(ctx_);
   client.open(tcp::v4());

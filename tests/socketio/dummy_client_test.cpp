@@ -75,12 +75,12 @@ TEST_F(DummyClient, ThrowingOperationCallbacksAreLogged) {
   c.send("40");
   c.next();
   std::promise<void> fetched;
-  io_.of("/").fetch_sockets([&](sio::fetch_result) {
+  io_.of("/").fetch_sockets([&](const sio::fetch_result&) {
     fetched.set_value();
     throw std::runtime_error("fetch callback");
   });
   fetched.get_future().wait();
-  io_.timeout(std::chrono::milliseconds(10)).emit_with_ack("ask", {}, [](sio::ack_result) {
+  io_.timeout(std::chrono::milliseconds(10)).emit_with_ack("ask", {}, [](const sio::ack_result&) {
     throw 42;
   });
   EXPECT_EQ(c.next()->substr(0, 3), "420");  // the broadcast asking for an ack

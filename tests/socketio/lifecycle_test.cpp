@@ -78,7 +78,8 @@ TEST_F(Lifecycle, OverlongNamespaceNameIsInvalidAndNeverReachesTheMatcher) {
 TEST_F(Lifecycle, MatcherMayUseTheServer) {
   start();
   io_->of([this](std::string_view name, const sio::value&) {
-    return io_->find(name) == nullptr && &io_->of("/other") != nullptr;
+    io_->of("/other");
+    return io_->find(name) == nullptr;
   });
   listen();
   auto ws = connect_ws();
@@ -190,7 +191,7 @@ TEST_F(Acks, TimedOutAcksAreForgotten) {
     for (int i = 0; i < count; ++i) {
       socket_->emit_with_ack(
           "ping", {},
-          [&](sio::ack_result r) {
+          [&](const sio::ack_result& r) {
             if (r.error) ++timed_out;
           },
           10ms);
@@ -206,7 +207,7 @@ TEST_F(Acks, BroadcastAckEntriesExpireSilently) {
   io_->engine().post(0, [&] {
     for (std::uint64_t id = 1000; id < 1100; ++id) {
       socket_->expect_ack(
-          id, [&](sio::ack_result) { called = true; }, 10ms);
+          id, [&](const sio::ack_result&) { called = true; }, 10ms);
     }
   });
   EXPECT_TRUE(eventually([&] { return pending_acks() == 0; }));
@@ -218,7 +219,7 @@ TEST_F(Acks, BroadcastAcksAreCappedAndForgottenOnDisconnect) {
   opts.max_pending_acks = 100;
   connect(opts);
   for (int i = 0; i < 200; ++i) {
-    sio::broadcast_operator(io_->of("/")).emit_with_ack("ping", {}, [](sio::ack_result) {});
+    sio::broadcast_operator(io_->of("/")).emit_with_ack("ping", {}, [](const sio::ack_result&) {});
   }
   EXPECT_TRUE(eventually([&] { return pending_acks() == 100; }));
   ws_.reset();
@@ -233,7 +234,7 @@ TEST_F(Acks, OwnAcksPastTheCapFailTheOldest) {
   std::vector<std::string> results;
   io_->engine().post(0, [&] {
     for (int i = 0; i < 3; ++i) {
-      socket_->emit_with_ack("ping", {}, [&, i](sio::ack_result r) {
+      socket_->emit_with_ack("ping", {}, [&, i](const sio::ack_result& r) {
         results.push_back(std::to_string(i) + ":" + r.error.value_or("ok"));
       });
     }
@@ -251,7 +252,7 @@ TEST_F(Acks, SocketUsedAfterItsConnectionIsGoneDoesNothing) {
   std::atomic<bool> called{false};
   io_->engine().post(0, [&] {
     socket_->emit("late");
-    socket_->emit_with_ack("late", {}, [&](sio::ack_result) { called = true; });
+    socket_->emit_with_ack("late", {}, [&](const sio::ack_result&) { called = true; });
     socket_->send_packet(sio::packet{sio::packet_type::event, "/", std::nullopt,
                                      sio::value(sio::array{sio::value("late")})});
     socket_->transport();

@@ -98,7 +98,7 @@ class stalled_client {
 TEST_P(SocketioLoopback, ClientsThatStopReadingAreDroppedWhileTheOthersAreServed) {
   sio::server_options opts;
   opts.threads = GetParam();
-  opts.engine.max_buffered_bytes = 256 * 1024;
+  opts.engine.max_buffered_bytes = std::size_t{256} * 1024;
   sio::server io(opts);
   std::atomic<int> dropped{0};
   io.on_connection([&](sio::socket& s) {
@@ -112,6 +112,7 @@ TEST_P(SocketioLoopback, ClientsThatStopReadingAreDroppedWhileTheOthersAreServed
   io.start();
 
   std::vector<std::unique_ptr<stalled_client>> stalled;
+  stalled.reserve(3);
   for (int i = 0; i < 3; ++i) stalled.push_back(std::make_unique<stalled_client>(io.port()));
   ws_client reader(io.port(), "/socket.io/?EIO=4&transport=websocket");
   reader.read();  // open packet
@@ -125,7 +126,7 @@ TEST_P(SocketioLoopback, ClientsThatStopReadingAreDroppedWhileTheOthersAreServed
     return frame;
   };
   // Far more than the stalled clients' socket buffers and limit take.
-  const std::string chunk(16 * 1024, 'x');
+  const std::string chunk(std::size_t{16} * 1024, 'x');
   for (int i = 0; i < 4000 && dropped < 3; ++i) {
     io.to("room").emit("chat", chunk);
     next_event("chat");  // the reader gets every one

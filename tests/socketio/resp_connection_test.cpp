@@ -20,7 +20,7 @@ TEST(RespConnection, CommandsPastTheQueueLimitAreDroppedWithAnError) {
   // Listens but never accepts: the kernel completes the connection and buffers a little of what
   // is sent, then the writes stall.
   tcp::acceptor redis(ctx, {asio::ip::make_address("127.0.0.1"), 0});
-  constexpr std::size_t limit = 64 * 1024;
+  constexpr std::size_t limit = std::size_t{64} * 1024;
   auto conn = std::make_shared<resp_connection>(ctx.get_executor(), nullptr, nullptr, limit);
   bool connected = false;
   conn->connect("127.0.0.1", std::to_string(redis.local_endpoint().port()),
