@@ -43,7 +43,6 @@ engine::engine(options opts, handler& events, unsigned threads)
                    [this] { asio::post(shards_.front()->context(), [this] { do_accept(); }); }) {
   for (unsigned i = 0; i < std::max(threads, 1u); ++i) {
     shards_.push_back(std::make_unique<shard>(i));
-    shards_.back()->count_connections(connections_);
   }
 }
 

@@ -59,7 +59,7 @@ class engine {
   void route_upgrade(std::shared_ptr<http_connection> conn, request req,
                      std::string_view transport_name, const std::string& sid);
   void on_session_request(shard& owner, pending_request pending, const std::string& sid);
-  void on_session_upgrade(shard& owner, tcp::socket socket, request req, const std::string& sid);
+  void on_session_upgrade(shard& owner, counted_socket socket, request req, const std::string& sid);
   void handshake_polling(pending_request pending);
   void handshake_websocket(std::shared_ptr<http_connection> conn, request req);
   std::optional<protocol_version> protocol_of(const request& req) const;

@@ -171,11 +171,10 @@ void http_connection::linger() {
                           });
 }
 
-tcp::socket http_connection::release_socket() {
+counted_socket http_connection::release_socket() {
   released_ = true;
   awaiting_answer_ = false;
-  slot_ = {};
-  return stream_.release_socket();
+  return {stream_.release_socket(), std::move(slot_)};
 }
 
 }  // namespace engineio::detail

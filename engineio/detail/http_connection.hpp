@@ -18,6 +18,14 @@ namespace engineio::detail {
 class engine;
 class shard;
 
+/// An accepted socket with the slot that counts it against max_connections: they go together
+/// from the HTTP connection to whatever takes the socket over (a WebSocket transport or raw
+/// peer, or the refusal being written), so an upgrade in progress is counted too.
+struct counted_socket {
+  tcp::socket socket;
+  connection_slot slot;
+};
+
 class http_connection : public std::enable_shared_from_this<http_connection> {
  public:
   http_connection(tcp::socket socket, engine& owner, shard& home, connection_slot slot);
@@ -31,9 +39,9 @@ class http_connection : public std::enable_shared_from_this<http_connection> {
   /// Callable from any thread.
   void on_abandon(asio::any_io_executor executor, std::function<void()> f);
 
-  /// Gives the socket away (WebSocket upgrade); the connection stops reading. Its connection
-  /// slot is released too: the transport or raw peer that ends up with the socket claims one.
-  tcp::socket release_socket();
+  /// Gives the socket away (WebSocket upgrade) with its connection slot; the connection stops
+  /// reading.
+  counted_socket release_socket();
 
   shard& home() noexcept { return home_; }
   const std::string& remote_address() const noexcept { return remote_address_; }

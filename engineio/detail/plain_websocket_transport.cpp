@@ -15,10 +15,11 @@ namespace {
 constexpr char v3_binary_type = 4;
 }
 
-plain_websocket_transport::plain_websocket_transport(tcp::socket socket, protocol_version protocol,
+plain_websocket_transport::plain_websocket_transport(tcp::socket socket, connection_slot slot,
+                                                     protocol_version protocol,
                                                      std::shared_ptr<const options> opts)
     : socket_(std::move(socket)),
-      slot_(shard::claim_connection_slot()),
+      slot_(std::move(slot)),
       protocol_(protocol),
       opts_(std::move(opts)),
       // The payload limit is checked per packet below, as Node checks maxHttpBufferSize; the

@@ -24,7 +24,7 @@ class plain_websocket_transport final
     : public transport,
       public std::enable_shared_from_this<plain_websocket_transport> {
  public:
-  plain_websocket_transport(tcp::socket socket, protocol_version protocol,
+  plain_websocket_transport(tcp::socket socket, connection_slot slot, protocol_version protocol,
                             std::shared_ptr<const options> opts);
 
   /// Starts reading; call once the session is attached.

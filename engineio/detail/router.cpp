@@ -64,23 +64,26 @@ response upgrade_refusal(std::string_view message) {
   return res;
 }
 
-void write_and_close(tcp::socket socket, response res) {
-  auto stream = std::make_shared<beast::tcp_stream>(std::move(socket));
+void write_and_close(counted_socket socket, response res) {
+  auto stream = std::make_shared<beast::tcp_stream>(std::move(socket.socket));
   auto shared = std::make_shared<response>(std::move(res));
+  auto slot = std::make_shared<connection_slot>(std::move(socket.slot));
   stream->expires_after(std::chrono::seconds(5));
-  http::async_write(*stream, *shared, [stream, shared](beast::error_code, std::size_t) {
+  http::async_write(*stream, *shared, [stream, shared, slot](beast::error_code, std::size_t) {
     beast::error_code ec;
     stream->socket().shutdown(tcp::socket::shutdown_send, ec);
   });
 }
 
-// Completes the WebSocket handshake, then calls `then` with the open stream (or drops it).
+// Completes the WebSocket handshake, then calls `then` with the open stream and its connection
+// slot (or drops both).
 // The 101 carries the CORS headers (Node runs its cors middleware on upgrades too) and, on a
 // handshake, the session cookie; Node forgets the cookie there, we send it for sticky sessions.
 template <typename Then>
-void accept_websocket(tcp::socket socket, request req, const options& opts,
+void accept_websocket(counted_socket socket, request req, const options& opts,
                       const std::string& cookie, Then then) {
-  auto ws = std::make_shared<websocket_stream>(std::move(socket));
+  auto ws = std::make_shared<websocket_stream>(std::move(socket.socket));
+  auto slot = std::make_shared<connection_slot>(std::move(socket.slot));
   configure_websocket(*ws, opts);
   http::fields extra;
   if (opts.cors) add_cors_headers(*opts.cors, req, false, extra);
@@ -93,8 +96,8 @@ void accept_websocket(tcp::socket socket, request req, const options& opts,
   }
   auto shared_req = std::make_shared<request>(std::move(req));
   ws->async_accept(*shared_req,
-                   [ws, shared_req, then = std::move(then)](beast::error_code ec) mutable {
-                     if (!ec) then(std::move(*ws));
+                   [ws, slot, shared_req, then = std::move(then)](beast::error_code ec) mutable {
+                     if (!ec) then(std::move(*ws), std::move(*slot));
                    });
 }
 
@@ -102,7 +105,7 @@ void accept_websocket(tcp::socket socket, request req, const options& opts,
 // permessage-deflate may be negotiated, which Beast's stream does. `attach` hands it to its
 // session and says whether to start reading.
 template <typename Attach>
-void open_websocket_transport(websocket_stream ws, protocol_version protocol,
+void open_websocket_transport(websocket_stream ws, connection_slot slot, protocol_version protocol,
                               const std::shared_ptr<const options>& opts, Attach attach) {
   auto run = [&](auto transport) {
     if (attach(transport)) {
@@ -112,19 +115,21 @@ void open_websocket_transport(websocket_stream ws, protocol_version protocol,
     }
   };
   if (opts->per_message_deflate) {
-    run(std::make_shared<websocket_transport>(std::move(ws), protocol, opts));
+    run(std::make_shared<websocket_transport>(std::move(ws), std::move(slot), protocol, opts));
   } else {
-    run(std::make_shared<plain_websocket_transport>(ws.next_layer().release_socket(), protocol,
-                                                    opts));
+    run(std::make_shared<plain_websocket_transport>(ws.next_layer().release_socket(),
+                                                    std::move(slot), protocol, opts));
   }
 }
 
 // Node closes a WebSocket it will not use right after the handshake (no close code).
-void accept_and_close(tcp::socket socket, request req, const options& opts) {
-  accept_websocket(std::move(socket), std::move(req), opts, {}, [](websocket_stream ws) {
-    auto holder = std::make_shared<websocket_stream>(std::move(ws));
-    holder->async_close(websocket::close_code::none, [holder](beast::error_code) {});
-  });
+void accept_and_close(counted_socket socket, request req, const options& opts) {
+  accept_websocket(
+      std::move(socket), std::move(req), opts, {}, [](websocket_stream ws, connection_slot slot) {
+        auto holder = std::make_shared<websocket_stream>(std::move(ws));
+        auto kept = std::make_shared<connection_slot>(std::move(slot));
+        holder->async_close(websocket::close_code::none, [holder, kept](beast::error_code) {});
+      });
 }
 
 }  // namespace
@@ -315,15 +320,17 @@ void engine::route_upgrade(std::shared_ptr<http_connection> conn, request req,
   if (target.running_here())
     return on_session_upgrade(target, std::move(socket), std::move(req), sid);
   // Move the connection to the session's shard once; from then on it lives there.
-  auto protocol = socket.local_endpoint().protocol();
-  auto fd = socket.release();
-  asio::post(target.context(), [this, &target, protocol, fd, sid,
-                                r = std::make_shared<request>(std::move(req))] {
-    on_session_upgrade(target, tcp::socket(target.context(), protocol, fd), std::move(*r), sid);
+  auto protocol = socket.socket.local_endpoint().protocol();
+  auto fd = socket.socket.release();
+  asio::post(target.context(), [this, &target, protocol, fd, sid, slot = std::move(socket.slot),
+                                r = std::make_shared<request>(std::move(req))]() mutable {
+    on_session_upgrade(target,
+                       counted_socket{tcp::socket(target.context(), protocol, fd), std::move(slot)},
+                       std::move(*r), sid);
   });
 }
 
-void engine::on_session_upgrade(shard& owner, tcp::socket socket, request req,
+void engine::on_session_upgrade(shard& owner, counted_socket socket, request req,
                                 const std::string& sid) {
   auto it = owner.sessions().find(sid);
   if (it == owner.sessions().end()) {
@@ -340,14 +347,15 @@ void engine::on_session_upgrade(shard& owner, tcp::socket socket, request req,
   }
   auto protocol = s.protocol();
   accept_websocket(std::move(socket), std::move(req), *opts_, {},
-                   [this, weak, protocol](websocket_stream ws) {
-                     open_websocket_transport(std::move(ws), protocol, opts_, [&](auto transport) {
-                       auto s = weak.lock();
-                       if (!s || s->ready_state() != session::state::open || s->upgrading())
-                         return false;
-                       s->begin_upgrade(transport);
-                       return true;
-                     });
+                   [this, weak, protocol](websocket_stream ws, connection_slot slot) {
+                     open_websocket_transport(
+                         std::move(ws), std::move(slot), protocol, opts_, [&](auto transport) {
+                           auto s = weak.lock();
+                           if (!s || s->ready_state() != session::state::open || s->upgrading())
+                             return false;
+                           s->begin_upgrade(transport);
+                           return true;
+                         });
                    });
 }
 
@@ -372,11 +380,13 @@ void engine::handshake_websocket(std::shared_ptr<http_connection> conn, request 
         std::string cookie = opts_->cookie ? serialize_cookie(*opts_->cookie, sid) : std::string{};
         accept_websocket(
             conn->release_socket(), std::move(*r), *opts_, cookie,
-            [this, &home, protocol, sid, info = std::move(info)](websocket_stream ws) mutable {
-              open_websocket_transport(std::move(ws), *protocol, opts_, [&](auto transport) {
-                create_session(home, sid, *protocol, std::move(info))->start(transport);
-                return true;
-              });
+            [this, &home, protocol, sid, info = std::move(info)](websocket_stream ws,
+                                                                 connection_slot slot) mutable {
+              open_websocket_transport(
+                  std::move(ws), std::move(slot), *protocol, opts_, [&](auto transport) {
+                    create_session(home, sid, *protocol, std::move(info))->start(transport);
+                    return true;
+                  });
             });
       });
 }
@@ -385,12 +395,13 @@ void engine::accept_raw_websocket(const websocket_handler& endpoint,
                                   const std::shared_ptr<http_connection>& conn, request req) {
   auto& home = conn->home();
   auto info = make_request_info(req, parse_query(req.target()).params, conn->remote_address());
-  websocket_stream ws(conn->release_socket());
+  auto [socket, slot] = conn->release_socket();
+  websocket_stream ws(std::move(socket));
   ws.read_message_max(opts_->max_http_buffer_size);
   // The Engine.IO heartbeat is not there: let Beast ping an idle peer and drop a dead one.
   ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
-  auto peer = std::make_shared<websocket_peer_impl>(std::move(ws), std::move(info), endpoint,
-                                                    opts_->max_buffered_bytes);
+  auto peer = std::make_shared<websocket_peer_impl>(std::move(ws), std::move(slot), std::move(info),
+                                                    endpoint, opts_->max_buffered_bytes);
   home.add_peer(peer);
   peer->start(std::move(req));
 }

@@ -10,11 +10,6 @@ shard* shard::current() noexcept {
   return current_shard;
 }
 
-connection_slot shard::claim_connection_slot() {
-  auto* here = current();
-  return here && here->connections_ ? here->connections_->acquire() : connection_slot{};
-}
-
 void shard::start() {
   thread_ = std::thread([this] {
     current_shard = this;

@@ -10,7 +10,6 @@
 #include <thread>
 #include <unordered_map>
 
-#include "engineio/detail/connection_limit.hpp"
 #include "engineio/detail/timer_queue.hpp"
 #include "engineio/detail/websocket_peer.hpp"
 #include "engineio/session.hpp"
@@ -44,12 +43,6 @@ class shard {
   /// Closes every raw WebSocket peer (1001, going away), as the server stops.
   void close_peers();
 
-  /// The engine's connection count, set before start().
-  void count_connections(connection_limit& limit) noexcept { connections_ = &limit; }
-  /// A slot for a socket taken over on the calling shard's thread (a WebSocket transport or raw
-  /// peer, once the upgrade has released the HTTP connection's slot); empty off a shard.
-  static connection_slot claim_connection_slot();
-
  private:
   unsigned index_;
   boost::asio::io_context context_{1};
@@ -57,7 +50,6 @@ class shard {
       context_.get_executor()};
   std::shared_ptr<timer_queue> timers_ = timer_queue::create(context_.get_executor());
   std::thread thread_;
-  connection_limit* connections_ = nullptr;
   std::unordered_map<std::string, std::shared_ptr<session>> sessions_;
   std::unordered_map<const websocket_peer_impl*, std::shared_ptr<websocket_peer_impl>> peers_;
 };

@@ -9,11 +9,11 @@ namespace engineio::detail {
 
 namespace websocket = beast::websocket;
 
-websocket_peer_impl::websocket_peer_impl(stream ws, request_info info,
+websocket_peer_impl::websocket_peer_impl(stream ws, connection_slot slot, request_info info,
                                          const websocket_handler& handler,
                                          std::size_t max_buffered_bytes)
     : ws_(std::move(ws)),
-      slot_(shard::claim_connection_slot()),
+      slot_(std::move(slot)),
       info_(std::move(info)),
       handler_(handler),
       max_buffered_bytes_(max_buffered_bytes) {}

@@ -21,8 +21,8 @@ class websocket_peer_impl final : public websocket_peer {
  public:
   using stream = beast::websocket::stream<beast::tcp_stream>;
 
-  websocket_peer_impl(stream ws, request_info info, const websocket_handler& handler,
-                      std::size_t max_buffered_bytes);
+  websocket_peer_impl(stream ws, connection_slot slot, request_info info,
+                      const websocket_handler& handler, std::size_t max_buffered_bytes);
 
   /// Answers the upgrade, calling on_open before the answer goes out, then reads until the
   /// peer closes; call once, on the shard.

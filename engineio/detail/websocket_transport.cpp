@@ -29,12 +29,10 @@ void configure_websocket(websocket_stream& ws, const options& opts) {
   }
 }
 
-websocket_transport::websocket_transport(websocket_stream ws, protocol_version protocol,
+websocket_transport::websocket_transport(websocket_stream ws, connection_slot slot,
+                                         protocol_version protocol,
                                          std::shared_ptr<const options> opts)
-    : ws_(std::move(ws)),
-      slot_(shard::claim_connection_slot()),
-      protocol_(protocol),
-      opts_(std::move(opts)) {}
+    : ws_(std::move(ws)), slot_(std::move(slot)), protocol_(protocol), opts_(std::move(opts)) {}
 
 void websocket_transport::start() {
   do_read();

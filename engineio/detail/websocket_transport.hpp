@@ -24,7 +24,7 @@ using websocket_stream = beast::websocket::stream<beast::tcp_stream>;
 class websocket_transport final : public transport,
                                   public std::enable_shared_from_this<websocket_transport> {
  public:
-  websocket_transport(websocket_stream ws, protocol_version protocol,
+  websocket_transport(websocket_stream ws, connection_slot slot, protocol_version protocol,
                       std::shared_ptr<const options> opts);
 
   /// Starts reading; call once the handshake is done and the session is attached.
