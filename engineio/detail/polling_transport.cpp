@@ -57,14 +57,16 @@ void polling_transport::on_data(pending_request req) {
     if (auto s = session_.lock()) s->on_error(close_reason::transport_error);
     return;
   }
+  // Node reads a text body as a JS string: invalid UTF-8 becomes U+FFFD before the records are
+  // split (their lengths count UTF-16 units). Raw, bad bytes would later go to WebSocket peers in
+  // text frames, which those peers must fail (1007). JSONP and v3 binary bodies are checked
+  // record by record in deliver().
   if (cfg_.jsonp) {
     auto body = decode_jsonp_body(req.req().body());
     if (body) deliver(*body, false);
   } else if (binary_body || detail::valid_utf8(req.req().body())) {
     deliver(req.req().body(), binary_body);
   } else {
-    // Node reads a text body as a JS string. Raw, bad bytes would later go to WebSocket peers in
-    // text frames, which those peers must fail (1007).
     deliver(detail::replace_invalid_utf8(req.req().body()), false);
   }
   // text/html rather than text/plain keeps old user agents from offering a download (Node GH-43).
@@ -73,10 +75,16 @@ void polling_transport::on_data(pending_request req) {
 
 void polling_transport::deliver(std::string_view body, bool binary_body) {
   auto payload = decode_payload(body, cfg_.protocol, binary_body);
-  for (const auto& p : payload.packets) {
+  bool check_text = binary_body || cfg_.jsonp.has_value();
+  for (auto p : payload.packets) {
     auto s = session_.lock();
     if (!s || s->ready_state() == session::state::closed) return;
     if (p.type == packet_type::close) return on_client_close();
+    std::string replaced;
+    if (check_text && !p.binary && !detail::valid_utf8(p.data)) {
+      replaced = detail::replace_invalid_utf8(p.data);
+      p.data = replaced;
+    }
     s->on_packet(*this, p);
   }
   if (payload.error) {

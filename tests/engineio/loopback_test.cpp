@@ -83,6 +83,17 @@ TEST_P(Loopback, PollingBodiesAreDecodedAsUtf8WithReplacement) {
   EXPECT_EQ(post.body, "ok");
   poll = send_http(port(), http::verb::get, "/engine.io/?EIO=3&transport=polling&sid=" + v3);
   EXPECT_EQ(poll.body, "2:4\uFFFD");
+
+  // A v3 binary body marks each record as text or binary; its text records are checked alike.
+  v3 = sid_of(send_http(port(), http::verb::get, "/engine.io/?EIO=3&transport=polling").body);
+  post = send_http(port(), http::verb::post, "/engine.io/?EIO=3&transport=polling&sid=" + v3,
+                   std::string("\x00\x03\xff"
+                               "4a\xff",
+                               6),
+                   "application/octet-stream");
+  EXPECT_EQ(post.body, "ok");
+  poll = send_http(port(), http::verb::get, "/engine.io/?EIO=3&transport=polling&b64=1&sid=" + v3);
+  EXPECT_EQ(poll.body, "3:4a\uFFFD");
 }
 
 TEST_P(Loopback, UnknownSidAndTransportMismatchGetNodesErrors) {

@@ -8,6 +8,7 @@
 #include <boost/beast/websocket.hpp>
 
 #include <string>
+#include <string_view>
 
 namespace sio_test {
 
@@ -24,14 +25,15 @@ struct http_answer {
 
 /// One request on a fresh connection.
 inline http_answer send_http(std::uint16_t port, http::verb method, const std::string& target,
-                             const std::string& body = {}) {
+                             const std::string& body = {},
+                             std::string_view content_type = "text/plain;charset=UTF-8") {
   boost::asio::io_context ctx;
   beast::tcp_stream stream(ctx);
   stream.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
   http::request<http::string_body> req{method, target, 11};
   req.set(http::field::host, "127.0.0.1");
   req.body() = body;
-  if (method == http::verb::post) req.set(http::field::content_type, "text/plain;charset=UTF-8");
+  if (method == http::verb::post) req.set(http::field::content_type, content_type);
   req.prepare_payload();
   http::write(stream, req);
   beast::flat_buffer buffer;
