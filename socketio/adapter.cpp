@@ -53,7 +53,7 @@ class gather : public std::enable_shared_from_this<gather<Whole, Part>> {
 
 remote_socket::remote_socket(namespace_& nsp, std::string id, struct handshake hs,
                              std::set<room> rooms, value data)
-    : nsp_(&nsp),
+    : nsp_(nsp.shared_from_this()),
       id_(std::move(id)),
       handshake_(std::move(hs)),
       rooms_(std::move(rooms)),
@@ -109,7 +109,7 @@ void adapter::each_shard(std::function<void(room_index&)> fn) {
   // One post per other shard, whatever the number of recipients; this shard's part runs inline.
   for (unsigned i = 0; i < engine.shard_count(); ++i) {
     if (here == i) continue;
-    engine.post(i, [this, i, shared] { (*shared)(rooms_[i]); });
+    engine.post(i, [this, keep = keep_alive(), i, shared] { (*shared)(rooms_[i]); });
   }
   if (here) (*shared)(rooms_[*here]);
 }
@@ -123,9 +123,13 @@ void adapter::each_local_socket(std::function<void(socket&)> fn) {
 void adapter::deliver_server_event(args values, std::function<void(value)> reply) {
   auto& engine = nsp_.owner().engine();
   if (engine.current_shard() == 0u) return nsp_.deliver_server_event(values, std::move(reply));
-  engine.post(0, [nsp = &nsp_, values = std::move(values), reply = std::move(reply)] {
+  engine.post(0, [nsp = keep_alive(), values = std::move(values), reply = std::move(reply)] {
     nsp->deliver_server_event(values, reply);
   });
+}
+
+std::shared_ptr<namespace_> adapter::keep_alive() const {
+  return nsp_.shared_from_this();
 }
 
 boost::asio::any_io_executor adapter::home_executor() {
@@ -196,8 +200,7 @@ void adapter::fetch_sockets(const broadcast_options& opts, std::function<void(fe
       [](fetch_result& whole, list part) {
         std::move(part.begin(), part.end(), std::back_inserter(whole.sockets));
       });
-  auto* nsp = &nsp_;
-  each_shard([opts, all, nsp](room_index& index) {
+  each_shard([opts, all, nsp = &nsp_](room_index& index) {
     list part;
     index.for_each(opts, [&](socket& s) {
       part.emplace_back(*nsp, s.id(), s.handshake(), s.rooms(), s.data());

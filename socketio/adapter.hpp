@@ -132,7 +132,7 @@ class remote_socket {
   void disconnect(bool close = false) const;
 
  private:
-  namespace_* nsp_;
+  std::shared_ptr<namespace_> nsp_;
   std::string id_;
   struct handshake handshake_;
   std::set<room> rooms_;
@@ -208,6 +208,9 @@ class adapter {
   void each_shard(std::function<void(room_index&)> fn);
   /// Where results go: the caller's shard, or shard 0 for other threads.
   boost::asio::any_io_executor home_executor();
+  /// Keeps the namespace, and so this adapter, alive in work that ends later (a child of a
+  /// dynamic namespace may be removed meanwhile).
+  std::shared_ptr<namespace_> keep_alive() const;
 
  private:
   std::vector<room_index> rooms_;  // one per shard, touched only there

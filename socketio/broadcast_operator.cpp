@@ -91,7 +91,7 @@ bool refuse_reserved(std::string_view event) {
 }  // namespace
 
 broadcast_operator::broadcast_operator(namespace_& nsp, broadcast_options opts)
-    : nsp_(&nsp), opts_(std::move(opts)) {}
+    : nsp_(nsp.shared_from_this()), opts_(std::move(opts)) {}
 
 broadcast_operator broadcast_operator::to(const room& r) const {
   return to(std::vector<room>{r});

@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -55,7 +56,7 @@ class broadcast_operator {
   void fetch_sockets(std::function<void(fetch_result)> done) const;
 
  private:
-  namespace_* nsp_;
+  std::shared_ptr<namespace_> nsp_;
   broadcast_options opts_;
 };
 

@@ -125,8 +125,7 @@ void client::connect(const std::string& name, value auth) {
   if (sockets_.size() + pending_.size() >= server_.options().max_namespaces_per_client) {
     return refuse("Too many namespaces");
   }
-  auto* nsp = server_.find(name);
-  if (!nsp) nsp = server_.match_dynamic(name, auth);
+  auto nsp = server_.enter(name, auth);
   if (!nsp) return refuse("Invalid namespace");
   pending_.insert(name);
   if (auto* store = nsp->recovery();

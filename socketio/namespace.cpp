@@ -16,6 +16,10 @@ namespace_::namespace_(server& owner, std::string name, const adapter_factory& m
   }
 }
 
+void namespace_::release(bool connected) {
+  if (!detached_) server_.leave(*this, connected);  // detached: the server may be gone
+}
+
 void namespace_::server_side_emit(std::string_view event, args values,
                                   std::function<void(ack_result)> ack) {
   // Node's reserved names for server-side events.

@@ -46,7 +46,9 @@ using connection_handler = std::function<void(socket&)>;
 using server_reply = std::function<void(value)>;
 using server_event_handler = std::function<void(const args& values, const server_reply& reply)>;
 
-class namespace_ {
+/// Owned through shared_ptr (the server, its sockets and broadcast operators share it): a child
+/// of a dynamic namespace may be removed while some of them still act on it.
+class namespace_ : public std::enable_shared_from_this<namespace_> {
  public:
   /// `make_adapter` overrides the server's adapter factory (dynamic namespace parents).
   namespace_(server& owner, std::string name, const adapter_factory& make_adapter = {});
@@ -121,6 +123,17 @@ class namespace_ {
   detail::session_store* recovery() noexcept { return recovery_.get(); }
 
  private:
+  friend class server;
+  friend class socket;
+  /// One of this namespace's sockets is gone (`connected`: it had joined).
+  void release(bool connected);
+  /// The server is going: the adapter goes with it (a Redis client must not outlive the shards),
+  /// and the sockets still around no longer report to the server.
+  void detach() {
+    detached_ = true;
+    adapter_.reset();
+  }
+
   server& server_;
   std::string name_;
   std::vector<middleware> middlewares_;
@@ -130,6 +143,12 @@ class namespace_ {
   std::atomic<std::uint64_t> next_ack_id_{0};
   bool dynamic_parent_ = false;
   std::unique_ptr<detail::session_store> recovery_;
+  std::atomic<bool> detached_{false};
+  // A dynamic parent's child: its parent, and the sockets connecting or connected to it; the
+  // server's namespaces mutex guards them.
+  namespace_* parent_ = nullptr;
+  std::size_t members_ = 0;
+  bool ever_connected_ = false;
 };
 
 }  // namespace socketio

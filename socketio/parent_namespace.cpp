@@ -2,22 +2,28 @@
 
 #include <boost/asio/post.hpp>
 
+#include <algorithm>
 #include <memory>
 
 namespace socketio {
 
-void parent_adapter::add_child(namespace_& child) {
+void parent_adapter::add_child(std::shared_ptr<namespace_> child) {
   std::lock_guard lock(mutex_);
-  children_.push_back(&child);
+  children_.push_back(std::move(child));
 }
 
-std::vector<namespace_*> parent_adapter::children() const {
+void parent_adapter::remove_child(const namespace_& child) {
+  std::lock_guard lock(mutex_);
+  std::erase_if(children_, [&](const auto& c) { return c.get() == &child; });
+}
+
+std::vector<std::shared_ptr<namespace_>> parent_adapter::children() const {
   std::lock_guard lock(mutex_);
   return children_;
 }
 
 void parent_adapter::broadcast(const packet& p, const broadcast_options& opts) {
-  for (auto* child : children()) {
+  for (const auto& child : children()) {
     auto copy = p;
     copy.nsp = child->name();
     child->adapter().broadcast(copy, opts);
@@ -45,7 +51,7 @@ void parent_adapter::broadcast_with_ack(const packet& p, const broadcast_options
     lock.unlock();
     on_count(total);
   };
-  for (auto* child : kids) {
+  for (const auto& child : kids) {
     auto copy = p;
     copy.nsp = child->name();
     child->adapter().broadcast_with_ack(copy, opts, fold, on_response);
@@ -53,15 +59,15 @@ void parent_adapter::broadcast_with_ack(const packet& p, const broadcast_options
 }
 
 void parent_adapter::add_sockets(const broadcast_options& opts, const std::vector<room>& rooms) {
-  for (auto* child : children()) child->adapter().add_sockets(opts, rooms);
+  for (const auto& child : children()) child->adapter().add_sockets(opts, rooms);
 }
 
 void parent_adapter::del_sockets(const broadcast_options& opts, const std::vector<room>& rooms) {
-  for (auto* child : children()) child->adapter().del_sockets(opts, rooms);
+  for (const auto& child : children()) child->adapter().del_sockets(opts, rooms);
 }
 
 void parent_adapter::disconnect_sockets(const broadcast_options& opts, bool close) {
-  for (auto* child : children()) child->adapter().disconnect_sockets(opts, close);
+  for (const auto& child : children()) child->adapter().disconnect_sockets(opts, close);
 }
 
 void parent_adapter::fetch_sockets(const broadcast_options& opts,
@@ -76,7 +82,7 @@ void parent_adapter::fetch_sockets(const broadcast_options& opts,
   };
   auto st = std::make_shared<state>();
   st->left = kids.size();
-  for (auto* child : kids) {
+  for (const auto& child : kids) {
     child->adapter().fetch_sockets(opts, [st, done, home](fetch_result part) {
       std::lock_guard lock(st->mutex);
       std::move(part.sockets.begin(), part.sockets.end(), std::back_inserter(st->all.sockets));

@@ -11,6 +11,7 @@
 /// ```
 
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string_view>
 #include <vector>
@@ -28,7 +29,8 @@ class parent_adapter final : public adapter {
  public:
   using adapter::adapter;
 
-  void add_child(namespace_& child);
+  void add_child(std::shared_ptr<namespace_> child);
+  void remove_child(const namespace_& child);
 
   void broadcast(const packet& p, const broadcast_options& opts) override;
   void broadcast_with_ack(const packet& p, const broadcast_options& opts,
@@ -41,10 +43,11 @@ class parent_adapter final : public adapter {
                      std::function<void(fetch_result)> done) override;
 
  private:
-  std::vector<namespace_*> children() const;
+  /// A copy: a child removed meanwhile stays alive until the operation is done with it.
+  std::vector<std::shared_ptr<namespace_>> children() const;
 
   mutable std::mutex mutex_;
-  std::vector<namespace_*> children_;  // owned by the server, which outlives this adapter
+  std::vector<std::shared_ptr<namespace_>> children_;
 };
 
 }  // namespace socketio

@@ -1,5 +1,7 @@
 #include "socketio/server.hpp"
 
+#include <boost/asio/post.hpp>
+
 #include "engineio/log.hpp"
 #include "socketio/client.hpp"
 #include "socketio/detail/client_route.hpp"
@@ -26,8 +28,13 @@ server::server(server_options opts)
 
 server::~server() {
   stop();
-  // The adapter factory may own I/O objects on the shards' event loops (a Redis client): they
-  // must go before the engine's event loops do, and opts_ would outlive the engine.
+  // Adapters and their factory may own I/O objects on the shards' event loops (a Redis client):
+  // they must go before the engine's event loops do. Sockets and broadcast operators still in
+  // those loops may keep a namespace alive past this point: detached, it no longer calls back.
+  std::lock_guard lock(namespaces_mutex_);
+  for (auto& [name, nsp] : namespaces_) nsp->detach();
+  for (auto& parent : parents_) parent.nsp->detach();
+  for (auto* nsp : retiring_) nsp->detach();
   opts_.adapter = nullptr;
 }
 
@@ -66,10 +73,25 @@ namespace_& server::of(std::string_view name) {
   key += name;
   std::lock_guard lock(namespaces_mutex_);
   auto it = namespaces_.find(key);
-  if (it == namespaces_.end()) {
-    it = namespaces_.emplace(key, std::make_unique<namespace_>(*this, key)).first;
-  }
+  if (it == namespaces_.end()) it = namespaces_.emplace(key, make_namespace(key)).first;
   return *it->second;
+}
+
+std::shared_ptr<namespace_> server::make_namespace(std::string name, const adapter_factory& f) {
+  return {new namespace_(*this, std::move(name), f), [this](namespace_* nsp) { dispose(nsp); }};
+}
+
+// The last reference to a namespace may go anywhere, even inside a walk over its own sockets or
+// a Redis message for its adapter: the memory goes on a later turn of shard 0.
+void server::dispose(namespace_* nsp) {
+  if (nsp->detached_) {
+    delete nsp;  // the shards are stopped: nothing runs any more
+    return;
+  }
+  boost::asio::post(engine_.executor(0), [this, doomed = std::unique_ptr<namespace_>(nsp)] {
+    std::lock_guard lock(namespaces_mutex_);
+    retiring_.erase(doomed.get());
+  });
 }
 
 namespace_* server::find(std::string_view name) {
@@ -88,15 +110,24 @@ namespace_& server::of(namespace_matcher matcher) {
   std::lock_guard lock(namespaces_mutex_);
   // Node names parents "/_0", "/_1", ...; they are never joined directly.
   auto name = "/_" + std::to_string(parents_.size());
-  auto parent = std::make_unique<namespace_>(
-      *this, name, [](namespace_& nsp) { return std::make_unique<parent_adapter>(nsp); });
-  auto& ref = *parent;
-  parents_.push_back(
-      {std::make_shared<const namespace_matcher>(std::move(matcher)), std::move(parent)});
-  return ref;
+  auto parent =
+      make_namespace(name, [](namespace_& nsp) { return std::make_unique<parent_adapter>(nsp); });
+  parents_.push_back({std::make_shared<const namespace_matcher>(std::move(matcher)), parent});
+  return *parent;
 }
 
-namespace_* server::match_dynamic(const std::string& name, const value& auth) {
+std::shared_ptr<namespace_> server::enter(const std::string& name, const value& auth) {
+  {
+    std::lock_guard lock(namespaces_mutex_);
+    if (auto it = namespaces_.find(name); it != namespaces_.end()) {
+      ++it->second->members_;
+      return it->second;
+    }
+  }
+  return match_dynamic(name, auth);
+}
+
+std::shared_ptr<namespace_> server::match_dynamic(const std::string& name, const value& auth) {
   if (name.size() > opts_.max_namespace_length) return nullptr;
   // Matchers are user code: they run unlocked, as one may call of() or find(), and a slow one
   // must not hold up CONNECTs on the other shards.
@@ -111,16 +142,32 @@ namespace_* server::match_dynamic(const std::string& name, const value& auth) {
     engineio::guarded("namespace matcher", [&] { accepted = match(name, auth); });
     if (!accepted) continue;
     std::lock_guard lock(namespaces_mutex_);
-    if (auto it = namespaces_.find(name); it != namespaces_.end())
-      return it->second.get();  // created meanwhile
-    if (dynamic_children_ >= opts_.max_dynamic_namespaces) return nullptr;
-    ++dynamic_children_;
-    auto child = std::make_unique<namespace_>(*this, name);
-    child->inherit(*parent);
-    static_cast<parent_adapter&>(parent->adapter()).add_child(*child);
-    return namespaces_.emplace(name, std::move(child)).first->second.get();
+    auto it = namespaces_.find(name);  // perhaps created meanwhile
+    if (it == namespaces_.end()) {
+      if (dynamic_children_ >= opts_.max_dynamic_namespaces) return nullptr;
+      ++dynamic_children_;
+      auto child = make_namespace(name);
+      child->inherit(*parent);
+      child->parent_ = parent;
+      static_cast<parent_adapter&>(parent->adapter()).add_child(child);
+      it = namespaces_.emplace(name, std::move(child)).first;
+    }
+    ++it->second->members_;
+    return it->second;
   }
   return nullptr;
+}
+
+void server::leave(namespace_& nsp, bool connected) {
+  std::lock_guard lock(namespaces_mutex_);
+  nsp.ever_connected_ = nsp.ever_connected_ || connected;
+  if (--nsp.members_ > 0 || !nsp.parent_) return;
+  if (nsp.ever_connected_ && !opts_.cleanup_empty_child_namespaces) return;
+  // The caller's socket still holds `nsp`: dispose() runs later, when the last holder lets go.
+  static_cast<parent_adapter&>(nsp.parent_->adapter()).remove_child(nsp);
+  retiring_.insert(&nsp);
+  namespaces_.erase(nsp.name());
+  --dynamic_children_;
 }
 
 void server::on_open(engineio::session& s) {

@@ -20,6 +20,7 @@
 #include <mutex>
 #include <optional>
 #include <regex>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -66,10 +67,14 @@ struct server_options {
   /// Namespaces one connection may join or be joining at once; past it a CONNECT gets a
   /// CONNECT_ERROR "Too many namespaces". Node has no limit.
   std::size_t max_namespaces_per_client = 100;
-  /// Child namespaces all dynamic parents may create; past it a new name gets "Invalid namespace".
-  /// Node has no limit. Each child costs an adapter (and, with Redis, its subscriptions), and is
-  /// never removed: Node's `cleanupEmptyChildNamespaces` (default off) is not implemented.
+  /// Child namespaces all dynamic parents may have at once; past it a new name gets "Invalid
+  /// namespace". Node has no limit. Each child costs an adapter (and, with Redis, its
+  /// subscriptions). A child that no socket ever joined (its middlewares refused every
+  /// CONNECT) is removed as its last refused socket goes, which Node never does.
   std::size_t max_dynamic_namespaces = 10'000;
+  /// Node's `cleanupEmptyChildNamespaces`: a child of a dynamic namespace is also removed when
+  /// its last socket leaves, and made anew by the next CONNECT for its name.
+  bool cleanup_empty_child_namespaces = false;
   /// Acks one socket may wait for (its own emit_with_ack and broadcasts); past it the oldest is
   /// dropped, an emit_with_ack's callback getting "too many pending acks". Node has no limit.
   std::size_t max_pending_acks = 1000;
@@ -100,9 +105,6 @@ class server : private engineio::handler {
   /// call `of()` and `find()`).
   namespace_& of(const std::regex& pattern);
   namespace_& of(namespace_matcher matcher);
-  /// The existing or newly created child namespace for `name`, or nullptr when no parent accepts
-  /// it (or the name is too long, or `max_dynamic_namespaces` are there already).
-  namespace_* match_dynamic(const std::string& name, const value& auth);
 
   // The main namespace "/", as in Node where io.emit() is io.of("/").emit().
   void use(middleware m) { of("/").use(std::move(m)); }
@@ -147,6 +149,18 @@ class server : private engineio::handler {
   engineio::server& engine() noexcept { return engine_; }
 
  private:
+  friend class client;
+  friend class namespace_;
+  /// The namespace a CONNECT for `name` joins: an existing one, or a child that a dynamic parent
+  /// accepts (nullptr when none does, the name is too long, or `max_dynamic_namespaces` are
+  /// there already). A child counts the socket as a member until `leave`.
+  std::shared_ptr<namespace_> enter(const std::string& name, const value& auth);
+  std::shared_ptr<namespace_> match_dynamic(const std::string& name, const value& auth);
+  /// A socket of `nsp` is gone; `connected` if it had joined. Removes a child left empty.
+  void leave(namespace_& nsp, bool connected);
+  std::shared_ptr<namespace_> make_namespace(std::string name, const adapter_factory& f = {});
+  void dispose(namespace_* nsp);
+
   void on_open(engineio::session& s) override;
   void on_message(engineio::session& s, std::string_view text) override;
   void on_binary(engineio::session& s, std::string_view bytes) override;
@@ -159,13 +173,15 @@ class server : private engineio::handler {
 
   std::atomic<bool> shutting_down_{false};
   std::mutex namespaces_mutex_;
-  std::map<std::string, std::unique_ptr<namespace_>, std::less<>> namespaces_;
+  std::map<std::string, std::shared_ptr<namespace_>, std::less<>> namespaces_;
   struct dynamic_parent {
     std::shared_ptr<const namespace_matcher> matcher;  // shared: called outside the lock
-    std::unique_ptr<namespace_> nsp;
+    std::shared_ptr<namespace_> nsp;
   };
   std::vector<dynamic_parent> parents_;
   std::size_t dynamic_children_ = 0;
+  /// Children removed from `namespaces_` whose memory is not freed yet.
+  std::set<namespace_*> retiring_;
 };
 
 }  // namespace socketio

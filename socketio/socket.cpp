@@ -95,17 +95,17 @@ struct socket::pending_ack {
 // ---- socket ----
 
 socket::socket(namespace_& nsp, client& owner, std::string id, value auth)
-    : nsp_(nsp),
+    : nsp_(nsp.shared_from_this()),
       client_(owner.weak_from_this()),
       shard_(owner.shard()),
       id_(std::move(id)),
       auth_(std::move(auth)),
       issued_(now_ms()) {
-  if (nsp_.recovery()) pid_ = engineio::generate_sid(shard_);
+  if (nsp_->recovery()) pid_ = engineio::generate_sid(shard_);
 }
 
 socket::socket(namespace_& nsp, client& owner, value auth, detail::restored_session previous)
-    : nsp_(nsp),
+    : nsp_(nsp.shared_from_this()),
       client_(owner.weak_from_this()),
       shard_(owner.shard()),
       id_(std::move(previous.session.sid)),
@@ -116,6 +116,10 @@ socket::socket(namespace_& nsp, client& owner, value auth, detail::restored_sess
       pid_(std::move(previous.session.pid)),
       recovered_(true),
       missed_(std::move(previous.missed)) {}
+
+socket::~socket() {
+  nsp_->release(connected_ || closed_);
+}
 
 const struct handshake& socket::handshake() const {
   if (handshake_) return *handshake_;
@@ -143,7 +147,7 @@ void socket::on_connected() {
   join(rooms);
   // Node sends the missed events first; the client holds them until its CONNECT arrives.
   for (auto& data : std::exchange(missed_, {})) {
-    send_packet(packet{packet_type::event, nsp_.name(), std::nullopt, std::move(data)});
+    send_packet(packet{packet_type::event, nsp_->name(), std::nullopt, std::move(data)});
   }
   value connect_data;
   if (owner().protocol() != engineio::protocol_version::v3) {
@@ -151,7 +155,7 @@ void socket::on_connected() {
         pid_.empty() ? value(object{{"sid", id_}}) : value(object{{"sid", id_}, {"pid", pid_}});
   }
   send_packet(packet{
-      packet_type::connect, nsp_.name(), std::nullopt,
+      packet_type::connect, nsp_->name(), std::nullopt,
       connect_data.is_null() ? std::nullopt : std::optional<value>(std::move(connect_data))});
 }
 
@@ -165,12 +169,12 @@ void socket::join(const std::vector<room>& rs) {
   for (const auto& r : rs) {
     if (rooms_.insert(r).second) added.push_back(r);
   }
-  nsp_.adapter().add_all(*this, added);
+  nsp_->adapter().add_all(*this, added);
 }
 
 void socket::leave(const room& r) {
   if (rooms_.erase(r) == 0) return;
-  nsp_.adapter().del(*this, r);
+  nsp_->adapter().del(*this, r);
 }
 
 void socket::emit_args(std::string_view event, args values) {
@@ -180,8 +184,8 @@ void socket::emit_args(std::string_view event, args values) {
   }
   values.insert(values.begin(), value(event));
   // With recovery on, Node routes socket.emit through the adapter so it is stored for replay.
-  if (auto* store = nsp_.recovery()) store->record(values, broadcast_options{.rooms = {id_}});
-  packet p{packet_type::event, nsp_.name(), std::nullopt, value(array(std::move(values)))};
+  if (auto* store = nsp_->recovery()) store->record(values, broadcast_options{.rooms = {id_}});
+  packet p{packet_type::event, nsp_->name(), std::nullopt, value(array(std::move(values)))};
   notify_outgoing(p);
   send_packet(p);
 }
@@ -192,12 +196,12 @@ void socket::emit_with_ack(std::string_view event, args values, ack_callback cb,
     engineio::log_warning("\"{}\" is a reserved event name", event);
     return;
   }
-  auto id = nsp_.next_ack_id();
+  auto id = nsp_->next_ack_id();
   auto pending = std::make_shared<pending_ack>();
   pending->cb = std::move(cb);
   add_ack(id, pending, timeout);
   values.insert(values.begin(), value(event));
-  packet p{packet_type::event, nsp_.name(), id, value(array(std::move(values)))};
+  packet p{packet_type::event, nsp_->name(), id, value(array(std::move(values)))};
   notify_outgoing(p);
   send_packet(p);
 }
@@ -206,7 +210,7 @@ void socket::add_ack(std::uint64_t id, const std::shared_ptr<pending_ack>& pendi
                      std::optional<std::chrono::milliseconds> timeout) {
   if (timeout) {
     pending->timer = std::make_unique<boost::asio::steady_timer>(
-        nsp_.owner().engine().executor(shard_), *timeout);
+        nsp_->owner().engine().executor(shard_), *timeout);
     // Holds the pending ack, not the socket: the error is reported even after a disconnect.
     pending->timer->async_wait(
         [self = weak_from_this(), id, pending](boost::system::error_code ec) {
@@ -221,7 +225,7 @@ void socket::add_ack(std::uint64_t id, const std::shared_ptr<pending_ack>& pendi
   // A socket whose connection is gone gets no reply: only the timeout's error can come.
   if (closed_ || client_.expired()) return;
   acks_[id] = pending;
-  if (acks_.size() <= nsp_.owner().options().max_pending_acks) return;
+  if (acks_.size() <= nsp_->owner().options().max_pending_acks) return;
   auto oldest = std::move(acks_.begin()->second);
   acks_.erase(acks_.begin());
   oldest->fail("too many pending acks");
@@ -265,7 +269,7 @@ client& socket::owner() noexcept {
 }
 
 remote_socket socket::ref() const {
-  return remote_socket(nsp_, id_, handshake(), rooms_, data_);
+  return remote_socket(*nsp_, id_, handshake(), rooms_, data_);
 }
 
 broadcast_operator socket::to(const room& r) {
@@ -282,7 +286,7 @@ broadcast_operator socket::broadcast() {
   // Like Node, a broadcast from a socket leaves out the socket itself (its own room).
   broadcast_options opts;
   opts.except.insert(id_);
-  return broadcast_operator(nsp_, std::move(opts));
+  return broadcast_operator(*nsp_, std::move(opts));
 }
 
 void socket::add_handler(const std::string& event, event_handler h, bool once) {
@@ -368,7 +372,7 @@ void socket::report_error(const std::string& message) {
 void socket::disconnect(bool close) {
   if (!connected_) return;
   if (close) return owner().disconnect_all();
-  send_packet(packet{packet_type::disconnect, nsp_.name(), std::nullopt, std::nullopt});
+  send_packet(packet{packet_type::disconnect, nsp_->name(), std::nullopt, std::nullopt});
   on_close(disconnect_reason::server_namespace_disconnect);
 }
 
@@ -380,10 +384,10 @@ void socket::on_close(disconnect_reason reason) {
   if (!connected_) return;
   auto self = shared_from_this();  // the client drops its reference below
   notify_rare(&rare_listeners::disconnecting, "disconnecting listener", reason);
-  if (auto* store = nsp_.recovery(); store && recoverable(reason)) {
+  if (auto* store = nsp_->recovery(); store && recoverable(reason)) {
     store->persist({id_, pid_, rooms_, data_});
   }
-  nsp_.adapter().del_all(*this);
+  nsp_->adapter().del_all(*this);
   rooms_.clear();
   connected_ = false;
   closed_ = true;

@@ -79,12 +79,13 @@ class socket : public std::enable_shared_from_this<socket> {
   /// A socket resuming `previous` (connection state recovery): same id, rooms and data; the
   /// missed events are sent at once.
   socket(namespace_& nsp, client& owner, value auth, detail::restored_session previous);
+  ~socket();
   socket(const socket&) = delete;
   socket& operator=(const socket&) = delete;
 
   const std::string& id() const noexcept { return id_; }
   const struct handshake& handshake() const;
-  namespace_& nsp() noexcept { return nsp_; }
+  namespace_& nsp() noexcept { return *nsp_; }
   /// Free for the application: Node's `socket.data`.
   value& data() noexcept { return data_; }
   bool connected() const noexcept { return connected_; }
@@ -203,7 +204,8 @@ class socket : public std::enable_shared_from_this<socket> {
   void run_middlewares(std::size_t index, std::string event, args values, ack reply);
   void report_error(const std::string& message);
 
-  namespace_& nsp_;
+  /// Shared: a dynamic namespace's child lives while it has sockets.
+  std::shared_ptr<namespace_> nsp_;
   /// Owns this socket, but the application may keep the socket longer.
   std::weak_ptr<client> client_;
   unsigned shard_;

@@ -11,6 +11,7 @@
 #include "socketio/detail/msgpack.hpp"
 #include "socketio/namespace.hpp"
 #include "socketio/redis/adapter.hpp"
+#include "socketio/redis/detail/handler_guard.hpp"
 #include "socketio/redis/detail/requests.hpp"
 #include "socketio/redis/detail/wire.hpp"
 #include "socketio/server.hpp"
@@ -51,20 +52,21 @@ class classic_adapter final : public adapter {
         response_channel_(opts_.key + "-response#" + nsp.name() + "#"),
         own_response_channel_(response_channel_ + uid_ + "#"),
         requests_(redis_->executor()) {
-    redis_->psubscribe(channel_ + "*", [this](const std::string& channel, const std::string& msg) {
-      on_broadcast(channel, msg);
-    });
+    redis_->psubscribe(channel_ + "*",
+                       guard_.wrap([this](const std::string& channel, const std::string& msg) {
+                         on_broadcast(channel, msg);
+                       }));
     for (const auto& channel : {request_channel_, response_channel_, own_response_channel_}) {
-      redis_->subscribe(channel, [this](const std::string& ch, const std::string& msg) {
+      redis_->subscribe(channel, guard_.wrap([this](const std::string& ch, const std::string& msg) {
         if (ch.starts_with(response_channel_)) return on_response(msg);
         on_request(msg);
-      });
+      }));
     }
   }
 
-  // The subscriptions go with the adapter; the server is stopped by now, so none of their
-  // handlers is running.
+  // The subscriptions go with the adapter; a message already on its way finds them closed.
   ~classic_adapter() override {
+    guard_.close();
     redis_->punsubscribe(channel_ + "*");
     for (const auto& channel : {request_channel_, response_channel_, own_response_channel_}) {
       redis_->unsubscribe(channel);
@@ -120,11 +122,11 @@ class classic_adapter final : public adapter {
   void fetch_sockets(const broadcast_options& opts,
                      std::function<void(fetch_result)> done) override {
     auto home = home_executor();
-    adapter::fetch_sockets(opts, [this, opts, home, done](fetch_result local) {
+    adapter::fetch_sockets(opts, [this, keep = keep_alive(), opts, home, done](fetch_result local) {
       if (opts.flags.local) return done(std::move(local));
       redis_->count_subscribers(
           request_channel_,
-          [this, opts, home, done, local = std::move(local)](std::size_t n) mutable {
+          [this, keep, opts, home, done, local = std::move(local)](std::size_t n) mutable {
             if (n <= 1) return boost::asio::post(home, [done, local] { done(local); });
             auto state = std::make_shared<fetch_result>(std::move(local));
             auto received = std::make_shared<std::size_t>(1);  // this node's part
@@ -133,7 +135,7 @@ class classic_adapter final : public adapter {
                            {"opts", detail::options_value(opts, false)}};
             ask(
                 std::move(request),
-                [this, state, received, n, home, done](const value& response) {
+                [this, keep, state, received, n, home, done](const value& response) {
                   ++*received;
                   for (const auto& s : response["sockets"].as_array()) {
                     state->sockets.push_back(detail::socket_from(nsp_, s));
@@ -153,15 +155,16 @@ class classic_adapter final : public adapter {
 
   void all_rooms(std::function<void(rooms_result)> done) override {
     auto home = home_executor();
-    adapter::all_rooms([this, home, done](rooms_result local) {
+    adapter::all_rooms([this, keep = keep_alive(), home, done](rooms_result local) {
       redis_->count_subscribers(
-          request_channel_, [this, home, done, local = std::move(local)](std::size_t n) mutable {
+          request_channel_,
+          [this, keep, home, done, local = std::move(local)](std::size_t n) mutable {
             if (n <= 1) return boost::asio::post(home, [done, local] { done(local); });
             auto state = std::make_shared<rooms_result>(std::move(local));
             auto received = std::make_shared<std::size_t>(1);
             ask(
                 object{{"uid", uid_}, {"type", type_value(request_type::all_rooms)}},
-                [state, received, n, home, done](const value& response) {
+                [keep, state, received, n, home, done](const value& response) {
                   ++*received;
                   for (const auto& r : response["rooms"].as_array()) {
                     if (r.is_string()) state->rooms.insert(r.as_string());
@@ -194,17 +197,18 @@ class classic_adapter final : public adapter {
       return redis_->publish(request_channel_, json(request));
     }
     auto home = home_executor();
-    redis_->count_subscribers(request_channel_, [this, values, ack, home](std::size_t n) {
-      std::size_t expected = n > 0 ? n - 1 : 0;  // every server but this one
-      if (expected == 0) return boost::asio::post(home, [ack] { ack({std::nullopt, {}}); });
-      auto id = detail::random_id(6);
-      requests_.wait_replies(id, opts_.requests_timeout, expected, "data", home, ack);
-      redis_->publish(request_channel_,
-                      json(object{{"uid", uid_},
-                                  {"requestId", id},
-                                  {"type", type_value(request_type::server_side_emit)},
-                                  {"data", array(values)}}));
-    });
+    redis_->count_subscribers(
+        request_channel_, [this, keep = keep_alive(), values, ack, home](std::size_t n) {
+          std::size_t expected = n > 0 ? n - 1 : 0;  // every server but this one
+          if (expected == 0) return boost::asio::post(home, [ack] { ack({std::nullopt, {}}); });
+          auto id = detail::random_id(6);
+          requests_.wait_replies(id, opts_.requests_timeout, expected, "data", home, ack);
+          redis_->publish(request_channel_,
+                          json(object{{"uid", uid_},
+                                      {"requestId", id},
+                                      {"type", type_value(request_type::server_side_emit)},
+                                      {"data", array(values)}}));
+        });
   }
 
  private:
@@ -254,7 +258,7 @@ class classic_adapter final : public adapter {
         if (is_own_request(id)) return;
         return adapter::fetch_sockets(
             detail::options_from(object{{"rooms", r["rooms"]}}),
-            [this, r](const fetch_result& local) {
+            [this, keep = keep_alive(), r](const fetch_result& local) {
               array ids;
               for (const auto& s : local.sockets) ids.emplace_back(s.id());
               publish_response(
@@ -262,7 +266,7 @@ class classic_adapter final : public adapter {
             });
       case request_type::all_rooms:
         if (is_own_request(id)) return;
-        return adapter::all_rooms([this, r](const rooms_result& local) {
+        return adapter::all_rooms([this, keep = keep_alive(), r](const rooms_result& local) {
           publish_response(r,
                            json(object{{"requestId", r["requestId"]},
                                        {"rooms", array(local.rooms.begin(), local.rooms.end())}}));
@@ -276,7 +280,8 @@ class classic_adapter final : public adapter {
       case request_type::remote_fetch:
         if (is_own_request(id)) return;
         return adapter::fetch_sockets(
-            detail::options_from(r["opts"]), [this, r](const fetch_result& local) {
+            detail::options_from(r["opts"]),
+            [this, keep = keep_alive(), r](const fetch_result& local) {
               array sockets;
               for (const auto& s : local.sockets) sockets.push_back(detail::socket_value(s));
               publish_response(
@@ -314,7 +319,7 @@ class classic_adapter final : public adapter {
     server_reply reply;
     if (r.contains("requestId")) {
       // Answers to server-side emits always go to the shared channel, as in Node.
-      reply = [this, id = r["requestId"]](value v) {
+      reply = [this, keep = keep_alive(), id = r["requestId"]](value v) {
         redis_->publish(response_channel_,
                         json(object{{"type", type_value(request_type::server_side_emit)},
                                     {"requestId", id},
@@ -333,13 +338,13 @@ class classic_adapter final : public adapter {
     p->id = nsp_.next_ack_id();
     adapter::broadcast_with_ack(
         *p, detail::options_from(r["opts"]),
-        [this, r](std::size_t count) {
+        [this, keep = keep_alive(), r](std::size_t count) {
           publish_response(r,
                            json(object{{"type", type_value(request_type::broadcast_client_count)},
                                        {"requestId", r["requestId"]},
                                        {"clientCount", count}}));
         },
-        [this, r](value ack) {
+        [this, keep = keep_alive(), r](value ack) {
           publish_response(r, msgpack(object{{"type", type_value(request_type::broadcast_ack)},
                                              {"requestId", r["requestId"]},
                                              {"packet", std::move(ack)}}));
@@ -372,6 +377,7 @@ class classic_adapter final : public adapter {
   std::string response_channel_;
   std::string own_response_channel_;
   detail::requests requests_;
+  detail::handler_guard guard_;
 };
 
 }  // namespace

@@ -14,6 +14,7 @@
 
 #include "socketio/namespace.hpp"
 #include "socketio/redis/adapter.hpp"
+#include "socketio/redis/detail/handler_guard.hpp"
 #include "socketio/redis/detail/requests.hpp"
 #include "socketio/redis/detail/wire.hpp"
 #include "socketio/server.hpp"
@@ -65,7 +66,9 @@ class sharded_adapter final : public adapter {
     redis_->subscribe(response_channel_, handler(), true);
   }
 
+  // The subscriptions go with the adapter; a message already on its way finds them closed.
   ~sharded_adapter() override {
+    guard_.close();
     redis_->unsubscribe(channel_, true);
     redis_->unsubscribe(response_channel_, true);
     std::lock_guard lock(rooms_mutex_);
@@ -122,9 +125,9 @@ class sharded_adapter final : public adapter {
   void fetch_sockets(const broadcast_options& opts,
                      std::function<void(fetch_result)> done) override {
     auto home = home_executor();
-    adapter::fetch_sockets(opts, [this, opts, home, done](fetch_result local) {
+    adapter::fetch_sockets(opts, [this, keep = keep_alive(), opts, home, done](fetch_result local) {
       if (opts.flags.local) return done(std::move(local));
-      server_count([this, opts, home, done, local = std::move(local)](std::size_t n) mutable {
+      server_count([this, keep, opts, home, done, local = std::move(local)](std::size_t n) mutable {
         std::size_t expected = n > 0 ? n - 1 : 0;
         if (expected == 0) return done(std::move(local));
         auto id = detail::random_id(16);
@@ -132,7 +135,7 @@ class sharded_adapter final : public adapter {
         auto received = std::make_shared<std::size_t>(0);
         requests_.wait(
             id, opts.flags.timeout.value_or(opts_.requests_timeout),
-            [this, state, received, expected, home, done](const value& data) {
+            [this, keep, state, received, expected, home, done](const value& data) {
               ++*received;
               for (const auto& s : data["sockets"].as_array()) {
                 state->sockets.push_back(detail::socket_from(nsp_, s));
@@ -141,7 +144,7 @@ class sharded_adapter final : public adapter {
               boost::asio::post(home, [done, state] { done(std::move(*state)); });
               return true;
             },
-            [received, expected, home, done] {
+            [keep, received, expected, home, done] {
               auto message = fmt::format("timeout reached: only {} responses received out of {}",
                                          *received, expected);
               boost::asio::post(home, [done, message] { done({{}, message}); });
@@ -161,7 +164,7 @@ class sharded_adapter final : public adapter {
 
   void server_side_emit(const args& values, std::function<void(ack_result)> ack) override {
     if (!ack) return publish(message_type::server_side_emit, object{{"packet", array(values)}});
-    server_count([this, values, ack](std::size_t n) {
+    server_count([this, keep = keep_alive(), values, ack](std::size_t n) {
       std::size_t expected = n > 0 ? n - 1 : 0;
       if (expected == 0) return ack({std::nullopt, {}});
       auto id = detail::random_id(16);
@@ -196,12 +199,12 @@ class sharded_adapter final : public adapter {
   std::string dynamic_channel(const room& r) const { return channel_ + r + "#"; }
 
   message_handler handler() {
-    return [this](const std::string& channel, const std::string& payload) {
+    return guard_.wrap([this](const std::string& channel, const std::string& payload) {
       auto message = decode(payload);
       if (!message || !message->is_object()) return;
       if (channel == response_channel_) return on_response(*message);
       on_message(*message);
-    };
+    });
   }
 
   // Binary can only travel in MessagePack; the rest goes as JSON, as Node's encode() decides.
@@ -256,7 +259,7 @@ class sharded_adapter final : public adapter {
       case message_type::fetch_sockets:
         return adapter::fetch_sockets(
             detail::options_from(data["opts"]),
-            [this, from, id = data["requestId"]](const fetch_result& local) {
+            [this, keep = keep_alive(), from, id = data["requestId"]](const fetch_result& local) {
               array sockets;
               for (const auto& s : local.sockets) sockets.push_back(detail::socket_value(s));
               respond(from, message_type::fetch_sockets_response,
@@ -279,11 +282,11 @@ class sharded_adapter final : public adapter {
     const auto& id = data["requestId"];
     adapter::broadcast_with_ack(
         *p, opts,
-        [this, from, id](std::size_t count) {
+        [this, keep = keep_alive(), from, id](std::size_t count) {
           respond(from, message_type::broadcast_client_count,
                   object{{"requestId", id}, {"clientCount", count}});
         },
-        [this, from, id](value ack) {
+        [this, keep = keep_alive(), from, id](value ack) {
           respond(from, message_type::broadcast_ack,
                   object{{"requestId", id}, {"packet", std::move(ack)}});
         });
@@ -293,7 +296,7 @@ class sharded_adapter final : public adapter {
     if (!data["packet"].is_array()) return;
     server_reply reply;
     if (data.contains("requestId")) {
-      reply = [this, from, id = data["requestId"]](value v) {
+      reply = [this, keep = keep_alive(), from, id = data["requestId"]](value v) {
         respond(from, message_type::server_side_emit_response,
                 object{{"requestId", id}, {"packet", std::move(v)}});
       };
@@ -334,6 +337,7 @@ class sharded_adapter final : public adapter {
   std::string channel_;
   std::string response_channel_;
   detail::requests requests_;
+  detail::handler_guard guard_;
   std::mutex rooms_mutex_;
   std::map<room, unsigned> room_shards_;  // dynamic channels: shards that have the room
 };

@@ -157,6 +157,90 @@ TEST_F(Lifecycle, DynamicNamespacesAreCapped) {
   EXPECT_EQ(ws->read().substr(0, 8), R"(40{"sid")");
 }
 
+TEST_F(Lifecycle, ChildrenThatNoSocketJoinedAreRemoved) {
+  sio::server_options opts;
+  opts.max_dynamic_namespaces = 10;
+  start(opts);
+  io_->of(std::regex("^/dyn-\\d+$")).use([](sio::socket& s, const sio::next& next) {
+    s.handshake().auth["token"].is_string() ? next() : next(sio::connect_error{"no token"});
+  });
+  listen();
+  auto ws = connect_ws();
+  // Ten times the cap of names refused by the middleware: none of them stays.
+  for (int i = 0; i < 100; ++i) {
+    auto nsp = "/dyn-" + std::to_string(i);
+    ws->send_text("40" + nsp + ",");
+    EXPECT_EQ(ws->read(), "44" + nsp + R"(,{"message":"no token"})");
+  }
+  EXPECT_TRUE(eventually([&] { return io_->find("/dyn-99") == nullptr; }));
+  ws->send_text(R"(40/dyn-5,{"token":"t"})");
+  EXPECT_EQ(ws->read().substr(0, 15), R"(40/dyn-5,{"sid")");
+  // A child a socket joined stays after it leaves, as in Node by default.
+  ws->send_text("41/dyn-5,");
+  ws->send_text("40");
+  EXPECT_EQ(ws->read().substr(0, 8), R"(40{"sid")");
+  EXPECT_NE(io_->find("/dyn-5"), nullptr);
+}
+
+TEST_F(Lifecycle, EmptyChildrenAreRemovedWithCleanupOn) {
+  sio::server_options opts;
+  opts.cleanup_empty_child_namespaces = true;
+  start(opts);
+  std::atomic<int> connections{0};
+  io_->of(std::regex("^/dyn-\\d+$")).on_connection([&](sio::socket&) { ++connections; });
+  listen();
+  auto ws = connect_ws();
+  ws->send_text("40/dyn-1,");
+  EXPECT_EQ(ws->read().substr(0, 15), R"(40/dyn-1,{"sid")");
+  ws->send_text("41/dyn-1,");
+  EXPECT_TRUE(eventually([&] { return io_->find("/dyn-1") == nullptr; }));
+  // The next CONNECT makes the child anew, with the parent's handlers.
+  ws->send_text("40/dyn-1,");
+  EXPECT_EQ(ws->read().substr(0, 15), R"(40/dyn-1,{"sid")");
+  EXPECT_EQ(connections.load(), 2);
+}
+
+// Children come and go on two shards while another thread broadcasts to them through the parent
+// and fetches their sockets: under ASan, a child freed while in use shows here.
+TEST_F(Lifecycle, ChildrenRemovedWhileTheParentBroadcasts) {
+  sio::server_options opts;
+  opts.threads = 2;
+  opts.cleanup_empty_child_namespaces = true;
+  io_ = std::make_unique<sio::server>(opts);
+  auto& parent = io_->of(std::regex("^/dyn-\\d+$"));
+  parent.on_connection([](sio::socket& s) {
+    s.join("room");
+    s.to("room").emit("joined", s.id());
+  });
+  listen();
+  std::atomic<bool> done{false};
+  std::thread broadcaster([&] {
+    while (!done) {
+      parent.to("room").emit("tick");
+      parent.fetch_sockets([](const sio::fetch_result&) {});
+      std::this_thread::sleep_for(1ms);
+    }
+  });
+  std::vector<std::unique_ptr<ws_client>> clients;
+  for (int i = 0; i < 4; ++i) clients.push_back(connect_ws());  // two per shard
+  for (int round = 0; round < 200; ++round) {
+    for (auto& ws : clients) {
+      auto nsp = "/dyn-" + std::to_string(round % 3);
+      ws->send_text("40" + nsp + ",");
+      ws->send_text("41" + nsp + ",");
+    }
+  }
+  done = true;
+  broadcaster.join();
+  for (auto& ws : clients) {
+    ws->send_text("40");
+    std::string reply;
+    while ((reply = ws->read()).substr(0, 2) != "40" || reply.substr(0, 3) == "40/") {
+    }
+    EXPECT_EQ(reply.substr(0, 8), R"(40{"sid")");
+  }
+}
+
 class Acks : public Lifecycle {
  protected:
   /// Starts a server whose "/" keeps its socket in `socket_`, and connects a client that never

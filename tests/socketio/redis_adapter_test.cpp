@@ -3,7 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <future>
+#include <regex>
 #include <thread>
 
 #include "socketio/detail/msgpack.hpp"
@@ -19,8 +21,9 @@ using sio_test::ws_client;
 namespace {
 
 struct node {
-  node(sio_test::fake_broker& broker, bool sharded, const std::string& name) {
-    io = std::make_unique<sio::server>();
+  node(sio_test::fake_broker& broker, bool sharded, const std::string& name,
+       sio::server_options opts = {}) {
+    io = std::make_unique<sio::server>(std::move(opts));
     auto redis = broker.connect();
     io->adapter(sharded ? sio::redis::make_sharded_adapter(redis)
                         : sio::redis::make_adapter(redis));
@@ -170,6 +173,37 @@ TEST_P(RedisAdapter, BroadcastWithAckCountsRemoteClients) {
   auto r = wait(f);
   ASSERT_TRUE(r.ok()) << *r.error;
   EXPECT_EQ(r.values, sio::args{"yes"});
+}
+
+// A child of a dynamic namespace comes and goes on one node while another broadcasts to it and
+// fetches its sockets: what the cluster sends to a removed child's adapter finds it closed.
+TEST_P(RedisAdapter, ChildNamespacesComeAndGoWhileTheClusterTalks) {
+  sio::server_options opts;
+  opts.cleanup_empty_child_namespaces = true;
+  node c{broker_, GetParam(), "c", opts};
+  c.io->of(std::regex("^/dyn-\\d+$")).on_connection([](sio::socket& s) { s.join("r"); });
+  std::atomic<bool> done{false};
+  std::thread talker([&] {
+    auto& there = b_.io->of("/dyn-1");
+    while (!done) {
+      there.to("r").emit("tick");
+      there.fetch_sockets([](const sio::fetch_result&) {});
+      std::this_thread::sleep_for(1ms);
+    }
+  });
+  ws_client ws(c.io->port(), "/socket.io/?EIO=4&transport=websocket");
+  ws.read();
+  for (int i = 0; i < 200; ++i) {
+    ws.send_text("40/dyn-1,");
+    ws.send_text("41/dyn-1,");
+  }
+  done = true;
+  talker.join();
+  ws.send_text("40");
+  std::string reply;
+  while ((reply = ws.read()).substr(0, 2) != "40" || reply.substr(0, 3) == "40/") {
+  }
+  EXPECT_EQ(reply.substr(0, 8), R"(40{"sid")");
 }
 
 INSTANTIATE_TEST_SUITE_P(Modes, RedisAdapter, ::testing::Values(false, true),
