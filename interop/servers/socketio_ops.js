@@ -47,9 +47,9 @@
 //   throw(ack)             the handler throws: nothing is acked, the connection stays up
 //   on disconnecting, emits to room "watchers": bye {id, rooms (still readable), reason}
 //
-// Namespace "/guarded": the same handlers (no parent-emit, no socket.data); its
-// middleware refuses unless handshake.auth.token is "ok", with an Error
-// "not authorized" whose data is {code: 42, hint: "send a token"}.
+// Namespace "/guarded" and the dynamic /^\/guarded-\d+$/: the same handlers (no
+// parent-emit, no socket.data); their middleware refuses unless handshake.auth.token
+// is "ok", with an Error "not authorized" whose data is {code: 42, hint: "send a token"}.
 import http from "node:http";
 import { Server } from "socket.io";
 
@@ -261,14 +261,15 @@ for (const nsp of [io.of("/"), io.of("/chat"), dynamic]) {
   });
 }
 
-const guarded = io.of("/guarded");
-guarded.use((socket, next) => {
-  if (socket.handshake.auth?.token === "ok") return next();
-  const err = new Error("not authorized");
-  err.data = { code: 42, hint: "send a token" };
-  next(err);
-});
-guarded.on("connection", handlers);
+for (const guarded of [io.of("/guarded"), io.of(/^\/guarded-\d+$/)]) {
+  guarded.use((socket, next) => {
+    if (socket.handshake.auth?.token === "ok") return next();
+    const err = new Error("not authorized");
+    err.data = { code: 42, hint: "send a token" };
+    next(err);
+  });
+  guarded.on("connection", handlers);
+}
 
 httpServer.listen(port, "127.0.0.1", () => {
   const bound = httpServer.address().port;

@@ -33,8 +33,8 @@
 //   throw(ack)             the handler throws: nothing is acked, the connection stays up
 //   on disconnecting, emits to room "watchers": bye {id, rooms (still readable), reason}
 //
-// Namespace "/guarded": its middleware refuses unless auth.token is "ok", with the message
-// "not authorized" and data {code: 42, hint: "send a token"}.
+// Namespace "/guarded" and the dynamic /^\/guarded-\d+$/: their middleware refuses unless
+// auth.token is "ok", with the message "not authorized" and data {code: 42, hint: "send a token"}.
 
 #include <cstdlib>
 #include <iostream>
@@ -214,11 +214,14 @@ int main(int argc, char** argv) {
       });
     });
   }
-  io.of("/guarded").use([](sio::socket& s, sio::next next) {
+  auto guard = [](sio::socket& s, const sio::next& next) {
     if (s.handshake().auth["token"] == "ok") return next();
     next(sio::connect_error{"not authorized", sio::object{{"code", 42}, {"hint", "send a token"}}});
-  });
-  io.of("/guarded").on_connection(handlers);
+  };
+  for (sio::namespace_* nsp : {&io.of("/guarded"), &io.of(std::regex("^/guarded-\\d+$"))}) {
+    nsp->use(guard);
+    nsp->on_connection(handlers);
+  }
 
   io.listen("127.0.0.1", static_cast<std::uint16_t>(port));
   std::cout << "socketio_ops listening on http://127.0.0.1:" << io.port() << "/socket.io/"
