@@ -52,15 +52,16 @@ class classic_adapter final : public adapter {
         response_channel_(opts_.key + "-response#" + nsp.name() + "#"),
         own_response_channel_(response_channel_ + uid_ + "#"),
         requests_(redis_->executor()) {
-    redis_->psubscribe(channel_ + "*",
-                       guard_.wrap([this](const std::string& channel, const std::string& msg) {
-                         on_broadcast(channel, msg);
-                       }));
+    redis_->psubscribe(channel_ + "*", guard_.wrap(nsp_, [this](const std::string& channel,
+                                                                const std::string& msg) {
+      on_broadcast(channel, msg);
+    }));
     for (const auto& channel : {request_channel_, response_channel_, own_response_channel_}) {
-      redis_->subscribe(channel, guard_.wrap([this](const std::string& ch, const std::string& msg) {
-        if (ch.starts_with(response_channel_)) return on_response(msg);
-        on_request(msg);
-      }));
+      redis_->subscribe(channel,
+                        guard_.wrap(nsp_, [this](const std::string& ch, const std::string& msg) {
+                          if (ch.starts_with(response_channel_)) return on_response(msg);
+                          on_request(msg);
+                        }));
     }
   }
 

@@ -199,7 +199,7 @@ class sharded_adapter final : public adapter {
   std::string dynamic_channel(const room& r) const { return channel_ + r + "#"; }
 
   message_handler handler() {
-    return guard_.wrap([this](const std::string& channel, const std::string& payload) {
+    return guard_.wrap(nsp_, [this](const std::string& channel, const std::string& payload) {
       auto message = decode(payload);
       if (!message || !message->is_object()) return;
       if (channel == response_channel_) return on_response(*message);
