@@ -164,7 +164,12 @@ void socket::join(const room& r) {
 }
 
 void socket::join(const std::vector<room>& rs) {
-  if (!connected_) return;
+  if (closed_) return;
+  if (!connected_) {
+    // In a middleware, as Node allows: the rooms are joined once the socket connects.
+    rooms_.insert(rs.begin(), rs.end());
+    return;
+  }
   std::vector<room> added;
   for (const auto& r : rs) {
     if (rooms_.insert(r).second) added.push_back(r);
@@ -173,7 +178,7 @@ void socket::join(const std::vector<room>& rs) {
 }
 
 void socket::leave(const room& r) {
-  if (rooms_.erase(r) == 0) return;
+  if (rooms_.erase(r) == 0 || !connected_) return;
   nsp_->adapter().del(*this, r);
 }
 

@@ -99,6 +99,7 @@ class socket : public std::enable_shared_from_this<socket> {
   /// "polling" or "websocket": the transport the connection uses now.
   std::string_view transport() const noexcept;
 
+  /// In a middleware, the rooms are joined once the socket connects (a refused one joins none).
   void join(const room& r);
   void join(const std::vector<room>& rs);
   void leave(const room& r);

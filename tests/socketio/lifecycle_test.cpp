@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <future>
+#include <set>
 #include <thread>
 
 #include "socketio/socketio.hpp"
@@ -240,6 +241,27 @@ TEST_F(Lifecycle, ChildrenRemovedWhileTheParentBroadcasts) {
     }
     EXPECT_EQ(reply.substr(0, 8), R"(40{"sid")");
   }
+}
+
+// Per-user rooms joined during authentication, as Node allows: they take effect on connection.
+TEST_F(Lifecycle, RoomsJoinedInAMiddlewareAreJoinedOnConnection) {
+  start();
+  io_->use([](sio::socket& s, const sio::next& next) {
+    s.join(std::vector<sio::room>{"user-" + s.handshake().auth["user"].as_string(), "temp"});
+    s.leave("temp");
+    next();
+  });
+  std::atomic<bool> rooms_seen{false};
+  io_->on_connection([&](sio::socket& s) {
+    rooms_seen = s.rooms() == std::set<sio::room>{s.id(), "user-42"};
+  });
+  listen();
+  auto ws = connect_ws();
+  ws->send_text(R"(40{"user":"42"})");
+  EXPECT_EQ(ws->read().substr(0, 8), R"(40{"sid")");
+  EXPECT_TRUE(eventually([&] { return rooms_seen.load(); }));
+  io_->to("user-42").emit("hi");
+  EXPECT_EQ(ws->read(), R"(42["hi"])");
 }
 
 class Acks : public Lifecycle {
