@@ -49,7 +49,8 @@
 //
 // Namespace "/guarded" and the dynamic /^\/guarded-\d+$/: the same handlers (no
 // parent-emit, no socket.data); their middleware refuses unless handshake.auth.token
-// is "ok", with an Error "not authorized" whose data is {code: 42, hint: "send a token"}.
+// is "ok", with an Error "not authorized" whose data is {code: 42, hint: "send a token"};
+// it joins the socket to auth.room when there is one.
 import http from "node:http";
 import { Server } from "socket.io";
 
@@ -263,7 +264,10 @@ for (const nsp of [io.of("/"), io.of("/chat"), dynamic]) {
 
 for (const guarded of [io.of("/guarded"), io.of(/^\/guarded-\d+$/)]) {
   guarded.use((socket, next) => {
-    if (socket.handshake.auth?.token === "ok") return next();
+    if (socket.handshake.auth?.token === "ok") {
+      if (typeof socket.handshake.auth.room === "string") socket.join(socket.handshake.auth.room);
+      return next();
+    }
     const err = new Error("not authorized");
     err.data = { code: 42, hint: "send a token" };
     next(err);

@@ -67,6 +67,16 @@ for (const target of OPS_TARGETS) {
         });
       }
 
+      it("a room joined in the middleware is the socket's once it connects", T, async (t) => {
+        const auth = { token: "ok", room: `vip-${process.pid}` };
+        const G = await connect(t, server, "G", { nsp: "/guarded", transport: "websocket", auth });
+        const H = await connect(t, server, "H", { nsp: "/guarded", transport: "polling", auth: { token: "ok" } });
+        assert.deepEqual(sorted((await G.me()).rooms), sorted([G.id, auth.room]));
+        await H.call("emit", { rooms: [auth.room], event: "hello", args: ["vip"] });
+        await G.until(() => G.got("hello", "vip").length === 1, 5000, "hello to the room");
+        assert.equal(H.got("hello", "vip").length, 0);
+      });
+
       it("refused on a shared connection, the other namespaces keep working", T, async (t) => {
         const mgr = manager(t, server, "websocket");
         const A = await connectOn(mgr, "A", "/");

@@ -34,7 +34,8 @@
 //   on disconnecting, emits to room "watchers": bye {id, rooms (still readable), reason}
 //
 // Namespace "/guarded" and the dynamic /^\/guarded-\d+$/: their middleware refuses unless
-// auth.token is "ok", with the message "not authorized" and data {code: 42, hint: "send a token"}.
+// auth.token is "ok", with the message "not authorized" and data {code: 42, hint: "send a token"};
+// it joins the socket to auth.room when there is one.
 
 #include <cstdlib>
 #include <iostream>
@@ -215,7 +216,11 @@ int main(int argc, char** argv) {
     });
   }
   auto guard = [](sio::socket& s, const sio::next& next) {
-    if (s.handshake().auth["token"] == "ok") return next();
+    const auto& auth = s.handshake().auth;
+    if (auth["token"] == "ok") {
+      if (auth["room"].is_string()) s.join(auth["room"].as_string());
+      return next();
+    }
     next(sio::connect_error{"not authorized", sio::object{{"code", 42}, {"hint", "send a token"}}});
   };
   for (sio::namespace_* nsp : {&io.of("/guarded"), &io.of(std::regex("^/guarded-\\d+$"))}) {
