@@ -51,23 +51,23 @@ void client::start() {
 }
 
 void client::on_message(std::string_view text) {
-  switch (decoder_.add_text(text)) {
-    case decoder::status::complete:
-      return on_packet(decoder_.take());
-    case decoder::status::waiting:
-      return;
-    case decoder::status::error:
-      return session_.close();  // Node: conn.close() on a protocol violation
-  }
+  on_decoded(decoder_.add_text(text));
 }
 
 void client::on_binary(std::string_view bytes) {
-  switch (decoder_.add_binary(bytes)) {
+  on_decoded(decoder_.add_binary(bytes));
+}
+
+void client::on_decoded(decoder::status status) {
+  switch (status) {
     case decoder::status::complete:
       return on_packet(decoder_.take());
     case decoder::status::waiting:
       return;
     case decoder::status::error:
+      // Node's Client.onerror: every socket's error listeners hear why, then the connection
+      // closes.
+      for (auto& [name, s] : std::map(sockets_)) s->report_error(decoder_.error());
       return session_.close();
   }
 }

@@ -47,6 +47,7 @@ class client : public std::enable_shared_from_this<client> {
   struct handshake make_handshake(value auth, std::int64_t issued) const;
 
  private:
+  void on_decoded(decoder::status status);
   void on_packet(packet p);
   void connect(const std::string& name, value auth);
   void run_middleware(const std::shared_ptr<socket>& s, std::size_t index);

@@ -143,6 +143,8 @@ class socket : public std::enable_shared_from_this<socket> {
     if (rare_) rare_->any_outgoing.clear();
   }
   void use(event_middleware m) { rare().middlewares.push_back(std::move(m)); }
+  /// Node's `socket.on("error")`: an event middleware's refusal, or why the connection's last
+  /// packet could not be decoded (then the connection closes).
   void on_error(std::function<void(socket&, const std::string&)> h) {
     rare().error.push_back(std::move(h));
   }
@@ -164,6 +166,9 @@ class socket : public std::enable_shared_from_this<socket> {
   void on_packet(packet p);
   void on_close(disconnect_reason reason);
   void on_transport_upgrade();
+  /// Hands `message` to the error listeners (a refused event, or a packet the connection could
+  /// not decode, as Node's `socket._onerror`).
+  void report_error(const std::string& message);
   void send_packet(const packet& p, bool volatile_ = false);
   /// Tells the outgoing catch-all listeners about an event sent to this socket (broadcasts too,
   /// as Node's adapter does).
@@ -203,7 +208,6 @@ class socket : public std::enable_shared_from_this<socket> {
   void on_ack(packet p);
   void dispatch(const std::string& event, const args& values, const ack& reply);
   void run_middlewares(std::size_t index, std::string event, args values, ack reply);
-  void report_error(const std::string& message);
 
   /// Shared: a dynamic namespace's child lives while it has sockets.
   std::shared_ptr<namespace_> nsp_;

@@ -35,8 +35,9 @@
 //
 // Socket API checks, on every namespace (test/ops-socket-api.test.js):
 //   a socket middleware (socket.use) refuses events named "blocked" with
-//   "blocked by middleware"; the socket's "error" listener then emits
-//   middleware-error(message) to the client (no ack is sent)
+//   "blocked by middleware"; the socket's "error" listener (which also hears
+//   why a packet could not be decoded) emits middleware-error(message) to the
+//   client (no ack is sent) and socket-error {id, message} to room "watchers"
 //   once-only(ack)         a `once` handler: the first call acks "first", later ones never ack
 //   drop-handler(ack)      removes the handlers of "dropped" (removeAllListeners), then acks
 //   dropped(ack)           acks "present" until drop-handler ran
@@ -199,7 +200,10 @@ function socketApi(socket) {
     if (event === "blocked") return next(new Error("blocked by middleware"));
     next();
   });
-  socket.on("error", (err) => socket.emit("middleware-error", err.message));
+  socket.on("error", (err) => {
+    socket.emit("middleware-error", err.message);
+    socket.to("watchers").emit("socket-error", { id: socket.id, message: err.message });
+  });
   socket.once("once-only", (...a) => {
     const [, ack] = split(a);
     ack("first");

@@ -11,6 +11,7 @@ import { OPS_TARGETS } from "../lib/server.js";
 import { skipReason, useServer } from "../lib/fixture.js";
 import { connect, connectOn, manager } from "../lib/ops.js";
 import { sleep } from "../lib/time.js";
+import { openSioWs, closesWithin } from "../lib/sio-raw.js";
 
 const NODE_NAME = "n1";
 const T = { timeout: 20_000 };
@@ -234,6 +235,23 @@ for (const target of OPS_TARGETS) {
         await noAck(A, "throw");
         assert.equal((await A.me()).nsp, nsp);
       }
+    });
+
+    it("a packet that cannot be decoded reaches the error listeners, then the connection closes", T, async (t) => {
+      const W = await connect(t, server, "W", { transport: "websocket" });
+      await W.call("join", "watchers");
+      const x = await openSioWs(server);
+      t.after(() => x.close());
+      x.send("40");
+      const { sid } = JSON.parse((await x.next()).slice(2));
+      x.send('42["unfinished"');
+      assert.ok(await closesWithin(x, 5000), "the connection closes");
+      const errorOf = () => W.log.filter((e) => e.event === "socket-error" && e.args[0]?.id === sid);
+      await W.until(() => errorOf().length > 0, 5000, "socket-error");
+      const byeOf = () => W.log.filter((e) => e.event === "bye" && e.args[0]?.id === sid);
+      await W.until(() => byeOf().length > 0, 5000, "bye");
+      assert.deepEqual(errorOf()[0].args, [{ id: sid, message: "invalid payload" }]);
+      assert.equal(byeOf()[0].args[0].reason, "forced close");
     });
 
     describe("disconnecting: bye to the watchers with the rooms and the reason", () => {

@@ -23,8 +23,9 @@
 //   parent-emit({event, args}, ack)        the dynamic parent emits to all its children
 //
 // Socket API checks, on every namespace:
-//   a socket middleware refuses events named "blocked"; the socket's error listener then emits
-//   middleware-error(message) to the client
+//   a socket middleware refuses events named "blocked"; the socket's error listener (which also
+//   hears why a packet could not be decoded) emits middleware-error(message) to the client and
+//   socket-error {id, message} to room "watchers"
 //   once-only(ack)         a `once` handler: the first call acks "first", later ones never ack
 //   drop-handler(ack)      removes the handlers of "dropped" (`off`), then acks
 //   dropped(ack)           acks "present" until drop-handler ran
@@ -154,8 +155,10 @@ void handlers(sio::socket& s) {
   s.use([](sio::socket&, const std::string& event, sio::args&, const sio::event_next& next) {
     event == "blocked" ? next("blocked by middleware") : next(std::nullopt);
   });
-  s.on_error(
-      [](sio::socket& s, const std::string& message) { s.emit("middleware-error", message); });
+  s.on_error([](sio::socket& s, const std::string& message) {
+    s.emit("middleware-error", message);
+    s.to("watchers").emit("socket-error", sio::object{{"id", s.id()}, {"message", message}});
+  });
   s.once("once-only", [](sio::socket&, const sio::args&, sio::ack ack) { ack("first"); });
   s.on("dropped", [](sio::socket&, const sio::args&, sio::ack ack) { ack("present"); });
   s.on("drop-handler", [](sio::socket& s, const sio::args&, sio::ack ack) {
