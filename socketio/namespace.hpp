@@ -144,11 +144,12 @@ class namespace_ : public std::enable_shared_from_this<namespace_> {
   bool dynamic_parent_ = false;
   std::unique_ptr<detail::session_store> recovery_;
   std::atomic<bool> detached_{false};
-  // A dynamic parent's child: its parent, and the sockets connecting or connected to it; the
-  // server's namespaces mutex guards them.
+  // A dynamic parent's child: its parent, the sockets connecting or connected to it, and whether
+  // a socket ever joined it (or the application made it with of()); the server's namespaces
+  // mutex guards them.
   namespace_* parent_ = nullptr;
   std::size_t members_ = 0;
-  bool ever_connected_ = false;
+  bool established_ = false;
 };
 
 }  // namespace socketio

@@ -71,10 +71,63 @@ namespace_& server::of(std::string_view name) {
   key.reserve(name.size() + 1);
   if (name.empty() || name.front() != '/') key += '/';
   key += name;
+  if (auto* existing = find(key)) return *existing;
+  // As Node: a name a regex parent matches becomes its child (a matcher function is not asked).
+  namespace_* parent = nullptr;
+  for (const auto& [pattern, candidate] : regex_parents()) {
+    if (std::regex_search(key, *pattern)) {
+      parent = candidate;
+      break;
+    }
+  }
+  std::shared_ptr<namespace_> created;
+  {
+    std::lock_guard lock(namespaces_mutex_);
+    if (auto it = namespaces_.find(key); it != namespaces_.end()) return *it->second;
+    if (parent) {
+      created = add_child(key, *parent);
+      created->established_ = true;  // the application's own: kept when empty, as a joined one
+    } else {
+      created = namespaces_.emplace(key, make_namespace(key)).first->second;
+    }
+  }
+  if (key != "/") announce(*created);
+  return *created;
+}
+
+std::vector<std::pair<std::shared_ptr<const std::regex>, namespace_*>> server::regex_parents() {
+  std::vector<std::pair<std::shared_ptr<const std::regex>, namespace_*>> out;
   std::lock_guard lock(namespaces_mutex_);
-  auto it = namespaces_.find(key);
-  if (it == namespaces_.end()) it = namespaces_.emplace(key, make_namespace(key)).first;
-  return *it->second;
+  for (const auto& parent : parents_) {
+    if (parent.pattern) out.emplace_back(parent.pattern, parent.nsp.get());
+  }
+  return out;
+}
+
+std::shared_ptr<namespace_> server::add_child(const std::string& name, namespace_& parent) {
+  ++dynamic_children_;
+  auto child = make_namespace(name);
+  child->inherit(parent);
+  child->parent_ = &parent;
+  static_cast<parent_adapter&>(parent.adapter()).add_child(child);
+  namespaces_.emplace(name, child);
+  return child;
+}
+
+void server::on_new_namespace(std::function<void(namespace_&)> handler) {
+  std::lock_guard lock(namespaces_mutex_);
+  new_namespace_handlers_.push_back(std::move(handler));
+}
+
+void server::announce(namespace_& created) {
+  std::vector<std::function<void(namespace_&)>> handlers;
+  {
+    std::lock_guard lock(namespaces_mutex_);
+    handlers = new_namespace_handlers_;
+  }
+  for (const auto& handler : handlers) {
+    engineio::guarded("new_namespace handler", [&] { handler(created); });
+  }
 }
 
 std::shared_ptr<namespace_> server::make_namespace(std::string name, const adapter_factory& f) {
@@ -101,18 +154,28 @@ namespace_* server::find(std::string_view name) {
 }
 
 namespace_& server::of(const std::regex& pattern) {
-  return of([pattern](std::string_view name, const value&) {
-    return std::regex_match(name.begin(), name.end(), pattern);
-  });
+  // Node tests a name with RegExp.test: anywhere in it, unless the pattern is anchored.
+  auto shared = std::make_shared<const std::regex>(pattern);
+  return add_parent(
+      [shared](std::string_view name, const value&) {
+        return std::regex_search(name.begin(), name.end(), *shared);
+      },
+      shared);
 }
 
 namespace_& server::of(namespace_matcher matcher) {
+  return add_parent(std::move(matcher), nullptr);
+}
+
+namespace_& server::add_parent(namespace_matcher matcher,
+                               std::shared_ptr<const std::regex> pattern) {
   std::lock_guard lock(namespaces_mutex_);
   // Node names parents "/_0", "/_1", ...; they are never joined directly.
   auto name = "/_" + std::to_string(parents_.size());
   auto parent =
       make_namespace(name, [](namespace_& nsp) { return std::make_unique<parent_adapter>(nsp); });
-  parents_.push_back({std::make_shared<const namespace_matcher>(std::move(matcher)), parent});
+  parents_.push_back(
+      {std::make_shared<const namespace_matcher>(std::move(matcher)), std::move(pattern), parent});
   return *parent;
 }
 
@@ -141,28 +204,31 @@ std::shared_ptr<namespace_> server::match_dynamic(const std::string& name, const
     const auto& match = *matcher;  // a lambda may not capture a structured binding (Clang 14)
     engineio::guarded("namespace matcher", [&] { accepted = match(name, auth); });
     if (!accepted) continue;
-    std::lock_guard lock(namespaces_mutex_);
-    auto it = namespaces_.find(name);  // perhaps created meanwhile
-    if (it == namespaces_.end()) {
-      if (dynamic_children_ >= opts_.max_dynamic_namespaces) return nullptr;
-      ++dynamic_children_;
-      auto child = make_namespace(name);
-      child->inherit(*parent);
-      child->parent_ = parent;
-      static_cast<parent_adapter&>(parent->adapter()).add_child(child);
-      it = namespaces_.emplace(name, std::move(child)).first;
+    std::shared_ptr<namespace_> child;
+    bool created = false;
+    {
+      std::lock_guard lock(namespaces_mutex_);
+      auto it = namespaces_.find(name);  // perhaps created meanwhile
+      if (it != namespaces_.end()) {
+        child = it->second;
+      } else {
+        if (dynamic_children_ >= opts_.max_dynamic_namespaces) return nullptr;
+        child = add_child(name, *parent);
+        created = true;
+      }
+      ++child->members_;
     }
-    ++it->second->members_;
-    return it->second;
+    if (created) announce(*child);
+    return child;
   }
   return nullptr;
 }
 
 void server::leave(namespace_& nsp, bool connected) {
   std::lock_guard lock(namespaces_mutex_);
-  nsp.ever_connected_ = nsp.ever_connected_ || connected;
+  nsp.established_ = nsp.established_ || connected;
   if (--nsp.members_ > 0 || !nsp.parent_) return;
-  if (nsp.ever_connected_ && !opts_.cleanup_empty_child_namespaces) return;
+  if (nsp.established_ && !opts_.cleanup_empty_child_namespaces) return;
   // The caller's socket still holds `nsp`: dispose() runs later, when the last holder lets go.
   static_cast<parent_adapter&>(nsp.parent_->adapter()).remove_child(nsp);
   retiring_.insert(&nsp);

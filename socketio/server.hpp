@@ -15,6 +15,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -23,6 +24,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "engineio/options.hpp"
@@ -95,16 +97,21 @@ class server : private engineio::handler {
   /// adapter from `factory`. Call it before `run()`; it is how an adapter that needs this
   /// server's executors (a Redis client on shard 0) is installed.
   void adapter(adapter_factory factory);
-  /// The namespace of that name, created on first use.
+  /// The namespace of that name, created on first use; a name that a regex parent (below)
+  /// matches becomes its child, as in Node.
   namespace_& of(std::string_view name);
   /// The namespace of that name if it exists.
   namespace_* find(std::string_view name);
-  /// A dynamic namespace parent: any name matching `pattern` (or accepted by `matcher`) becomes a
+  /// A dynamic namespace parent: any name `pattern` finds (std::regex_search, as Node's
+  /// RegExp.test; anchor it with ^...$ for whole names) or `matcher` accepts becomes a
   /// namespace on first connection, with the parent's middlewares and handlers (Node's
   /// `io.of(/regex/)` and `io.of(fn)`; the matcher answers at once, on a shard thread, and may
   /// call `of()` and `find()`).
   namespace_& of(const std::regex& pattern);
   namespace_& of(namespace_matcher matcher);
+  /// Node's `io.on("new_namespace")`: a namespace other than "/" was created, by `of()` or as a
+  /// dynamic parent's child (then on the connecting client's shard).
+  void on_new_namespace(std::function<void(namespace_&)> handler);
 
   // The main namespace "/", as in Node where io.emit() is io.of("/").emit().
   void use(middleware m) { of("/").use(std::move(m)); }
@@ -156,6 +163,12 @@ class server : private engineio::handler {
   /// there already). A child counts the socket as a member until `leave`.
   std::shared_ptr<namespace_> enter(const std::string& name, const value& auth);
   std::shared_ptr<namespace_> match_dynamic(const std::string& name, const value& auth);
+  namespace_& add_parent(namespace_matcher matcher, std::shared_ptr<const std::regex> pattern);
+  /// A child of `parent`, in the table; under the namespaces mutex.
+  std::shared_ptr<namespace_> add_child(const std::string& name, namespace_& parent);
+  std::vector<std::pair<std::shared_ptr<const std::regex>, namespace_*>> regex_parents();
+  /// Runs the new_namespace handlers (outside the lock).
+  void announce(namespace_& created);
   /// A socket of `nsp` is gone; `connected` if it had joined. Removes a child left empty.
   void leave(namespace_& nsp, bool connected);
   std::shared_ptr<namespace_> make_namespace(std::string name, const adapter_factory& f = {});
@@ -176,12 +189,14 @@ class server : private engineio::handler {
   std::map<std::string, std::shared_ptr<namespace_>, std::less<>> namespaces_;
   struct dynamic_parent {
     std::shared_ptr<const namespace_matcher> matcher;  // shared: called outside the lock
+    std::shared_ptr<const std::regex> pattern;         // for io.of(regex) only
     std::shared_ptr<namespace_> nsp;
   };
   std::vector<dynamic_parent> parents_;
   std::size_t dynamic_children_ = 0;
   /// Children removed from `namespaces_` whose memory is not freed yet.
   std::set<namespace_*> retiring_;
+  std::vector<std::function<void(namespace_&)>> new_namespace_handlers_;
 };
 
 }  // namespace socketio

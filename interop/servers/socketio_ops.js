@@ -11,8 +11,10 @@
 //
 // Namespaces "/", "/chat" and the dynamic /^\/dyn-\d+$/ (a parent namespace:
 // its children, e.g. "/dyn-1", are created on their first connection and
-// inherit its middleware and handlers); a middleware sets
-// socket.data = {name: handshake.auth.name ?? null, node: X}.
+// inherit its middleware and handlers) and /^\/find-\d+/ (a name that starts
+// so); a middleware sets socket.data = {name: handshake.auth.name ?? null, node: X}.
+// The child /dyn-0 is made at start with io.of() and joins its sockets to room
+// "explicit". On "/": new-namespaces(ack) acks the names new_namespace announced.
 // Events (the last argument is always an ack):
 //   me(ack)                    ack {node, nsp, id, rooms, data}
 //   join/leave(room|rooms, ack)
@@ -250,8 +252,10 @@ function socketApi(socket) {
   });
 }
 
+const created = []; // names new_namespace announced
+io.on("new_namespace", (nsp) => created.push(nsp.name));
 const dynamic = io.of(/^\/dyn-\d+$/);
-for (const nsp of [io.of("/"), io.of("/chat"), dynamic]) {
+for (const nsp of [io.of("/"), io.of("/chat"), dynamic, io.of(/^\/find-\d+/)]) {
   nsp.use((socket, next) => {
     socket.data = { name: socket.handshake.auth?.name ?? null, node: name };
     next();
@@ -265,6 +269,14 @@ for (const nsp of [io.of("/"), io.of("/chat"), dynamic]) {
     });
   });
 }
+
+io.of("/dyn-0").on("connection", (socket) => socket.join("explicit"));
+io.of("/").on("connection", (socket) => {
+  socket.on("new-namespaces", (...a) => {
+    const [, ack] = split(a);
+    ack([...created]);
+  });
+});
 
 for (const guarded of [io.of("/guarded"), io.of(/^\/guarded-\d+$/)]) {
   guarded.use((socket, next) => {

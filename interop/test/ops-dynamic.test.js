@@ -211,5 +211,35 @@ for (const target of OPS_TARGETS) {
       assert.deepEqual(await deliveries(D, { rooms: [] }, [B, C, D]), only([B, C, D], "B", "C", "D"), "D to everyone");
       assert.deepEqual(await deliveries(D, { rooms: ["r1"] }, [B, C, D]), only([B, C, D]), "r1 is empty");
     });
+
+    it("io.of(name) for a name the regex parent matches makes its child: the parent's middleware and handlers, then its own", T, async (t) => {
+      const A = await connect(t, server, "A", { nsp: "/dyn-0", transport: "websocket", auth: { name: "alice" } });
+      const me = await A.me();
+      assert.equal(me.nsp, "/dyn-0");
+      assert.deepEqual(me.data, { name: "alice", node: NODE_NAME });
+      assert.deepEqual(sorted(me.rooms), sorted([A.id, "explicit"]));
+    });
+
+    for (const [nsp, accepted] of [
+      ["/find-7", true],
+      ["/find-7x", true],
+      ["/x/find-7", false],
+    ]) {
+      it(`a regex parent tests names as RegExp.test does: ${nsp} is ${accepted ? "accepted" : "refused"}`, T, async (t) => {
+        const attempt = connect(t, server, "X", { nsp, transport: "websocket" });
+        if (!accepted) return assert.rejects(attempt, { message: "Invalid namespace" });
+        assert.equal((await (await attempt).me()).nsp, nsp);
+      });
+    }
+
+    it("new_namespace announces a child made on connection", T, async (t) => {
+      const nsp = freshChild();
+      await connect(t, server, "A", { nsp, transport: "polling" });
+      const R = await connect(t, server, "R", { transport: "websocket" });
+      const [created] = await R.call("new-namespaces");
+      assert.ok(created.includes(nsp), JSON.stringify(created));
+      assert.ok(created.includes("/chat") && created.includes("/dyn-0"), JSON.stringify(created));
+      assert.ok(!created.includes("/"), "not for the main namespace");
+    });
   });
 }

@@ -4,8 +4,10 @@
 //
 //   socketio_ops [--port N] [--threads N] [--name X]
 //
-// Namespaces "/", "/chat" and the dynamic /^\/dyn-\d+$/ (children created on first connection);
-// a middleware sets socket.data = {name: auth.name or null, node: X}.
+// Namespaces "/", "/chat" and the dynamic /^\/dyn-\d+$/ (children created on first connection)
+// and /^\/find-\d+/ (a name that starts so); a middleware sets socket.data = {name: auth.name or
+// null, node: X}. The child /dyn-0 is made at start with io.of() and joins its sockets to room
+// "explicit". On "/": new-namespaces(ack) acks the names new_namespace announced.
 // Events (the last argument is always an ack):
 //   me(ack)                    ack {node, nsp, id, rooms, data}
 //   join/leave(room|rooms, ack)
@@ -41,6 +43,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 
@@ -202,8 +205,15 @@ int main(int argc, char** argv) {
     if (arg == "--name") name = argv[i + 1];
   }
   sio::server io(opts);
+  std::mutex created_mutex;
+  sio::array created;  // names new_namespace announced
+  io.on_new_namespace([&](sio::namespace_& nsp) {
+    std::lock_guard lock(created_mutex);
+    created.emplace_back(nsp.name());
+  });
   auto& dynamic = io.of(std::regex("^/dyn-\\d+$"));
-  for (sio::namespace_* nsp : {&io.of("/"), &io.of("/chat"), &dynamic}) {
+  for (sio::namespace_* nsp :
+       {&io.of("/"), &io.of("/chat"), &dynamic, &io.of(std::regex("^/find-\\d+"))}) {
     nsp->use([name](sio::socket& s, sio::next next) {
       const auto& auth = s.handshake().auth;
       s.data() = sio::object{{"name", auth.contains("name") ? auth["name"] : sio::value()},
@@ -218,6 +228,13 @@ int main(int argc, char** argv) {
       });
     });
   }
+  io.of("/dyn-0").on_connection([](sio::socket& s) { s.join("explicit"); });
+  io.on_connection([&](sio::socket& s) {
+    s.on("new-namespaces", [&](sio::socket&, const sio::args&, sio::ack ack) {
+      std::lock_guard lock(created_mutex);
+      ack(created);
+    });
+  });
   auto guard = [](sio::socket& s, const sio::next& next) {
     const auto& auth = s.handshake().auth;
     if (auth["token"] == "ok") {

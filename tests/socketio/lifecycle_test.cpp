@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <future>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -241,6 +242,49 @@ TEST_F(Lifecycle, ChildrenRemovedWhileTheParentBroadcasts) {
     }
     EXPECT_EQ(reply.substr(0, 8), R"(40{"sid")");
   }
+}
+
+// As Node's RegExp.test: a pattern anchored at the start only accepts longer names.
+TEST_F(Lifecycle, RegexParentsSearchTheName) {
+  start();
+  io_->of(std::regex("^/find-\\d+"));
+  listen();
+  auto ws = connect_ws();
+  ws->send_text("40/find-7x,");
+  EXPECT_EQ(ws->read().substr(0, 17), R"(40/find-7x,{"sid")");
+  ws->send_text("40/x/find-7,");
+  EXPECT_EQ(ws->read(), R"(44/x/find-7,{"message":"Invalid namespace"})");
+}
+
+// io.of(name) for a name a regex parent matches makes its child, with the parent's middlewares
+// and handlers before its own; new_namespace announces it, and children made on connection.
+TEST_F(Lifecycle, OfANameARegexParentMatchesMakesItsChild) {
+  start();
+  std::mutex mutex;
+  std::vector<std::string> announced;
+  io_->on_new_namespace([&](sio::namespace_& nsp) {
+    std::lock_guard lock(mutex);
+    announced.push_back(nsp.name());
+  });
+  auto& parent = io_->of(std::regex("^/dyn-\\d+$"));
+  parent.use([](sio::socket& s, const sio::next& next) {
+    s.data() = "checked";
+    next();
+  });
+  parent.on_connection([](sio::socket& s) { s.emit("parent", s.data()); });
+  auto& child = io_->of("/dyn-0");
+  child.on_connection([](sio::socket& s) { s.emit("child"); });
+  io_->of("/static");
+  listen();
+  auto ws = connect_ws();
+  ws->send_text("40/dyn-0,");
+  EXPECT_EQ(ws->read().substr(0, 15), R"(40/dyn-0,{"sid")");
+  EXPECT_EQ(ws->read(), R"(42/dyn-0,["parent","checked"])");
+  EXPECT_EQ(ws->read(), R"(42/dyn-0,["child"])");
+  ws->send_text("40/dyn-9,");
+  EXPECT_EQ(ws->read().substr(0, 15), R"(40/dyn-9,{"sid")");
+  std::lock_guard lock(mutex);
+  EXPECT_EQ(announced, (std::vector<std::string>{"/dyn-0", "/static", "/dyn-9"}));
 }
 
 // Per-user rooms joined during authentication, as Node allows: they take effect on connection.
