@@ -131,6 +131,15 @@ class server : private engineio::handler {
     of("/").emit_args(event, std::move(values));
   }
   void disconnect_sockets(bool close = false) { of("/").disconnect_sockets(close); }
+  void fetch_sockets(std::function<void(fetch_result)> done) {
+    of("/").fetch_sockets(std::move(done));
+  }
+  void sockets_join(const std::vector<room>& rooms) { of("/").sockets_join(rooms); }
+  void sockets_leave(const std::vector<room>& rooms) { of("/").sockets_leave(rooms); }
+  void server_side_emit(std::string_view event, args values,
+                        std::function<void(ack_result)> ack = {}) {
+    of("/").server_side_emit(event, std::move(values), std::move(ack));
+  }
 
   void listen(const std::string& host, std::uint16_t port) { engine_.listen(host, port); }
   std::uint16_t port() const noexcept { return engine_.port(); }

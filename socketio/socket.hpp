@@ -110,6 +110,11 @@ class socket : public std::enable_shared_from_this<socket> {
     emit_args(event, args{value(std::forward<Args>(values))...});
   }
   void emit_args(std::string_view event, args values);
+  /// Node's `socket.send(...)` and `socket.write(...)`: a "message" event.
+  template <typename... Args>
+  void send(Args&&... values) {
+    emit("message", std::forward<Args>(values)...);
+  }
   /// Sends an event and waits for the client's ack; with `timeout`, `cb` gets an error if the
   /// ack is late ("operation has timed out"), disconnected or not, as in Node. Past
   /// `max_pending_acks`, the oldest ack is dropped and its `cb` gets "too many pending acks".

@@ -287,6 +287,23 @@ TEST_F(Lifecycle, OfANameARegexParentMatchesMakesItsChild) {
   EXPECT_EQ(announced, (std::vector<std::string>{"/dyn-0", "/static", "/dyn-9"}));
 }
 
+// Node's io.socketsJoin / fetchSockets on the server itself, and socket.send.
+TEST_F(Lifecycle, ServerShortcutsAndSend) {
+  start();
+  io_->on_connection([](sio::socket& s) { s.send("hello", 1); });
+  listen();
+  auto ws = connect_ws();
+  ws->send_text("40");
+  EXPECT_EQ(ws->read().substr(0, 8), R"(40{"sid")");
+  EXPECT_EQ(ws->read(), R"(42["message","hello",1])");
+  io_->sockets_join({"all"});
+  std::promise<std::set<sio::room>> rooms;
+  io_->fetch_sockets([&](const sio::fetch_result& r) {
+    rooms.set_value(r.sockets.empty() ? std::set<sio::room>{} : r.sockets[0].rooms());
+  });
+  EXPECT_TRUE(rooms.get_future().get().contains("all"));
+}
+
 // Per-user rooms joined during authentication, as Node allows: they take effect on connection.
 TEST_F(Lifecycle, RoomsJoinedInAMiddlewareAreJoinedOnConnection) {
   start();
