@@ -123,12 +123,11 @@ response polling_transport::make_poll_response(const request& req, std::string b
   return res;
 }
 
-// The client sent a close packet: the transport is done at once; a parked GET gets the close
-// packet back, as Node's clearTransport does.
+// The client sent a close packet: the transport is done at once. A parked GET is answered with a
+// noop, as Node's polling transport does: the client that closed waits for nothing more.
 void polling_transport::on_client_close() {
   if (closed_) return;
-  should_close_ = true;
-  if (poll_) return send({});
+  if (poll_) send({make_text_packet(packet_type::noop)});
   report_closed();
 }
 

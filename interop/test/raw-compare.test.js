@@ -12,6 +12,7 @@ const BAD_REQUEST = eioError(3);
 const EMPTY_400 = { status: 400, contentType: null, text: "" };
 const OK = { status: 200, contentType: "text/html", text: "ok" };
 const CLOSE_PACKET = { status: 200, contentType: "text/plain", text: "1" };
+const NOOP = { status: 200, contentType: "text/plain", text: "6" };
 
 const get = (query) => (server) => request(server, { path: eioPath(query) }).then(obs);
 
@@ -155,6 +156,22 @@ compareCases("raw requests, node twin vs cpp", [
       return { second: obs(second), parked: obs(await parked), after: obs(await poll(s, sid)) };
     },
     expect: { second: EMPTY_400, parked: CLOSE_PACKET, after: UNKNOWN_SID },
+  },
+  {
+    name: "POST of a close packet: ok, the parked GET gets a noop, then the session is gone",
+    run: postOnParked("1"),
+    expect: { post: OK, parked: NOOP, after: UNKNOWN_SID },
+  },
+  {
+    name: "v3 POST of a close packet: ok, the parked GET gets a noop (1:6), then the session is gone",
+    run: async (s) => {
+      const { sid } = await handshake(s, { eio: "3" });
+      const parked = poll(s, sid, { eio: "3" });
+      await sleep(50);
+      const res = await post(s, sid, "1:1", { eio: "3" });
+      return { post: obs(res), parked: obs(await parked), after: obs(await poll(s, sid, { eio: "3" })) };
+    },
+    expect: { post: OK, parked: { status: 200, contentType: "text/plain", text: "1:6" }, after: UNKNOWN_SID },
   },
   {
     name: "malformed POST payload: ok, then session closed",
