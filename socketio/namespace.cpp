@@ -7,7 +7,7 @@ namespace socketio {
 
 namespace_::namespace_(server& owner, std::string name, const adapter_factory& make_adapter)
     : server_(owner), name_(std::move(name)), dynamic_parent_(static_cast<bool>(make_adapter)) {
-  init_adapter(make_adapter ? make_adapter : owner.options().adapter);
+  init_adapter(make_adapter);  // the server's own comes when it publishes the namespace
   if (const auto& recovery = owner.options().connection_state_recovery) {
     recovery_ = std::make_unique<detail::session_store>(
         recovery->max_disconnection_duration,

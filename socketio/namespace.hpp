@@ -130,7 +130,7 @@ class namespace_ : public std::enable_shared_from_this<namespace_> {
   /// The server is going: the adapter goes with it (a Redis client must not outlive the shards),
   /// and the sockets still around no longer report to the server.
   void detach() {
-    detached_ = true;
+    detached_ = true;  // first: what the adapter's destruction releases must not call back
     adapter_.reset();
   }
 
@@ -144,12 +144,13 @@ class namespace_ : public std::enable_shared_from_this<namespace_> {
   bool dynamic_parent_ = false;
   std::unique_ptr<detail::session_store> recovery_;
   std::atomic<bool> detached_{false};
-  // A dynamic parent's child: its parent, the sockets connecting or connected to it, and whether
-  // a socket ever joined it (or the application made it with of()); the server's namespaces
+  // A dynamic parent's child: its parent, the sockets connecting or connected to it, whether a
+  // socket ever joined it, and whether the application holds it (of()); the server's namespaces
   // mutex guards them.
   namespace_* parent_ = nullptr;
   std::size_t members_ = 0;
   bool established_ = false;
+  bool pinned_ = false;
 };
 
 }  // namespace socketio

@@ -31,10 +31,24 @@ server::~server() {
   // Adapters and their factory may own I/O objects on the shards' event loops (a Redis client):
   // they must go before the engine's event loops do. Sockets and broadcast operators still in
   // those loops may keep a namespace alive past this point: detached, it no longer calls back.
-  std::lock_guard lock(namespaces_mutex_);
-  for (auto& [name, nsp] : namespaces_) nsp->detach();
-  for (auto& parent : parents_) parent.nsp->detach();
-  for (auto* nsp : retiring_) nsp->detach();
+  // Each is held while it is detached (no other thread can free it meanwhile), and the adapters
+  // go outside the lock, as callbacks they keep may release the last socket of a namespace.
+  std::vector<std::shared_ptr<namespace_>> held;
+  std::vector<namespace_*> queued;  // retiring, their deletion queued on the stopped shard 0
+  {
+    std::lock_guard lock(namespaces_mutex_);
+    for (auto& [name, nsp] : namespaces_) held.push_back(nsp);
+    for (auto& parent : parents_) held.push_back(parent.nsp);
+    for (auto* nsp : retiring_) {
+      if (auto strong = nsp->weak_from_this().lock()) {
+        held.push_back(std::move(strong));
+      } else {
+        queued.push_back(nsp);
+      }
+    }
+  }
+  for (auto& nsp : held) nsp->detach();
+  for (auto* nsp : queued) nsp->detach();
   opts_.adapter = nullptr;
 }
 
@@ -71,7 +85,13 @@ namespace_& server::of(std::string_view name) {
   key.reserve(name.size() + 1);
   if (name.empty() || name.front() != '/') key += '/';
   key += name;
-  if (auto* existing = find(key)) return *existing;
+  {
+    std::lock_guard lock(namespaces_mutex_);
+    if (auto it = namespaces_.find(key); it != namespaces_.end()) {
+      it->second->pinned_ = true;  // the application holds a reference from now on
+      return *it->second;
+    }
+  }
   // As Node: a name a regex parent matches becomes its child (a matcher function is not asked).
   namespace_* parent = nullptr;
   for (const auto& [pattern, candidate] : regex_parents()) {
@@ -80,19 +100,7 @@ namespace_& server::of(std::string_view name) {
       break;
     }
   }
-  std::shared_ptr<namespace_> created;
-  {
-    std::lock_guard lock(namespaces_mutex_);
-    if (auto it = namespaces_.find(key); it != namespaces_.end()) return *it->second;
-    if (parent) {
-      created = add_child(key, *parent);
-      created->established_ = true;  // the application's own: kept when empty, as a joined one
-    } else {
-      created = namespaces_.emplace(key, make_namespace(key)).first->second;
-    }
-  }
-  if (key != "/") announce(*created);
-  return *created;
+  return *create(key, parent, purpose::application);
 }
 
 std::vector<std::pair<std::shared_ptr<const std::regex>, namespace_*>> server::regex_parents() {
@@ -104,14 +112,34 @@ std::vector<std::pair<std::shared_ptr<const std::regex>, namespace_*>> server::r
   return out;
 }
 
-std::shared_ptr<namespace_> server::add_child(const std::string& name, namespace_& parent) {
-  ++dynamic_children_;
-  auto child = make_namespace(name);
-  child->inherit(parent);
-  child->parent_ = &parent;
-  static_cast<parent_adapter&>(parent.adapter()).add_child(child);
-  namespaces_.emplace(name, child);
-  return child;
+// The new_namespace handlers may configure the namespace (middlewares, handlers) before any
+// CONNECT can reach it, as in Node, where they run synchronously: it is published after them,
+// with the server's adapter. When another thread published the name meanwhile, that namespace
+// is the one, and this one, never reachable and without a cluster adapter, is dropped.
+std::shared_ptr<namespace_> server::create(const std::string& name, namespace_* parent,
+                                           purpose why) {
+  auto made = make_namespace(name);
+  if (parent) {
+    made->inherit(*parent);
+    made->parent_ = parent;
+  }
+  if (name != "/") announce(*made);
+  std::lock_guard lock(namespaces_mutex_);
+  auto it = namespaces_.find(name);
+  if (it == namespaces_.end()) {
+    if (parent && why == purpose::connect && dynamic_children_ >= opts_.max_dynamic_namespaces) {
+      return nullptr;
+    }
+    it = namespaces_.emplace(name, made).first;
+    if (opts_.adapter) made->init_adapter(opts_.adapter);
+    if (parent) {
+      ++dynamic_children_;
+      static_cast<parent_adapter&>(parent->adapter()).add_child(made);
+    }
+  }
+  if (why == purpose::application) it->second->pinned_ = true;
+  if (why == purpose::connect) ++it->second->members_;
+  return it->second;
 }
 
 void server::on_new_namespace(std::function<void(namespace_&)> handler) {
@@ -130,27 +158,27 @@ void server::announce(namespace_& created) {
   }
 }
 
-std::shared_ptr<namespace_> server::make_namespace(std::string name, const adapter_factory& f) {
-  return {new namespace_(*this, std::move(name), f), [this](namespace_* nsp) { dispose(nsp); }};
-}
-
 // The last reference to a namespace may go anywhere, even inside a walk over its own sockets or
-// a Redis message for its adapter: the memory goes on a later turn of shard 0.
-void server::dispose(namespace_* nsp) {
-  if (nsp->detached_) {
-    delete nsp;  // the shards are stopped: nothing runs any more
-    return;
-  }
-  boost::asio::post(engine_.executor(0), [this, doomed = std::unique_ptr<namespace_>(nsp)] {
-    std::lock_guard lock(namespaces_mutex_);
-    retiring_.erase(doomed.get());
-  });
+// a Redis message for its adapter: the memory goes on a later turn of shard 0. Once detached,
+// the shards are stopped and the server may be gone: then it goes at once, without the server.
+std::shared_ptr<namespace_> server::make_namespace(std::string name, const adapter_factory& f) {
+  return {new namespace_(*this, std::move(name), f), [this](namespace_* nsp) {
+            if (nsp->detached_) {
+              delete nsp;
+              return;
+            }
+            boost::asio::post(engine_.executor(0),
+                              [this, doomed = std::unique_ptr<namespace_>(nsp)] {
+                                std::lock_guard lock(namespaces_mutex_);
+                                retiring_.erase(doomed.get());
+                              });
+          }};
 }
 
-namespace_* server::find(std::string_view name) {
+std::shared_ptr<namespace_> server::find(std::string_view name) {
   std::lock_guard lock(namespaces_mutex_);
   auto it = namespaces_.find(name);
-  return it == namespaces_.end() ? nullptr : it->second.get();
+  return it == namespaces_.end() ? nullptr : it->second;
 }
 
 namespace_& server::of(const std::regex& pattern) {
@@ -204,22 +232,7 @@ std::shared_ptr<namespace_> server::match_dynamic(const std::string& name, const
     const auto& match = *matcher;  // a lambda may not capture a structured binding (Clang 14)
     engineio::guarded("namespace matcher", [&] { accepted = match(name, auth); });
     if (!accepted) continue;
-    std::shared_ptr<namespace_> child;
-    bool created = false;
-    {
-      std::lock_guard lock(namespaces_mutex_);
-      auto it = namespaces_.find(name);  // perhaps created meanwhile
-      if (it != namespaces_.end()) {
-        child = it->second;
-      } else {
-        if (dynamic_children_ >= opts_.max_dynamic_namespaces) return nullptr;
-        child = add_child(name, *parent);
-        created = true;
-      }
-      ++child->members_;
-    }
-    if (created) announce(*child);
-    return child;
+    return create(name, parent, purpose::connect);
   }
   return nullptr;
 }
@@ -227,9 +240,9 @@ std::shared_ptr<namespace_> server::match_dynamic(const std::string& name, const
 void server::leave(namespace_& nsp, bool connected) {
   std::lock_guard lock(namespaces_mutex_);
   nsp.established_ = nsp.established_ || connected;
-  if (--nsp.members_ > 0 || !nsp.parent_) return;
+  if (--nsp.members_ > 0 || !nsp.parent_ || nsp.pinned_) return;
   if (nsp.established_ && !opts_.cleanup_empty_child_namespaces) return;
-  // The caller's socket still holds `nsp`: dispose() runs later, when the last holder lets go.
+  // The caller's socket still holds `nsp`: its memory goes later, when the last holder lets go.
   static_cast<parent_adapter&>(nsp.parent_->adapter()).remove_child(nsp);
   retiring_.insert(&nsp);
   namespaces_.erase(nsp.name());

@@ -75,7 +75,9 @@ struct server_options {
   /// CONNECT) is removed as its last refused socket goes, which Node never does.
   std::size_t max_dynamic_namespaces = 10'000;
   /// Node's `cleanupEmptyChildNamespaces`: a child of a dynamic namespace is also removed when
-  /// its last socket leaves, and made anew by the next CONNECT for its name.
+  /// its last socket leaves (with the sessions connection state recovery kept for it, as in
+  /// Node), and made anew by the next CONNECT for its name. A child the application asked for
+  /// with of() is never removed, so the reference stays valid.
   bool cleanup_empty_child_namespaces = false;
   /// Acks one socket may wait for (its own emit_with_ack and broadcasts); past it the oldest is
   /// dropped, an emit_with_ack's callback getting "too many pending acks". Node has no limit.
@@ -100,8 +102,9 @@ class server : private engineio::handler {
   /// The namespace of that name, created on first use; a name that a regex parent (below)
   /// matches becomes its child, as in Node.
   namespace_& of(std::string_view name);
-  /// The namespace of that name if it exists.
-  namespace_* find(std::string_view name);
+  /// The namespace of that name if it exists. A dynamic namespace's child may be removed later
+  /// (see max_dynamic_namespaces): the pointer keeps it alive, as it keeps its sockets.
+  std::shared_ptr<namespace_> find(std::string_view name);
   /// A dynamic namespace parent: any name `pattern` finds (std::regex_search, as Node's
   /// RegExp.test; anchor it with ^...$ for whole names) or `matcher` accepts becomes a
   /// namespace on first connection, with the parent's middlewares and handlers (Node's
@@ -173,15 +176,19 @@ class server : private engineio::handler {
   std::shared_ptr<namespace_> enter(const std::string& name, const value& auth);
   std::shared_ptr<namespace_> match_dynamic(const std::string& name, const value& auth);
   namespace_& add_parent(namespace_matcher matcher, std::shared_ptr<const std::regex> pattern);
-  /// A child of `parent`, in the table; under the namespaces mutex.
-  std::shared_ptr<namespace_> add_child(const std::string& name, namespace_& parent);
+  /// Who asks for a namespace: the application (of(): it is never removed) or a CONNECT (a
+  /// child is capped by max_dynamic_namespaces and counts the socket as a member).
+  enum class purpose { application, connect };
+  /// The namespace `name`, a child of `parent` if given: made, announced, then published, or
+  /// the one another thread published meanwhile; nullptr past max_dynamic_namespaces.
+  std::shared_ptr<namespace_> create(const std::string& name, namespace_* parent, purpose why);
   std::vector<std::pair<std::shared_ptr<const std::regex>, namespace_*>> regex_parents();
   /// Runs the new_namespace handlers (outside the lock).
   void announce(namespace_& created);
   /// A socket of `nsp` is gone; `connected` if it had joined. Removes a child left empty.
   void leave(namespace_& nsp, bool connected);
+  /// With the in-memory adapter, or `f`'s; create() gives it the server's when it publishes it.
   std::shared_ptr<namespace_> make_namespace(std::string name, const adapter_factory& f = {});
-  void dispose(namespace_* nsp);
 
   void on_open(engineio::session& s) override;
   void on_message(engineio::session& s, std::string_view text) override;

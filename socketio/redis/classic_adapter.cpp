@@ -125,9 +125,10 @@ class classic_adapter final : public adapter {
     auto home = home_executor();
     adapter::fetch_sockets(opts, [this, keep = keep_alive(), opts, home, done](fetch_result local) {
       if (opts.flags.local) return done(std::move(local));
+      // The reply comes on the Redis client's executor, perhaps after this adapter is gone.
       redis_->count_subscribers(
-          request_channel_,
-          [this, keep, opts, home, done, local = std::move(local)](std::size_t n) mutable {
+          request_channel_, guard_.wrap(nsp_, [this, keep, opts, home, done,
+                                               local = std::move(local)](std::size_t n) mutable {
             if (n <= 1) return boost::asio::post(home, [done, local] { done(local); });
             auto state = std::make_shared<fetch_result>(std::move(local));
             auto received = std::make_shared<std::size_t>(1);  // this node's part
@@ -150,7 +151,7 @@ class classic_adapter final : public adapter {
                     done({{}, "timeout reached while waiting for fetchSockets response"});
                   });
                 });
-          });
+          }));
     });
   }
 
@@ -158,8 +159,8 @@ class classic_adapter final : public adapter {
     auto home = home_executor();
     adapter::all_rooms([this, keep = keep_alive(), home, done](rooms_result local) {
       redis_->count_subscribers(
-          request_channel_,
-          [this, keep, home, done, local = std::move(local)](std::size_t n) mutable {
+          request_channel_, guard_.wrap(nsp_, [this, keep, home, done,
+                                               local = std::move(local)](std::size_t n) mutable {
             if (n <= 1) return boost::asio::post(home, [done, local] { done(local); });
             auto state = std::make_shared<rooms_result>(std::move(local));
             auto received = std::make_shared<std::size_t>(1);
@@ -179,7 +180,7 @@ class classic_adapter final : public adapter {
                     done({{}, "timeout reached while waiting for allRooms response"});
                   });
                 });
-          });
+          }));
     });
   }
 
@@ -199,7 +200,7 @@ class classic_adapter final : public adapter {
     }
     auto home = home_executor();
     redis_->count_subscribers(
-        request_channel_, [this, keep = keep_alive(), values, ack, home](std::size_t n) {
+        request_channel_, guard_.wrap(nsp_, [this, values, ack, home](std::size_t n) {
           std::size_t expected = n > 0 ? n - 1 : 0;  // every server but this one
           if (expected == 0) return boost::asio::post(home, [ack] { ack({std::nullopt, {}}); });
           auto id = detail::random_id(6);
@@ -209,7 +210,7 @@ class classic_adapter final : public adapter {
                                       {"requestId", id},
                                       {"type", type_value(request_type::server_side_emit)},
                                       {"data", array(values)}}));
-        });
+        }));
   }
 
  private:

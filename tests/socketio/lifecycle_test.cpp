@@ -203,6 +203,31 @@ TEST_F(Lifecycle, EmptyChildrenAreRemovedWithCleanupOn) {
   EXPECT_TRUE(eventually([&] { return connections.load() == 2; }));
 }
 
+// A child the application asked for by name is its own: cleanup never removes it, so the
+// reference of() gave stays valid. new_namespace handlers configure a child before its first
+// CONNECT.
+TEST_F(Lifecycle, ChildrenTheApplicationHoldsStayAndHandlersConfigureNewOnes) {
+  sio::server_options opts;
+  opts.cleanup_empty_child_namespaces = true;
+  start(opts);
+  io_->of(std::regex("^/dyn-\\d+$"));
+  io_->on_new_namespace([](sio::namespace_& nsp) {
+    nsp.use([](sio::socket&, const sio::next& next) { next(sio::connect_error{"configured"}); });
+  });
+  auto& held = io_->of("/dyn-1");
+  held.on_connection([](sio::socket& s) { s.emit("held"); });
+  listen();
+  auto ws = connect_ws();
+  ws->send_text("40/dyn-2,");
+  EXPECT_EQ(ws->read(), R"(44/dyn-2,{"message":"configured"})");
+  ws->send_text("40/dyn-1,");
+  EXPECT_EQ(ws->read(), R"(44/dyn-1,{"message":"configured"})");  // announced when of() made it
+  ws->send_text("40");  // answered after the refused sockets of this connection are gone
+  EXPECT_EQ(ws->read().substr(0, 8), R"(40{"sid")");
+  EXPECT_EQ(io_->find("/dyn-1").get(), &held);
+  EXPECT_TRUE(eventually([&] { return io_->find("/dyn-2") == nullptr; }));
+}
+
 // Children come and go on two shards while another thread broadcasts to them through the parent
 // and fetches their sockets: under ASan, a child freed while in use shows here.
 TEST_F(Lifecycle, ChildrenRemovedWhileTheParentBroadcasts) {
