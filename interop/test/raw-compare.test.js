@@ -164,6 +164,7 @@ compareCases("raw requests, node twin vs cpp", [
   },
   {
     name: "v3 POST of a close packet: ok, the parked GET gets a noop (1:6), then the session is gone",
+    eio3: true,
     run: async (s) => {
       const { sid } = await handshake(s, { eio: "3" });
       const parked = poll(s, sid, { eio: "3" });
