@@ -249,8 +249,8 @@ TEST_F(Lifecycle, ChildrenRemovedWhileTheParentBroadcasts) {
       std::this_thread::sleep_for(1ms);
     }
   });
-  std::vector<std::unique_ptr<ws_client>> clients;
-  for (int i = 0; i < 4; ++i) clients.push_back(connect_ws());  // two per shard
+  std::vector<std::unique_ptr<ws_client>> clients(4);  // two per shard
+  for (auto& ws : clients) ws = connect_ws();
   for (int round = 0; round < 200; ++round) {
     for (auto& ws : clients) {
       auto nsp = "/dyn-" + std::to_string(round % 3);
