@@ -64,6 +64,11 @@ response upgrade_refusal(std::string_view message) {
   return res;
 }
 
+// The EIO query value of a protocol: a request for a session must name the session's own.
+std::string_view eio_of(protocol_version protocol) {
+  return protocol == protocol_version::v4 ? "4" : "3";
+}
+
 void write_and_close(counted_socket socket, response res) {
   auto stream = std::make_shared<beast::tcp_stream>(std::move(socket.socket));
   auto shared = std::make_shared<response>(std::move(res));
@@ -214,6 +219,9 @@ void engine::on_session_request(shard& owner, pending_request pending, const std
   if (!polling || query.get("transport") != "polling") {
     return pending.respond_error(request_error::bad_request);  // Node: TRANSPORT_MISMATCH
   }
+  if (query.get("EIO") != eio_of(s.protocol())) {
+    return pending.respond_error(request_error::bad_request);  // Node: PROTOCOL_MISMATCH
+  }
   polling->on_request(std::move(pending));
 }
 
@@ -235,10 +243,13 @@ void engine::check_allowed(const request& req, const std::string& remote, shard&
   if (!returned) answer("", false);  // a hook that throws refuses, as an error would
 }
 
+// Node takes EIO "4" for v4 and anything else, no EIO at all included, for v3. Stricter: only "3"
+// is v3 (when allowed), and a client naming no protocol we speak is told so (400, code 5).
 std::optional<protocol_version> engine::protocol_of(const request& req) const {
-  // Node: EIO "4" is v4; anything else, including no EIO at all, is v3.
-  if (parse_query(req.target()).get("EIO") == "4") return protocol_version::v4;
-  if (opts_->allow_eio3) return protocol_version::v3;
+  auto query = parse_query(req.target());
+  auto eio = query.get("EIO");
+  if (eio == "4") return protocol_version::v4;
+  if (eio == "3" && opts_->allow_eio3) return protocol_version::v3;
   return std::nullopt;
 }
 
@@ -339,7 +350,12 @@ void engine::on_session_upgrade(shard& owner, counted_socket socket, request req
   }
   std::weak_ptr<session> weak = it->second;
   auto& s = *it->second;
-  bool wants_websocket = parse_query(req.target()).get("transport") == "websocket";
+  auto query = parse_query(req.target());
+  if (query.get("EIO") != eio_of(s.protocol())) {  // Node: PROTOCOL_MISMATCH
+    return write_and_close(std::move(socket),
+                           upgrade_refusal(default_message(request_error::bad_request)));
+  }
+  bool wants_websocket = query.get("transport") == "websocket";
   // Like Node, allow_upgrades only empties the advertised list; an upgrade attempt still works.
   if (!wants_websocket || s.upgrading() || s.upgraded() ||
       s.transport_name() == transport_kind::websocket) {

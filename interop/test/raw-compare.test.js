@@ -141,6 +141,44 @@ compareCases("raw requests, node twin vs cpp", [
     expect: eioError(5),
   },
   {
+    name: "EIO missing with --eio3: Node makes a v3 session; we answer 400 (code 5)",
+    eio3: true,
+    run: get({ transport: "polling" }),
+    cppExpect: eioError(5),
+  },
+  {
+    name: "EIO=5 with --eio3: Node makes a v3 session; we answer 400 (code 5)",
+    eio3: true,
+    run: get({ EIO: "5", transport: "polling" }),
+    cppExpect: eioError(5),
+  },
+  {
+    name: "a v4 sid polled with EIO=3: the session's own protocol answers",
+    eio3: true,
+    run: async (s) => {
+      const { sid } = await handshake(s);
+      return obs(await poll(s, sid, { eio: "3" }));
+    },
+  },
+  {
+    name: "a v3 sid polled with EIO=4: the session's own protocol answers",
+    eio3: true,
+    run: async (s) => {
+      const { sid } = await handshake(s, { eio: "3" });
+      return obs(await poll(s, sid, { eio: "4" }));
+    },
+  },
+  {
+    name: "a WebSocket upgrade of a v4 sid with EIO=3: refused, the session lives on",
+    eio3: true,
+    run: async (s) => {
+      const { sid } = await handshake(s);
+      const upgrade = await wsRejected(s, { EIO: "3", transport: "websocket", sid });
+      return { upgrade, after: obs(await post(s, sid, "4x")) };
+    },
+    expect: { upgrade: { session: false }, after: OK },
+  },
+  {
     name: "transport mismatch: polling sid, transport=websocket, no upgrade",
     run: async (s) => {
       const { sid } = await handshake(s);
