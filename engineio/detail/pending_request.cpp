@@ -1,5 +1,7 @@
 #include "engineio/detail/pending_request.hpp"
 
+#include <boost/beast/core/string.hpp>
+
 #include <fmt/format.h>
 
 #include "engineio/detail/json_string.hpp"
@@ -16,7 +18,8 @@ void pending_request::respond(http::status status, std::string body,
 
 void pending_request::respond(response res) {
   for (const auto& field : headers_) res.insert(field.name_string(), field.value());
-  res.keep_alive(req_.keep_alive());
+  // An answer that closes (a refused upgrade) stays so; any other keeps the client's choice.
+  if (!beast::iequals(res[http::field::connection], "close")) res.keep_alive(req_.keep_alive());
   res.prepare_payload();
   if (res.result() == http::status::not_modified) {
     res.erase(http::field::content_length);  // Node sends none on a 304, which has no body

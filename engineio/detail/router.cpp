@@ -15,6 +15,7 @@
 #include "engineio/detail/plain_websocket_transport.hpp"
 #include "engineio/detail/polling_transport.hpp"
 #include "engineio/detail/timer.hpp"
+#include "engineio/detail/websocket_handshake.hpp"
 #include "engineio/detail/websocket_peer.hpp"
 #include "engineio/detail/websocket_transport.hpp"
 #include "engineio/log.hpp"
@@ -53,20 +54,13 @@ bool invalid_origin(const request& req) {
   });
 }
 
-// Node's abortUpgrade: a bare 400 with the message as text/html, then the socket is closed.
-response upgrade_refusal(std::string_view message) {
-  response res{http::status::bad_request, 11};
-  res.set(http::field::connection, "close");
-  res.set(http::field::content_type, "text/html");
-  res.body() = std::string(message);
-  res.keep_alive(false);
-  res.prepare_payload();
-  return res;
-}
-
-// The EIO query value of a protocol: a request for a session must name the session's own.
-std::string_view eio_of(protocol_version protocol) {
-  return protocol == protocol_version::v4 ? "4" : "3";
+// The protocol a request names: EIO=4, or EIO=3 or none at all (socket.io-client-swift 15
+// sends none) for 3. Node takes any other value for 3 too; we refuse it.
+std::optional<protocol_version> requested_protocol(const parsed_query& query) {
+  auto eio = query.get("EIO");
+  if (eio == "4") return protocol_version::v4;
+  if (!eio || eio == "3") return protocol_version::v3;
+  return std::nullopt;
 }
 
 void write_and_close(counted_socket socket, response res) {
@@ -93,6 +87,9 @@ void accept_websocket(counted_socket socket, request req, const options& opts,
   http::fields extra;
   if (opts.cors) add_cors_headers(*opts.cors, req, false, extra);
   if (!cookie.empty()) extra.set(http::field::set_cookie, cookie);
+  if (auto subprotocol = first_subprotocol(req); !subprotocol.empty()) {
+    extra.set(http::field::sec_websocket_protocol, subprotocol);  // ws takes the first offered
+  }
   if (extra.begin() != extra.end()) {
     ws->set_option(websocket::stream_base::decorator(
         [extra = std::move(extra)](websocket::response_type& res) {
@@ -171,7 +168,7 @@ void engine::route(std::shared_ptr<http_connection> conn, request req) {
 
   // Without the websocket transport Node attaches no upgrade handler, so an upgrade request is
   // answered as any other request (a JSON error).
-  if (enabled(transport_kind::websocket) && websocket::is_upgrade(req)) {
+  if (enabled(transport_kind::websocket) && is_upgrade_request(req)) {
     return route_upgrade(std::move(conn), std::move(req), transport_name, sid);
   }
 
@@ -219,7 +216,7 @@ void engine::on_session_request(shard& owner, pending_request pending, const std
   if (!polling || query.get("transport") != "polling") {
     return pending.respond_error(request_error::bad_request);  // Node: TRANSPORT_MISMATCH
   }
-  if (query.get("EIO") != eio_of(s.protocol())) {
+  if (requested_protocol(query) != s.protocol()) {
     return pending.respond_error(request_error::bad_request);  // Node: PROTOCOL_MISMATCH
   }
   polling->on_request(std::move(pending));
@@ -243,14 +240,10 @@ void engine::check_allowed(const request& req, const std::string& remote, shard&
   if (!returned) answer("", false);  // a hook that throws refuses, as an error would
 }
 
-// Node takes EIO "4" for v4 and anything else, no EIO at all included, for v3. Stricter: only "3"
-// is v3 (when allowed), and a client naming no protocol we speak is told so (400, code 5).
 std::optional<protocol_version> engine::protocol_of(const request& req) const {
-  auto query = parse_query(req.target());
-  auto eio = query.get("EIO");
-  if (eio == "4") return protocol_version::v4;
-  if (eio == "3" && opts_->allow_eio3) return protocol_version::v3;
-  return std::nullopt;
+  auto protocol = requested_protocol(parse_query(req.target()));
+  if (protocol == protocol_version::v3 && !opts_->allow_eio3) return std::nullopt;
+  return protocol;
 }
 
 std::shared_ptr<session> engine::create_session(shard& home, std::string sid,
@@ -322,7 +315,10 @@ void engine::route_upgrade(std::shared_ptr<http_connection> conn, request req,
     return refuse(request_error::unknown_transport);
   }
   if (invalid_origin(req)) return refuse(request_error::bad_request);
-  if (sid.empty()) return handshake_websocket(std::move(conn), std::move(req));
+  if (sid.empty()) {
+    if (req.method() != http::verb::get) return refuse(request_error::bad_handshake_method);
+    return handshake_websocket(std::move(conn), std::move(req));
+  }
 
   auto owner = sid_shard(sid, static_cast<unsigned>(shards_.size()));
   if (!owner) return refuse(request_error::unknown_sid);
@@ -351,9 +347,12 @@ void engine::on_session_upgrade(shard& owner, counted_socket socket, request req
   std::weak_ptr<session> weak = it->second;
   auto& s = *it->second;
   auto query = parse_query(req.target());
-  if (query.get("EIO") != eio_of(s.protocol())) {  // Node: PROTOCOL_MISMATCH
+  if (requested_protocol(query) != s.protocol()) {  // Node: PROTOCOL_MISMATCH
     return write_and_close(std::move(socket),
                            upgrade_refusal(default_message(request_error::bad_request)));
+  }
+  if (auto refusal = websocket_refusal(req, opts_->per_message_deflate.has_value())) {
+    return write_and_close(std::move(socket), std::move(*refusal));
   }
   bool wants_websocket = query.get("transport") == "websocket";
   // Like Node, allow_upgrades only empties the advertised list; an upgrade attempt still works.
@@ -386,6 +385,9 @@ void engine::handshake_websocket(std::shared_ptr<http_connection> conn, request 
         };
         if (!success)
           return refuse(message.empty() ? default_message(request_error::forbidden) : message);
+        if (auto refusal = websocket_refusal(*r, opts_->per_message_deflate.has_value())) {
+          return pending_request(std::move(*r), conn, {}).respond(std::move(*refusal));
+        }
         auto protocol = protocol_of(*r);
         if (!protocol) return refuse(default_message(request_error::unsupported_protocol_version));
         auto query = parse_query(r->target());

@@ -182,3 +182,57 @@ export function rawExchange(server, bytes, timeoutMs = 5000) {
     sock.write(bytes);
   });
 }
+
+/**
+ * A raw WebSocket upgrade request for `query` with the usual headers, `headers`
+ * overriding them (an undefined value drops one). Resolves with the answer's
+ * status, media type, Connection, Sec-WebSocket-Protocol and body (the body
+ * only for a refusal: a 101 is read up to its head).
+ */
+export function rawUpgrade(server, query, { method = "GET", headers = {} } = {}, timeoutMs = 5000) {
+  const all = {
+    Host: "127.0.0.1",
+    Upgrade: "websocket",
+    Connection: "Upgrade",
+    "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+    "Sec-WebSocket-Version": "13",
+    ...headers,
+  };
+  const lines = Object.entries(all)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}: ${v}\r\n`);
+  const head = `${method} ${eioPath(query)} HTTP/1.1\r\n${lines.join("")}\r\n`;
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(server.port, "127.0.0.1");
+    let raw = "";
+    const finish = () => {
+      clearTimeout(timer);
+      sock.destroy();
+      const [top, ...body] = raw.split("\r\n\r\n");
+      const [statusLine, ...fields] = top.split("\r\n");
+      const header = (name) => {
+        const line = fields.find((f) => f.toLowerCase().startsWith(`${name}:`));
+        return line ? line.slice(name.length + 1).trim() : null;
+      };
+      const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(statusLine)?.[1] ?? NaN);
+      resolve({
+        status,
+        contentType: mediaType(header("content-type")),
+        connection: header("connection")?.toLowerCase() ?? null,
+        subprotocol: header("sec-websocket-protocol"),
+        text: status === 101 ? null : body.join("\r\n\r\n"),
+      });
+    };
+    const timer = setTimeout(() => {
+      sock.destroy();
+      reject(new Error(`timeout (${timeoutMs} ms): raw upgrade`));
+    }, timeoutMs);
+    sock.on("data", (c) => {
+      raw += c.toString("latin1");
+      if (raw.startsWith("HTTP/1.1 101") && raw.includes("\r\n\r\n")) finish();
+    });
+    sock.on("close", finish);
+    sock.on("error", () => {}); // 'close' follows
+    sock.write(head);
+  });
+}

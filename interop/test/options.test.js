@@ -9,7 +9,7 @@ import { OPTIONS_TARGETS } from "../lib/server.js";
 import { describeTargets } from "../lib/fixture.js";
 import { compareCases, obs, eioError, handshakeShape } from "../lib/compare.js";
 import { connectV4, echo, nextMessages, upgraded, bytesOf, sleep } from "../lib/clients.js";
-import { request, eioPath, handshake, poll, post, openWs } from "../lib/raw.js";
+import { request, eioPath, handshake, poll, post, openWs, rawUpgrade } from "../lib/raw.js";
 import { VARIANTS, bytes, bigText } from "../lib/payloads.js";
 import {
   corsObs, cookieObs, pollEncoded, deflateObs, wsOpenShape, upgradeAttempt, METHODS,
@@ -378,6 +378,44 @@ compareOptions("perMessageDeflate", ["--deflate"], [
       small: { ok: true, compressed: false },
       large: { ok: true, compressed: true },
     },
+  },
+]);
+// ws checks the offers when it may negotiate: a malformed header or an unusable
+// permessage-deflate parameter refuses the handshake.
+const extensionRefusal = {
+  status: 400,
+  contentType: "text/html",
+  connection: "close",
+  subprotocol: null,
+  text: "Invalid or unacceptable Sec-WebSocket-Extensions header",
+};
+const offer = (extensions) => (s) =>
+  rawUpgrade(s, { EIO: "4", transport: "websocket" }, { headers: { "Sec-WebSocket-Extensions": extensions } });
+compareOptions("perMessageDeflate, extension offers", ["--deflate"], [
+  {
+    name: "an unknown permessage-deflate parameter",
+    run: offer("permessage-deflate; foo"),
+    expect: extensionRefusal,
+  },
+  {
+    name: "server_max_window_bits out of range",
+    run: offer("permessage-deflate; server_max_window_bits=20"),
+    expect: extensionRefusal,
+  },
+  {
+    name: "a parameter given twice",
+    run: offer("permessage-deflate; client_no_context_takeover; client_no_context_takeover"),
+    expect: extensionRefusal,
+  },
+  {
+    name: "a malformed list",
+    run: offer("permessage-deflate,"),
+    expect: extensionRefusal,
+  },
+  {
+    name: "valid offers, an unknown extension among them: accepted",
+    run: offer('x-foo; a="b", permessage-deflate; client_max_window_bits; server_max_window_bits=10'),
+    expect: { status: 101, contentType: null, connection: "upgrade", subprotocol: null, text: null },
   },
 ]);
 compareOptions("perMessageDeflate off", [], [

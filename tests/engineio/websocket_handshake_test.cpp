@@ -1,0 +1,104 @@
+// The upgrade-request checks Node's ws makes, read by our own code before Beast accepts.
+
+#include <gtest/gtest.h>
+
+#include "engineio/detail/websocket_handshake.hpp"
+
+using namespace engineio::detail;
+
+namespace {
+
+request upgrade(std::initializer_list<std::pair<http::field, std::string_view>> changes = {}) {
+  request req{http::verb::get, "/engine.io/?EIO=4&transport=websocket", 11};
+  req.set(http::field::connection, "keep-alive, Upgrade");
+  req.set(http::field::upgrade, "websocket");
+  req.set(http::field::sec_websocket_key, "dGhlIHNhbXBsZSBub25jZQ==");
+  req.set(http::field::sec_websocket_version, "13");
+  for (auto [field, value] : changes) {
+    if (value.empty()) {
+      req.erase(field);
+    } else {
+      req.set(field, value);
+    }
+  }
+  return req;
+}
+
+std::string refusal(const request& req, bool deflate = false) {
+  auto res = websocket_refusal(req, deflate);
+  return res ? res->body() : "";
+}
+
+}  // namespace
+
+TEST(WebsocketHandshake, UpgradeIsWhatNodeHandsToUpgradeListeners) {
+  EXPECT_TRUE(is_upgrade_request(upgrade()));
+  EXPECT_TRUE(is_upgrade_request(upgrade({{http::field::upgrade, "h2c"}})));
+  EXPECT_FALSE(is_upgrade_request(upgrade({{http::field::connection, "keep-alive"}})));
+  EXPECT_FALSE(is_upgrade_request(upgrade({{http::field::upgrade, ""}})));
+}
+
+TEST(WebsocketHandshake, AWellFormedRequestPasses) {
+  EXPECT_FALSE(websocket_refusal(upgrade(), true));
+  EXPECT_FALSE(websocket_refusal(upgrade({{http::field::sec_websocket_protocol, "a, b,c"}}), true));
+}
+
+TEST(WebsocketHandshake, RefusalsCarryWsTextsAndClose) {
+  auto res = websocket_refusal(upgrade({{http::field::sec_websocket_version, "8"}}), false);
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->result(), http::status::bad_request);
+  EXPECT_FALSE(res->keep_alive());
+  EXPECT_EQ((*res)[http::field::content_type], "text/html");
+  EXPECT_EQ((*res)[http::field::sec_websocket_version], "13");
+  EXPECT_EQ(res->body(), "Missing or invalid Sec-WebSocket-Version header");
+
+  request post = upgrade();
+  post.method(http::verb::post);
+  EXPECT_EQ(websocket_refusal(post, false)->result(), http::status::method_not_allowed);
+  EXPECT_EQ(refusal(upgrade({{http::field::upgrade, "h2c"}})), "Invalid Upgrade header");
+  request old = upgrade();
+  old.version(10);
+  EXPECT_EQ(refusal(old), "Invalid HTTP version");
+}
+
+TEST(WebsocketHandshake, KeyMustBeSixteenBytesOfBase64) {
+  const std::string bad = "Missing or invalid Sec-WebSocket-Key header";
+  EXPECT_EQ(refusal(upgrade({{http::field::sec_websocket_key, ""}})), bad);
+  EXPECT_EQ(refusal(upgrade({{http::field::sec_websocket_key, "abc"}})), bad);
+  EXPECT_EQ(refusal(upgrade({{http::field::sec_websocket_key, "dGhlIHNhbXBsZSBub25jZQ=*"}})), bad);
+  EXPECT_EQ(refusal(upgrade({{http::field::sec_websocket_key, "dGhlIHNhbXBs.SBub25jZQ=="}})), bad);
+}
+
+TEST(WebsocketHandshake, SubprotocolsAreDistinctTokens) {
+  const std::string bad = "Invalid Sec-WebSocket-Protocol header";
+  for (std::string_view list : {"a,", ",a", "a,,b", "a b", "a,a", "a;b", "\"a\""}) {
+    EXPECT_EQ(refusal(upgrade({{http::field::sec_websocket_protocol, list}})), bad) << list;
+  }
+  EXPECT_EQ(first_subprotocol(upgrade({{http::field::sec_websocket_protocol, "chat , b"}})),
+            "chat");
+  EXPECT_EQ(first_subprotocol(upgrade()), "");
+}
+
+TEST(WebsocketHandshake, DeflateOffersAreCheckedOnlyWhenDeflateIsOn) {
+  const std::string bad = "Invalid or unacceptable Sec-WebSocket-Extensions header";
+  auto offer = [](std::string_view e) {
+    return upgrade({{http::field::sec_websocket_extensions, e}});
+  };
+  for (std::string_view e :
+       {"permessage-deflate; foo", "permessage-deflate; server_max_window_bits",
+        "permessage-deflate; server_max_window_bits=7",
+        "permessage-deflate; client_max_window_bits=16",
+        "permessage-deflate; client_max_window_bits=1x",
+        "permessage-deflate; server_no_context_takeover=1",
+        "permessage-deflate; client_no_context_takeover; client_no_context_takeover",
+        "permessage-deflate,", "x y", "x; a=\"b c\"", "x; =1"}) {
+    EXPECT_EQ(refusal(offer(e), true), bad) << e;
+    EXPECT_EQ(refusal(offer(e), false), "") << e;
+  }
+  for (std::string_view e :
+       {"permessage-deflate", "permessage-deflate; client_max_window_bits",
+        "permessage-deflate; client_max_window_bits=\"10\"; server_no_context_takeover",
+        "x-foo; bar=1, permessage-deflate; server_max_window_bits=15"}) {
+    EXPECT_EQ(refusal(offer(e), true), "") << e;
+  }
+}
