@@ -29,8 +29,12 @@ session::~session() = default;
 void session::start(std::shared_ptr<transport> first) {
   transport_ = std::move(first);
   transport_->attach(weak_from_this());
-  send_packet(packet_type::open, open_packet_json());
-  if (opts_->initial_packet) send_packet(packet_type::message, *opts_->initial_packet);
+  // As in Node, the open packet (with the initial one) leaves on its own: what the open handlers
+  // send goes in a later answer (a v3 client's CONNECT in the next poll).
+  enqueue(make_text_packet(packet_type::open, open_packet_json()));
+  if (opts_->initial_packet)
+    enqueue(make_text_packet(packet_type::message, *opts_->initial_packet));
+  flush();
   events_->on_open(*this);
   // v4: the server pings; v3: the client pings and the server only watches for silence.
   if (protocol_ == protocol_version::v4) {
@@ -65,11 +69,15 @@ void session::send_packet(packet_type type, std::string_view data) {
 
 void session::send(outgoing packet) {
   if (state_ != state::open || overflowed_) return;
-  queued_bytes_ += packet.bytes->size();
-  queue_.push_back(std::move(packet));
+  enqueue(std::move(packet));
   flush();
   // Only what must wait counts: a packet larger than the limit still goes to a client that reads.
   if (queued_bytes_ > opts_->max_buffered_bytes) overflow();
+}
+
+void session::enqueue(outgoing packet) {
+  queued_bytes_ += packet.bytes->size();
+  queue_.push_back(std::move(packet));
 }
 
 // The client is not reading. Nothing more is queued, and the close waits for the shard's next
@@ -87,7 +95,7 @@ void session::overflow() {
 }
 
 void session::flush() {
-  if (state_ == state::closed || !transport_->writable() || queue_.empty()) return;
+  if (state_ == state::closed || upgrade_ || !transport_->writable() || queue_.empty()) return;
   std::vector<outgoing> batch;
   batch.swap(queue_);
   queued_bytes_ = 0;
@@ -115,6 +123,7 @@ void session::close_transport() {
 
 void session::on_drain(transport& from) {
   if (&from != transport_.get()) return;
+  if (upgrade_) return release_poll();
   flush();
   if (state_ == state::closing && queue_.empty()) close_transport();
 }
@@ -149,12 +158,23 @@ void session::deliver_message(const packet& p) {
   events_->on_binary(*this, *bytes);
 }
 
+// From the upgrade request on, a poll is answered at once with a noop and packets wait for the
+// new transport: a client that polls while it probes is never held up. (Node starts only once
+// the probe arrives, and then answers a parked poll every 100 ms.)
 void session::begin_upgrade(std::shared_ptr<transport> candidate) {
-  upgrade_ = std::make_unique<upgrade>(upgrade{std::move(candidate), timers_(), timers_()});
+  upgrade_ = std::make_unique<upgrade>(upgrade{std::move(candidate), timers_()});
   upgrade_->candidate->attach(weak_from_this());
   upgrade_->timeout->start(opts_->upgrade_timeout, [self = weak_from_this()] {
     if (auto s = self.lock()) s->cancel_upgrade();
   });
+  release_poll();
+}
+
+void session::release_poll() {
+  if (!transport_->writable()) return;
+  std::vector<outgoing> noop;
+  noop.push_back(make_text_packet(packet_type::noop));
+  transport_->send(std::move(noop));
 }
 
 void session::on_upgrade_packet(const packet& p) {
@@ -162,28 +182,11 @@ void session::on_upgrade_packet(const packet& p) {
     std::vector<outgoing> pong;
     pong.push_back(make_text_packet(packet_type::pong, "probe"));
     upgrade_->candidate->send(std::move(pong));
-    schedule_upgrade_check();
   } else if (p.type == packet_type::upgrade && state_ != state::closed) {
     finish_upgrade();
   } else {
     cancel_upgrade();
   }
-}
-
-// While the client probes, a parked poll would hold it up: answer it with a noop every 100 ms so
-// the client can pause polling and send the upgrade packet (Node's "fast upgrade" check).
-void session::schedule_upgrade_check() {
-  if (!upgrade_) return;  // sending the last noop or pong may have ended it
-  upgrade_->check->start(100ms, [self = weak_from_this()] {
-    auto s = self.lock();
-    if (!s || !s->upgrade_) return;
-    if (s->transport_->kind() == transport_kind::polling && s->transport_->writable()) {
-      std::vector<outgoing> noop;
-      noop.push_back(make_text_packet(packet_type::noop));
-      s->transport_->send(std::move(noop));
-    }
-    s->schedule_upgrade_check();
-  });
 }
 
 void session::finish_upgrade() {
@@ -210,7 +213,6 @@ void session::cancel_upgrade() {
 void session::end_upgrade() {
   if (!upgrade_) return;
   upgrade_->timeout->cancel();
-  upgrade_->check->cancel();
   upgrade_.reset();
 }
 

@@ -88,6 +88,7 @@ class session : public std::enable_shared_from_this<session> {
 
  private:
   void send_packet(packet_type type, std::string_view data = {});
+  void enqueue(outgoing packet);
   void flush();
   void overflow();
   void deliver_message(const packet& p);
@@ -96,7 +97,7 @@ class session : public std::enable_shared_from_this<session> {
   void cancel_upgrade();
   void schedule_ping();
   void reset_ping_timeout();
-  void schedule_upgrade_check();
+  void release_poll();
   void end_upgrade();
   void close_transport();
   void on_close(close_reason reason);
@@ -116,7 +117,6 @@ class session : public std::enable_shared_from_this<session> {
   struct upgrade {
     std::shared_ptr<transport> candidate;
     std::unique_ptr<detail::timer> timeout;
-    std::unique_ptr<detail::timer> check;
   };
 
   state state_ = state::open;

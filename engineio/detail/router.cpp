@@ -299,8 +299,8 @@ void engine::handshake_polling(pending_request pending) {
         if (opts_->cookie)
           p->headers().set(http::field::set_cookie, serialize_cookie(*opts_->cookie, s->id()));
         auto transport = std::make_shared<polling_transport>(std::move(tcfg));
+        transport->on_request(std::move(*p));  // parked first: the open packet answers it alone
         s->start(transport);
-        transport->on_request(std::move(*p));
       });
 }
 

@@ -423,6 +423,39 @@ compareCases("raw requests, node twin vs cpp", [
     expect: { second: { session: false }, first: "4still" },
   },
   {
+    name: "a poll parked when a WebSocket upgrade starts: answered at once with a noop",
+    run: async (s) => {
+      const { sid, parked } = await parkedSession(s);
+      const w = await openWs(s, { EIO: "4", transport: "websocket", sid });
+      const answer = obs(await parked); // Node: held until its next ping
+      w.ws.close();
+      return answer;
+    },
+    expect: { status: 200, contentType: "text/plain", text: "2" },
+    cppExpect: NOOP,
+  },
+  {
+    name: "polling while a WebSocket upgrade is under way: noops, and the echo waits for the WebSocket",
+    run: async (s) => {
+      const { sid } = await handshake(s);
+      const w = await openWs(s, { EIO: "4", transport: "websocket", sid });
+      const during = (await poll(s, sid)).text; // Node: held until its next ping
+      if (during === "2") await post(s, sid, "3");
+      await post(s, sid, "4hello");
+      const next = (await poll(s, sid)).text;
+      w.send("2probe");
+      assert.equal(await w.next(), "3probe");
+      w.send("5");
+      w.send("4sync"); // echoed once the upgrade packet has been handled
+      const frames = [];
+      for (let f = await w.next(); f !== "4sync"; f = await w.next()) if (f !== "2") frames.push(f);
+      w.ws.close();
+      return { during, next, frames };
+    },
+    expect: { during: "2", next: "4hello", frames: [] },
+    cppExpect: { during: "6", next: "6", frames: ["4hello"] },
+  },
+  {
     name: "GET and POST polling after the session upgraded to websocket: 400 Bad request",
     run: async (s) => {
       const { sid, w } = await upgradedSession(s);

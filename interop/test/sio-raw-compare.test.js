@@ -8,8 +8,9 @@
 import assert from "node:assert/strict";
 import { compareCases } from "../lib/compare.js";
 import { SIO_NODE_TARGET, SIO_CPP_TARGETS } from "../lib/server.js";
-import { openSioWs, exchange, closesWithin, normFrame, stillServes } from "../lib/sio-raw.js";
+import { SIO_PATH, openSioWs, exchange, closesWithin, normFrame, stillServes } from "../lib/sio-raw.js";
 import { sleep } from "../lib/time.js";
+import { request, eioPath } from "../lib/raw.js";
 
 const CONNECTED = '40{"sid":"<sid>"}';
 const AUTH_EMPTY = '42["auth",{}]';
@@ -83,6 +84,21 @@ const EIO3_CASES = [
     eio3: true,
     run: ex3([], { frames: 2 }),
     expect: { frames: V3_JOINED, closed: false },
+  },
+  {
+    name: "EIO=3 polling: the first GET carries the open packet alone, the join comes next",
+    eio3: true,
+    run: async (s) => {
+      const get = (sid) =>
+        request(s, { path: eioPath({ EIO: "3", transport: "polling", ...(sid && { sid }) }, SIO_PATH) });
+      const first = await get();
+      const sid = JSON.parse(/^\d+:0(\{.*\})$/s.exec(first.text)?.[1] ?? "{}").sid;
+      const second = await get(sid);
+      // "<length>:<packet>" records; the open packet's details aside
+      const records = (text) => [...text.matchAll(/\d+:(.)/g)].map((m) => m[1]);
+      return { first: records(first.text), second: second.text };
+    },
+    expect: { first: ["0"], second: '2:4013:42["auth",{}]' },
   },
   {
     name: "EIO=3: 40/custom?token=abc, -> 40/custom, and auth from the query",
