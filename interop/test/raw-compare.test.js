@@ -299,6 +299,34 @@ compareCases("raw requests, node twin vs cpp", [
     expect: { post: OK, get: { status: 200, contentType: "text/plain", text: "6:b4AQID" } },
   },
   {
+    name: "v3 b64=1 POST with invalid base64: Node delivers what it could decode, we close",
+    eio3: true,
+    run: async (s) => {
+      const b64 = { eio: "3", extra: { b64: "1" } };
+      const { sid } = await handshake(s, b64);
+      const parked = poll(s, sid, b64);
+      await sleep(50);
+      const res = await post(s, sid, "6:b4!!!!", b64);
+      return { post: obs(res), parked: obs(await parked), after: obs(await poll(s, sid, b64)) };
+    },
+    expect: {
+      post: OK,
+      parked: { status: 200, contentType: "text/plain", text: "2:b4" },
+      after: { status: 200, contentType: "text/plain", text: "1:1" },
+    },
+    cppExpect: {
+      post: OK,
+      parked: { status: 200, contentType: "text/plain", text: "1:1" },
+      after: UNKNOWN_SID,
+    },
+  },
+  {
+    name: "v4 POST with invalid base64: Node delivers an empty message, we close",
+    run: postOnParked("b!!!!"),
+    expect: { post: OK, parked: { status: 200, contentType: "text/plain", text: "b" }, after: { status: 200, contentType: "text/plain", text: "2" } },
+    cppExpect: { post: OK, parked: CLOSE_PACKET, after: UNKNOWN_SID },
+  },
+  {
     name: "v3 payload with a wrong length: ok, then session closed",
     eio3: true,
     run: async (s) => {
