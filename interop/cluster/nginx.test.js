@@ -28,7 +28,7 @@ http {
   access_log off;
 ${temp}
   upstream nodes {
-    hash $http_x_client_address consistent;
+    hash $http_x_client_address;
 ${upstreams.map((p) => `    server 127.0.0.1:${p};`).join("\n")}
   }
   server {
@@ -82,8 +82,9 @@ describe(suiteTitle("nginx in front of two nodes", "classic"), () => {
     );
   });
 
-  // Clients with distinct addresses until both nodes have some: the hash is fixed, so the same
-  // addresses always land the same way.
+  // Clients with distinct addresses, which land on both nodes: nginx's plain hash (not the
+  // consistent one, whose ring depends on the nodes' ports) maps an address the same way in
+  // every run.
   async function clientsOnBothNodes(t, transport) {
     const clients = [];
     for (let i = 0; i < 8; i++) {
