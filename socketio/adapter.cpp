@@ -3,6 +3,7 @@
 #include <boost/asio/post.hpp>
 
 #include <mutex>
+#include <utility>
 
 #include "engineio/log.hpp"
 #include "socketio/broadcast_operator.hpp"
@@ -85,20 +86,86 @@ void adapter::add_all(socket& s, const std::vector<room>& rooms) {
   }
   index.add_all(s, rooms);
   for (const auto& r : created) room_created(r, r == s.id());
+  report_rooms(s.id(), rooms, created, true);
 }
 
 void adapter::del(socket& s, const room& r) {
   auto& index = rooms_.at(s.shard());
   bool existed = index.has_room(r);
   index.del(s, r);
-  if (existed && !index.has_room(r)) room_deleted(r, r == s.id());
+  std::vector<room> deleted;
+  if (existed && !index.has_room(r)) {
+    room_deleted(r, r == s.id());
+    deleted.push_back(r);
+  }
+  report_rooms(s.id(), {r}, deleted, false);
 }
 
 void adapter::del_all(socket& s) {
   auto& index = rooms_.at(s.shard());
   index.del_all(s);
-  for (const auto& r : s.rooms()) {
-    if (!index.has_room(r)) room_deleted(r, r == s.id());
+  std::vector<room> left(s.rooms().begin(), s.rooms().end());
+  std::vector<room> deleted;
+  for (const auto& r : left) {
+    if (index.has_room(r)) continue;
+    room_deleted(r, r == s.id());
+    deleted.push_back(r);
+  }
+  report_rooms(s.id(), left, deleted, false);
+}
+
+void adapter::report_rooms(const std::string& id, const std::vector<room>& changed,
+                           const std::vector<room>& edges, bool joined) {
+  const auto& h = room_handlers_;
+  bool counted = !h.create.empty() || !h.remove.empty();
+  if (changed.empty() || (!counted && h.join.empty() && h.leave.empty())) return;
+  std::lock_guard lock(reports_mutex_);
+  for (const auto& r : changed) {
+    // Whether the process got its first member of `r`, or lost its last.
+    bool edge = counted && std::find(edges.begin(), edges.end(), r) != edges.end();
+    if (edge && joined) {
+      edge = ++shards_with_room_[r] == 1;
+    } else if (edge) {
+      auto it = shards_with_room_.find(r);
+      edge = it != shards_with_room_.end() && --it->second == 0;
+      if (edge) shards_with_room_.erase(it);
+    }
+    using kind = room_event::kind;
+    if (joined && edge) room_events_.push_back({kind::create, r, {}});
+    room_events_.push_back({joined ? kind::join : kind::leave, r, id});
+    if (!joined && edge) room_events_.push_back({kind::remove, r, {}});
+  }
+  // One queue rather than a post per report: Asio runs a shard's posts to itself after those
+  // other threads made meanwhile, which would reorder the events.
+  if (std::exchange(room_events_posted_, true)) return;
+  nsp_.owner().engine().post(0, [this, keep = keep_alive()] { deliver_room_events(); });
+}
+
+void adapter::deliver_room_events() {
+  std::vector<room_event> events;
+  {
+    std::lock_guard lock(reports_mutex_);
+    events.swap(room_events_);
+    room_events_posted_ = false;
+  }
+  const auto& h = room_handlers_;
+  for (const auto& e : events) {
+    switch (e.what) {
+      case room_event::kind::create:
+        for (const auto& f : h.create) engineio::guarded("create-room handler", [&] { f(e.name); });
+        break;
+      case room_event::kind::remove:
+        for (const auto& f : h.remove) engineio::guarded("delete-room handler", [&] { f(e.name); });
+        break;
+      case room_event::kind::join:
+        for (const auto& f : h.join)
+          engineio::guarded("join-room handler", [&] { f(e.name, e.id); });
+        break;
+      case room_event::kind::leave:
+        for (const auto& f : h.leave)
+          engineio::guarded("leave-room handler", [&] { f(e.name, e.id); });
+        break;
+    }
   }
 }
 

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -172,6 +173,18 @@ class adapter {
   /// Calls `fn` for every socket of this server in the namespace, on the socket's shard.
   void each_local_socket(std::function<void(socket&)> fn);
 
+  /// Node's adapter events for this server's rooms: "create-room" (a room got its first member
+  /// in this process), "delete-room" (its last member left), "join-room" and "leave-room" (with
+  /// the socket's id; a socket's own id is a room too, as in Node). Set them up before the
+  /// server runs. They run on shard 0, in the order the rooms changed, right after the change
+  /// rather than inside join() and leave() as in Node: a handler may join and leave freely.
+  using room_handler = std::function<void(const room&)>;
+  using member_handler = std::function<void(const room&, const std::string& id)>;
+  void on_create_room(room_handler h) { room_handlers_.create.push_back(std::move(h)); }
+  void on_delete_room(room_handler h) { room_handlers_.remove.push_back(std::move(h)); }
+  void on_join_room(member_handler h) { room_handlers_.join.push_back(std::move(h)); }
+  void on_leave_room(member_handler h) { room_handlers_.leave.push_back(std::move(h)); }
+
   /// Encodes `p` once and delivers it to every matching socket.
   virtual void broadcast(const packet& p, const broadcast_options& opts);
   /// Like `broadcast`; `on_count` is called once per server with the number of sockets it reached
@@ -213,7 +226,29 @@ class adapter {
   std::shared_ptr<namespace_> keep_alive() const;
 
  private:
+  struct room_handlers {
+    std::vector<room_handler> create, remove;
+    std::vector<member_handler> join, leave;
+  };
+  struct room_event {
+    enum class kind { create, join, leave, remove } what;
+    room name;
+    std::string id;  // the socket's, for join and leave
+  };
+  /// One socket's rooms `changed` on its shard (joined, or left); `edges` are those that this
+  /// shard gained or lost with it. Queues the events for the room handlers on shard 0.
+  void report_rooms(const std::string& id, const std::vector<room>& changed,
+                    const std::vector<room>& edges, bool joined);
+  void deliver_room_events();
+
   std::vector<room_index> rooms_;  // one per shard, touched only there
+  room_handlers room_handlers_;
+  // Orders the reports of all shards; guards the count of shards holding each room (kept only
+  // while someone listens for create-room or delete-room) and the events not yet delivered.
+  std::mutex reports_mutex_;
+  std::unordered_map<room, unsigned> shards_with_room_;
+  std::vector<room_event> room_events_;  // waiting for shard 0
+  bool room_events_posted_ = false;
 };
 
 using adapter_factory = std::function<std::unique_ptr<adapter>(namespace_&)>;

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <map>
+#include <mutex>
 #include <thread>
 
 #include "socketio/socketio.hpp"
@@ -149,6 +151,74 @@ TEST_P(SocketioLoopback, OutgoingListenersSkipBroadcastsThatAreNotEvents) {
   ws.send_text(R"(421["double",2])");
   EXPECT_EQ(ws.read(), "431[4]");
   EXPECT_EQ(outgoing_, 0);
+}
+
+// Room events come once per process (a room on both shards is created and deleted once), in the
+// order the rooms changed, on shard 0; a handler that throws is logged and the others still run.
+TEST_P(SocketioLoopback, RoomEventsComeOncePerProcessInOrder) {
+  sio::server_options opts;
+  opts.threads = GetParam();
+  sio::server io(opts);
+  std::mutex mutex;
+  std::vector<std::string> seen;      // events of "room" only: the sockets' own rooms come too
+  std::map<std::string, char> names;  // socket id -> 'a' or 'b'
+  auto record = [&](std::string event, const std::string& room) {
+    if (room != "room") return;
+    std::lock_guard lock(mutex);
+    seen.push_back(std::move(event));
+  };
+  auto& adapter = io.of("/").adapter();
+  adapter.on_create_room([](const sio::room&) { throw std::runtime_error("a faulty handler"); });
+  adapter.on_create_room([&](const sio::room& r) { record("create", r); });
+  adapter.on_delete_room([&](const sio::room& r) { record("delete", r); });
+  adapter.on_join_room([&](const sio::room& r, const std::string& id) {
+    std::lock_guard lock(mutex);
+    if (r == "room") seen.push_back(std::string("join ") + names[id]);
+  });
+  adapter.on_leave_room([&](const sio::room& r, const std::string& id) {
+    std::lock_guard lock(mutex);
+    if (r == "room") seen.push_back(std::string("leave ") + names[id]);
+  });
+  io.on_connection([&](sio::socket& s) {
+    {
+      std::lock_guard lock(mutex);
+      names[s.id()] = static_cast<char>('a' + names.size());
+    }
+    s.join("room");
+    s.on("leave", [](sio::socket& s, const sio::args&, sio::ack ack) {
+      s.leave("room");
+      ack();
+    });
+    s.on("sync", [](sio::socket&, const sio::args&, sio::ack ack) { ack(); });
+  });
+  io.listen("127.0.0.1", 0);
+  io.start();
+
+  auto connect = [&] {
+    auto c = std::make_unique<ws_client>(io.port(), "/socket.io/?EIO=4&transport=websocket");
+    c->read();  // open packet
+    c->send_text("40");
+    EXPECT_EQ(c->read().substr(0, 2), "40");
+    c->send_text(R"(421["sync"])");  // answered once the connection handler has joined
+    EXPECT_EQ(c->read(), "431[]");
+    return c;
+  };
+  auto a = connect();
+  auto b = connect();  // with two shards, on the other one
+  a->send_text(R"(422["leave"])");
+  EXPECT_EQ(a->read(), "432[]");
+  b->send_text("41");
+  const std::vector<std::string> expected{"create",  "join a",  "join b",
+                                          "leave a", "leave b", "delete"};
+  for (int i = 0; i < 500; ++i) {  // the events are posted: wait for them, up to 5 s
+    {
+      std::lock_guard lock(mutex);
+      if (seen.size() >= expected.size()) break;
+    }
+    std::this_thread::sleep_for(10ms);
+  }
+  io.stop();
+  EXPECT_EQ(seen, expected);
 }
 
 INSTANTIATE_TEST_SUITE_P(Shards, SocketioLoopback, ::testing::Values(1u, 2u),
