@@ -76,6 +76,10 @@ void server::open_session(std::shared_ptr<transport> t, request_info request,
   engine_->open_session(std::move(t), std::move(request), protocol, shard);
 }
 
+void server::on_connection_error(connection_error_listener listener) {
+  engine_->on_connection_error(std::move(listener));
+}
+
 std::size_t server::clients_count() const noexcept {
   return engine_->clients_count();
 }

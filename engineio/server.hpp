@@ -61,6 +61,10 @@ class server {
   /// A plain WebSocket endpoint at exactly `path`. Register before `start()`.
   void websocket(std::string path, websocket_handler handler);
 
+  /// Node's `engine.on("connection_error")`: `listener` hears of every request refused before it
+  /// reached a session, on the shard that refused it. Register before `start()`.
+  void on_connection_error(connection_error_listener listener);
+
   /// Starts the shard threads and returns.
   void start();
   /// Starts if needed and blocks until SIGINT, SIGTERM or `request_stop()`, then calls

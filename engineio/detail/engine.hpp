@@ -35,6 +35,9 @@ class engine {
   /// Open TCP connections, as counted against options::max_connections.
   std::size_t connections_count() const noexcept { return connections_.open(); }
   const options& opts() const noexcept { return *opts_; }
+  void on_connection_error(connection_error_listener l) {
+    error_listeners_.push_back(std::move(l));
+  }
   unsigned shard_count() const noexcept { return static_cast<unsigned>(shards_.size()); }
   void post(unsigned shard, std::function<void()> task);
   asio::any_io_executor executor(unsigned shard) { return shards_.at(shard)->executor(); }
@@ -64,6 +67,11 @@ class engine {
   void handshake_websocket(std::shared_ptr<http_connection> conn, request req);
   std::optional<protocol_version> protocol_of(const request& req) const;
   bool enabled(transport_kind kind) const;
+  /// Tells the connection_error listeners that `req` was refused with `code`.
+  void report_refusal(const request& req, const std::string& remote, request_error code,
+                      string_pairs context) const;
+  void refuse(pending_request& pending, request_error code, string_pairs context,
+              std::string_view message = {}) const;
   void check_allowed(const request& req, const std::string& remote, shard& home,
                      std::function<void(std::string message, bool success)> then);
   std::shared_ptr<session> create_session(shard& home, std::string sid, protocol_version protocol,
@@ -77,6 +85,7 @@ class engine {
 
   std::shared_ptr<const options> opts_;
   handler& events_;
+  std::vector<connection_error_listener> error_listeners_;
   http_routes routes_;
   // Before shards_: the slots held by what the shards own are released into it as they go.
   connection_limit connections_;

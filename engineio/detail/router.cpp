@@ -54,6 +54,21 @@ bool invalid_origin(const request& req) {
   });
 }
 
+// Node's context of a PROTOCOL_MISMATCH or UNSUPPORTED_PROTOCOL_VERSION: the EIO asked for.
+std::string_view eio_of(protocol_version protocol) {
+  return protocol == protocol_version::v4 ? "4" : "3";
+}
+
+std::string_view eio_asked(const parsed_query& query) {
+  return query.get("EIO").value_or("");
+}
+
+std::string remote_of(const tcp::socket& socket) {
+  beast::error_code ec;
+  auto endpoint = socket.remote_endpoint(ec);
+  return ec ? std::string() : endpoint.address().to_string();
+}
+
 // The protocol a request names: EIO=4, or EIO=3 or none at all (socket.io-client-swift 15
 // sends none) for 3. Node takes any other value for 3 too; we refuse it.
 std::optional<protocol_version> requested_protocol(const parsed_query& query) {
@@ -182,16 +197,35 @@ void engine::route(std::shared_ptr<http_connection> conn, request req) {
   route_polling(std::move(pending), transport_name, sid);
 }
 
+void engine::report_refusal(const request& req, const std::string& remote, request_error code,
+                            string_pairs context) const {
+  if (error_listeners_.empty()) return;
+  connection_error error{make_request_info(req, parse_query(req.target()).params, remote), code,
+                         std::move(context)};
+  for (const auto& listener : error_listeners_) {
+    guarded("connection_error listener", [&] { listener(error); });
+  }
+}
+
+void engine::refuse(pending_request& pending, request_error code, string_pairs context,
+                    std::string_view message) const {
+  report_refusal(pending.req(), pending.connection().remote_address(), code, std::move(context));
+  pending.respond_error(code, message);
+}
+
 void engine::route_polling(pending_request pending, std::string_view transport_name,
                            const std::string& sid) {
   auto kind = parse_transport(transport_name);
   if (!kind || !enabled(*kind)) {
-    return pending.respond_error(request_error::unknown_transport);
+    return refuse(pending, request_error::unknown_transport, {{"transport", transport_name}});
   }
-  if (invalid_origin(pending.req())) return pending.respond_error(request_error::bad_request);
+  if (invalid_origin(pending.req())) {
+    return refuse(pending, request_error::bad_request,
+                  {{"name", "INVALID_ORIGIN"}, {"origin", pending.req()[http::field::origin]}});
+  }
   if (!sid.empty()) {
     auto owner = sid_shard(sid, static_cast<unsigned>(shards_.size()));
-    if (!owner) return pending.respond_error(request_error::unknown_sid);
+    if (!owner) return refuse(pending, request_error::unknown_sid, {{"sid", sid}});
     auto& target = *shards_[*owner];
     if (target.running_here()) return on_session_request(target, std::move(pending), sid);
     auto task = [this, &target, sid, p = std::make_shared<pending_request>(std::move(pending))] {
@@ -199,25 +233,35 @@ void engine::route_polling(pending_request pending, std::string_view transport_n
     };
     return asio::post(target.context(), std::move(task));
   }
-  if (pending.req().method() != http::verb::get)
-    return pending.respond_error(request_error::bad_handshake_method);
-  if (*kind == transport_kind::websocket) return pending.respond_error(request_error::bad_request);
+  if (pending.req().method() != http::verb::get) {
+    return refuse(pending, request_error::bad_handshake_method,
+                  {{"method", pending.req().method_string()}});
+  }
+  if (*kind == transport_kind::websocket) {
+    return refuse(pending, request_error::bad_request, {{"name", "TRANSPORT_HANDSHAKE_ERROR"}});
+  }
   handshake_polling(std::move(pending));
 }
 
 void engine::on_session_request(shard& owner, pending_request pending, const std::string& sid) {
   auto it = owner.sessions().find(sid);
   if (it == owner.sessions().end()) {
-    return pending.respond_error(request_error::unknown_sid);
+    return refuse(pending, request_error::unknown_sid, {{"sid", sid}});
   }
   auto& s = *it->second;
   auto query = parse_query(pending.req().target());
   auto* polling = s.transport_as<polling_transport>();
   if (!polling || query.get("transport") != "polling") {
-    return pending.respond_error(request_error::bad_request);  // Node: TRANSPORT_MISMATCH
+    return refuse(pending, request_error::bad_request,
+                  {{"name", "TRANSPORT_MISMATCH"},
+                   {"transport", query.get("transport").value_or("")},
+                   {"previousTransport", to_string(s.transport_name())}});
   }
   if (requested_protocol(query) != s.protocol()) {
-    return pending.respond_error(request_error::bad_request);  // Node: PROTOCOL_MISMATCH
+    return refuse(pending, request_error::bad_request,
+                  {{"name", "PROTOCOL_MISMATCH"},
+                   {"protocol", eio_asked(query)},
+                   {"previousProtocol", eio_of(s.protocol())}});
   }
   polling->on_request(std::move(pending));
 }
@@ -279,14 +323,13 @@ void engine::handshake_polling(pending_request pending) {
   auto p = std::make_shared<pending_request>(std::move(pending));
   check_allowed(
       p->req(), remote, home, [this, p, &home, remote](const std::string& message, bool success) {
-        if (!success) {
-          return p->respond_error(request_error::forbidden, message);
-        }
+        auto query = parse_query(p->req().target());
+        if (!success) return refuse(*p, request_error::forbidden, {{"message", message}}, message);
         auto protocol = protocol_of(p->req());
         if (!protocol) {
-          return p->respond_error(request_error::unsupported_protocol_version);
+          return refuse(*p, request_error::unsupported_protocol_version,
+                        {{"protocol", eio_asked(query)}});
         }
-        auto query = parse_query(p->req().target());
         polling_transport::config tcfg;
         tcfg.protocol = *protocol;
         tcfg.supports_binary = query.get("b64").value_or("").empty();
@@ -306,22 +349,27 @@ void engine::handshake_polling(pending_request pending) {
 
 void engine::route_upgrade(std::shared_ptr<http_connection> conn, request req,
                            std::string_view transport_name, const std::string& sid) {
-  auto refuse = [&](request_error e, std::string_view message = {}) {
-    pending_request(std::move(req), conn, {})
-        .respond(upgrade_refusal(message.empty() ? default_message(e) : message));
+  auto refuse = [&](request_error e, string_pairs context) {
+    report_refusal(req, conn->remote_address(), e, std::move(context));
+    pending_request(std::move(req), conn, {}).respond(upgrade_refusal(default_message(e)));
   };
   auto kind = parse_transport(transport_name);
   if (!kind || !enabled(*kind)) {
-    return refuse(request_error::unknown_transport);
+    return refuse(request_error::unknown_transport, {{"transport", transport_name}});
   }
-  if (invalid_origin(req)) return refuse(request_error::bad_request);
+  if (invalid_origin(req)) {
+    return refuse(request_error::bad_request,
+                  {{"name", "INVALID_ORIGIN"}, {"origin", req[http::field::origin]}});
+  }
   if (sid.empty()) {
-    if (req.method() != http::verb::get) return refuse(request_error::bad_handshake_method);
+    if (req.method() != http::verb::get) {
+      return refuse(request_error::bad_handshake_method, {{"method", req.method_string()}});
+    }
     return handshake_websocket(std::move(conn), std::move(req));
   }
 
   auto owner = sid_shard(sid, static_cast<unsigned>(shards_.size()));
-  if (!owner) return refuse(request_error::unknown_sid);
+  if (!owner) return refuse(request_error::unknown_sid, {{"sid", sid}});
   auto& target = *shards_[*owner];
   auto socket = conn->release_socket();
   if (target.running_here())
@@ -339,17 +387,19 @@ void engine::route_upgrade(std::shared_ptr<http_connection> conn, request req,
 
 void engine::on_session_upgrade(shard& owner, counted_socket socket, request req,
                                 const std::string& sid) {
+  auto refuse = [&](request_error e, string_pairs context) {
+    report_refusal(req, remote_of(socket.socket), e, std::move(context));
+    write_and_close(std::move(socket), upgrade_refusal(default_message(e)));
+  };
   auto it = owner.sessions().find(sid);
-  if (it == owner.sessions().end()) {
-    return write_and_close(std::move(socket),
-                           upgrade_refusal(default_message(request_error::unknown_sid)));
-  }
+  if (it == owner.sessions().end()) return refuse(request_error::unknown_sid, {{"sid", sid}});
   std::weak_ptr<session> weak = it->second;
   auto& s = *it->second;
   auto query = parse_query(req.target());
-  if (requested_protocol(query) != s.protocol()) {  // Node: PROTOCOL_MISMATCH
-    return write_and_close(std::move(socket),
-                           upgrade_refusal(default_message(request_error::bad_request)));
+  if (requested_protocol(query) != s.protocol()) {
+    return refuse(request_error::bad_request, {{"name", "PROTOCOL_MISMATCH"},
+                                               {"protocol", eio_asked(query)},
+                                               {"previousProtocol", eio_of(s.protocol())}});
   }
   if (auto refusal = websocket_refusal(req, opts_->per_message_deflate.has_value())) {
     return write_and_close(std::move(socket), std::move(*refusal));
@@ -380,17 +430,23 @@ void engine::handshake_websocket(std::shared_ptr<http_connection> conn, request 
   auto r = std::make_shared<request>(std::move(req));
   check_allowed(
       *r, remote, home, [this, conn, r, &home, remote](const std::string& message, bool success) {
-        auto refuse = [&](std::string_view text) {
+        auto query = parse_query(r->target());
+        auto refuse = [&](request_error e, string_pairs context, std::string_view text) {
+          report_refusal(*r, remote, e, std::move(context));
           pending_request(std::move(*r), conn, {}).respond(upgrade_refusal(text));
         };
-        if (!success)
-          return refuse(message.empty() ? default_message(request_error::forbidden) : message);
+        if (!success) {
+          return refuse(request_error::forbidden, {{"message", message}},
+                        message.empty() ? default_message(request_error::forbidden) : message);
+        }
         if (auto refusal = websocket_refusal(*r, opts_->per_message_deflate.has_value())) {
           return pending_request(std::move(*r), conn, {}).respond(std::move(*refusal));
         }
         auto protocol = protocol_of(*r);
-        if (!protocol) return refuse(default_message(request_error::unsupported_protocol_version));
-        auto query = parse_query(r->target());
+        if (!protocol) {
+          auto e = request_error::unsupported_protocol_version;
+          return refuse(e, {{"protocol", eio_asked(query)}}, default_message(e));
+        }
         if (query.get("transport") != "websocket")
           return accept_and_close(conn->release_socket(), std::move(*r), *opts_);
         auto info = make_request_info(*r, std::move(query.params), remote);

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <mutex>
+
 #include "engineio/server.hpp"
 #include "support/loopback.hpp"
 
@@ -161,6 +163,53 @@ TEST_P(Loopback, ServerStopClosesSessions) {
   EXPECT_EQ(server_->clients_count(), 1u);
   server_->stop();
   EXPECT_EQ(server_->clients_count(), 0u);
+}
+
+// Every request refused before it reaches a session is told to the connection_error listeners,
+// with Node's code and context, before its answer goes out; a throwing listener is only logged.
+TEST_P(Loopback, RefusedRequestsReachConnectionErrorListeners) {
+  options o;
+  o.allow_request = [](const request_info& req, const allow_request_callback& answer) {
+    answer("no tokens here", req.query_param("token") != "bad");
+  };
+  echo_handler events;
+  server srv(o, events, GetParam());
+  std::mutex mutex;
+  std::vector<std::string> seen;
+  srv.on_connection_error([](const connection_error&) { throw std::runtime_error("faulty"); });
+  srv.on_connection_error([&](const connection_error& e) {
+    std::string line = std::to_string(static_cast<int>(e.code)) + " " + std::string(e.message());
+    for (auto [name, value] : e.context) line += " " + std::string(name) + "=" + std::string(value);
+    std::lock_guard lock(mutex);
+    seen.push_back(line + " " + e.request.method);
+  });
+  srv.listen("127.0.0.1", 0);
+  srv.start();
+  auto get = [&](const std::string& query) {
+    return send_http(srv.port(), http::verb::get, "/engine.io/?" + query).status;
+  };
+  EXPECT_EQ(get("EIO=4&transport=carrier-pigeon"), 400u);
+  EXPECT_EQ(get("EIO=4&transport=polling&sid=nope"), 400u);
+  EXPECT_EQ(send_http(srv.port(), http::verb::post, "/engine.io/?EIO=4&transport=polling").status,
+            400u);
+  EXPECT_EQ(get("EIO=9&transport=polling"), 400u);
+  EXPECT_EQ(get("EIO=4&transport=polling&token=bad"), 403u);
+  auto sid =
+      sid_of(send_http(srv.port(), http::verb::get, "/engine.io/?EIO=4&transport=polling").body);
+  EXPECT_EQ(get("EIO=4&transport=websocket&sid=" + sid), 400u);
+  EXPECT_THROW(ws_client(srv.port(), "/engine.io/?EIO=3&transport=websocket&sid=" + sid),
+               boost::system::system_error);
+  srv.stop();
+  const std::vector<std::string> expected{
+      "0 Transport unknown transport=carrier-pigeon GET",
+      "1 Session ID unknown sid=nope GET",
+      "2 Bad handshake method method=POST POST",
+      "5 Unsupported protocol version protocol=9 GET",
+      "4 Forbidden message=no tokens here GET",
+      "3 Bad request name=TRANSPORT_MISMATCH transport=websocket previousTransport=polling GET",
+      "3 Bad request name=PROTOCOL_MISMATCH protocol=3 previousProtocol=4 GET",
+  };
+  EXPECT_EQ(seen, expected);
 }
 
 INSTANTIATE_TEST_SUITE_P(Shards, Loopback, ::testing::Values(1u, 2u),
