@@ -192,6 +192,7 @@ void session::on_upgrade_packet(const packet& p) {
 void session::finish_upgrade() {
   auto old = std::move(transport_);
   transport_ = std::move(upgrade_->candidate);
+  transport_closing_ = false;  // a close asked for meanwhile went to the old one: this one is new
   end_upgrade();
   upgraded_ = true;
   old->discard();

@@ -59,8 +59,10 @@ std::string_view eio_of(protocol_version protocol) {
   return protocol == protocol_version::v4 ? "4" : "3";
 }
 
-std::string_view eio_asked(const parsed_query& query) {
-  return query.get("EIO").value_or("");
+// The protocol in the context of Node's PROTOCOL_MISMATCH and UNSUPPORTED_PROTOCOL_VERSION:
+// anything but 4 is 3 there.
+std::string_view node_protocol(const parsed_query& query) {
+  return query.get("EIO") == "4" ? "4" : "3";
 }
 
 std::string remote_of(const tcp::socket& socket) {
@@ -260,7 +262,7 @@ void engine::on_session_request(shard& owner, pending_request pending, const std
   if (requested_protocol(query) != s.protocol()) {
     return refuse(pending, request_error::bad_request,
                   {{"name", "PROTOCOL_MISMATCH"},
-                   {"protocol", eio_asked(query)},
+                   {"protocol", node_protocol(query)},
                    {"previousProtocol", eio_of(s.protocol())}});
   }
   polling->on_request(std::move(pending));
@@ -328,7 +330,7 @@ void engine::handshake_polling(pending_request pending) {
         auto protocol = protocol_of(p->req());
         if (!protocol) {
           return refuse(*p, request_error::unsupported_protocol_version,
-                        {{"protocol", eio_asked(query)}});
+                        {{"protocol", node_protocol(query)}});
         }
         polling_transport::config tcfg;
         tcfg.protocol = *protocol;
@@ -398,7 +400,7 @@ void engine::on_session_upgrade(shard& owner, counted_socket socket, request req
   auto query = parse_query(req.target());
   if (requested_protocol(query) != s.protocol()) {
     return refuse(request_error::bad_request, {{"name", "PROTOCOL_MISMATCH"},
-                                               {"protocol", eio_asked(query)},
+                                               {"protocol", node_protocol(query)},
                                                {"previousProtocol", eio_of(s.protocol())}});
   }
   if (auto refusal = websocket_refusal(req, opts_->per_message_deflate.has_value())) {
@@ -442,13 +444,14 @@ void engine::handshake_websocket(std::shared_ptr<http_connection> conn, request 
         if (auto refusal = websocket_refusal(*r, opts_->per_message_deflate.has_value())) {
           return pending_request(std::move(*r), conn, {}).respond(std::move(*refusal));
         }
+        // As Node, a transport that does not take upgrades is closed before the protocol counts.
+        if (query.get("transport") != "websocket")
+          return accept_and_close(conn->release_socket(), std::move(*r), *opts_);
         auto protocol = protocol_of(*r);
         if (!protocol) {
           auto e = request_error::unsupported_protocol_version;
-          return refuse(e, {{"protocol", eio_asked(query)}}, default_message(e));
+          return refuse(e, {{"protocol", node_protocol(query)}}, default_message(e));
         }
-        if (query.get("transport") != "websocket")
-          return accept_and_close(conn->release_socket(), std::move(*r), *opts_);
         auto info = make_request_info(*r, std::move(query.params), remote);
         auto sid = generate_sid(home.index());
         std::string cookie = opts_->cookie ? serialize_cookie(*opts_->cookie, sid) : std::string{};

@@ -204,7 +204,7 @@ TEST_P(Loopback, RefusedRequestsReachConnectionErrorListeners) {
       "0 Transport unknown transport=carrier-pigeon GET",
       "1 Session ID unknown sid=nope GET",
       "2 Bad handshake method method=POST POST",
-      "5 Unsupported protocol version protocol=9 GET",
+      "5 Unsupported protocol version protocol=3 GET",
       "4 Forbidden message=no tokens here GET",
       "3 Bad request name=TRANSPORT_MISMATCH transport=websocket previousTransport=polling GET",
       "3 Bad request name=PROTOCOL_MISMATCH protocol=3 previousProtocol=4 GET",

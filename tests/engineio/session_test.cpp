@@ -197,8 +197,7 @@ TEST_F(SessionTest, UpgradeProbeNoopAndSwitch) {
   EXPECT_TRUE(s->upgrading());
   ws->receive("2probe");
   EXPECT_EQ(ws->sent, std::vector<std::string>{"3probe"});
-  polling->make_writable();  // the client's GET is parked: the check answers it with a noop
-  clock.advance(100ms);
+  polling->make_writable();  // the client's GET comes: answered at once with a noop
   EXPECT_EQ(polling->sent.back(), "6");
   s->send_text("during");
   ws->receive("5");
@@ -207,6 +206,23 @@ TEST_F(SessionTest, UpgradeProbeNoopAndSwitch) {
   EXPECT_TRUE(polling->discarded);
   EXPECT_EQ(ws->sent.back(), "4during");
   EXPECT_EQ(s->ready_state(), session::state::open);
+}
+
+// Closed while the client probes: the polling transport is told to close, the upgrade then
+// completes, and the WebSocket that took over must be closed too (it stayed open before).
+TEST_F(SessionTest, CloseDuringAnUpgradeClosesTheNewTransport) {
+  auto polling = std::make_shared<fake_transport>(transport_kind::polling);
+  polling->reports_close = false;
+  auto s = make(protocol_version::v4);
+  s->start(polling);
+  auto ws = std::make_shared<fake_transport>(transport_kind::websocket);
+  s->begin_upgrade(ws);
+  ws->receive("2probe");
+  s->close();
+  EXPECT_TRUE(polling->closed);
+  ws->receive("5");
+  EXPECT_TRUE(ws->closed);
+  EXPECT_EQ(events.events.back(), "close:forced close");
 }
 
 TEST_F(SessionTest, UpgradeThatNeverCompletesIsDroppedAfterUpgradeTimeout) {

@@ -24,6 +24,7 @@ class fake_transport final : public engineio::transport {
   }
   void close() override {
     closed = true;
+    if (!reports_close) return;  // as a polling transport waiting for the client's next GET
     if (auto s = session_.lock())
       s->on_transport_close(*this, engineio::close_reason::transport_close);
   }
@@ -43,6 +44,7 @@ class fake_transport final : public engineio::transport {
   }
 
   std::vector<std::string> sent;
+  bool reports_close = true;
   bool closed = false;
   bool discarded = false;
 
