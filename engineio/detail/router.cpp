@@ -377,7 +377,10 @@ void engine::route_upgrade(std::shared_ptr<http_connection> conn, request req,
   if (target.running_here())
     return on_session_upgrade(target, std::move(socket), std::move(req), sid);
   // Move the connection to the session's shard once; from then on it lives there.
-  auto protocol = socket.socket.local_endpoint().protocol();
+  beast::error_code ec;
+  auto local = socket.socket.local_endpoint(ec);
+  if (ec) return;  // the client is already gone (the throwing overload would end the shard)
+  auto protocol = local.protocol();
   auto fd = socket.socket.release();
   asio::post(target.context(), [this, &target, protocol, fd, sid, slot = std::move(socket.slot),
                                 r = std::make_shared<request>(std::move(req))]() mutable {
