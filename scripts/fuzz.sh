@@ -30,8 +30,8 @@ while (($#)); do
   esac
 done
 
-all_targets=(engineio_packet engineio_payload ws_frames query socketio_parser msgpack json
-             redis_wire redis_resp)
+all_targets=(engineio_packet engineio_payload ws_frames ws_handshake query socketio_parser msgpack
+             json redis_wire redis_resp)
 if [ -n "$targets" ]; then
   IFS=, read -r -a selected <<< "$targets"
 else
