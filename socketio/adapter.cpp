@@ -86,39 +86,36 @@ void adapter::add_all(socket& s, const std::vector<room>& rooms) {
   }
   index.add_all(s, rooms);
   for (const auto& r : created) room_created(r, r == s.id());
-  report_rooms(s.id(), rooms, created, true);
+  if (reports_rooms()) report_rooms(s.id(), rooms, created, true);
 }
 
 void adapter::del(socket& s, const room& r) {
   auto& index = rooms_.at(s.shard());
   bool existed = index.has_room(r);
   index.del(s, r);
-  std::vector<room> deleted;
-  if (existed && !index.has_room(r)) {
-    room_deleted(r, r == s.id());
-    deleted.push_back(r);
-  }
-  report_rooms(s.id(), {r}, deleted, false);
+  bool deleted = existed && !index.has_room(r);
+  if (deleted) room_deleted(r, r == s.id());
+  if (reports_rooms())
+    report_rooms(s.id(), {r}, deleted ? std::vector{r} : std::vector<room>{}, false);
 }
 
 void adapter::del_all(socket& s) {
   auto& index = rooms_.at(s.shard());
   index.del_all(s);
-  std::vector<room> left(s.rooms().begin(), s.rooms().end());
   std::vector<room> deleted;
-  for (const auto& r : left) {
+  for (const auto& r : s.rooms()) {
     if (index.has_room(r)) continue;
     room_deleted(r, r == s.id());
-    deleted.push_back(r);
+    if (reports_rooms()) deleted.push_back(r);
   }
-  report_rooms(s.id(), left, deleted, false);
+  if (reports_rooms()) report_rooms(s.id(), {s.rooms().begin(), s.rooms().end()}, deleted, false);
 }
 
 void adapter::report_rooms(const std::string& id, const std::vector<room>& changed,
                            const std::vector<room>& edges, bool joined) {
   const auto& h = room_handlers_;
   bool counted = !h.create.empty() || !h.remove.empty();
-  if (changed.empty() || (!counted && h.join.empty() && h.leave.empty())) return;
+  if (changed.empty()) return;
   std::lock_guard lock(reports_mutex_);
   for (const auto& r : changed) {
     // Whether the process got its first member of `r`, or lost its last.

@@ -240,6 +240,10 @@ class adapter {
   void report_rooms(const std::string& id, const std::vector<room>& changed,
                     const std::vector<room>& edges, bool joined);
   void deliver_room_events();
+  bool reports_rooms() const noexcept {
+    const auto& h = room_handlers_;
+    return !h.create.empty() || !h.remove.empty() || !h.join.empty() || !h.leave.empty();
+  }
 
   std::vector<room_index> rooms_;  // one per shard, touched only there
   room_handlers room_handlers_;
