@@ -15,6 +15,8 @@
 // so); a middleware sets socket.data = {name: handshake.auth.name ?? null, node: X}.
 // The child /dyn-0 is made at start with io.of() and joins its sockets to room
 // "explicit". On "/": new-namespaces(ack) acks the names new_namespace announced.
+// On "/chat": room-events(ack) acks the adapter's create-room, join-room, leave-room and
+// delete-room events so far for rooms named "re-*", as "join re-1 alice" (auth name).
 // Events (the last argument is always an ack):
 //   me(ack)                    ack {node, nsp, id, rooms, data}
 //   join/leave(room|rooms, ack)
@@ -271,6 +273,24 @@ for (const nsp of [io.of("/"), io.of("/chat"), dynamic, io.of(/^\/find-\d+/)]) {
 }
 
 io.of("/dyn-0").on("connection", (socket) => socket.join("explicit"));
+// Room events of /chat for rooms named "re-*", a socket shown by its auth name.
+const roomEvents = [];
+const names = new Map(); // socket id -> auth name
+const record = (what, room, id) => {
+  if (room.startsWith("re-")) roomEvents.push([what, room, ...(id ? [names.get(id)] : [])].join(" "));
+};
+const chatRooms = io.of("/chat").adapter;
+chatRooms.on("create-room", (room) => record("create", room));
+chatRooms.on("delete-room", (room) => record("delete", room));
+chatRooms.on("join-room", (room, id) => record("join", room, id));
+chatRooms.on("leave-room", (room, id) => record("leave", room, id));
+io.of("/chat").on("connection", (socket) => {
+  names.set(socket.id, typeof socket.handshake.auth?.name === "string" ? socket.handshake.auth.name : "");
+  socket.on("room-events", (...a) => {
+    const [, ack] = split(a);
+    ack([...roomEvents]);
+  });
+});
 io.of("/").on("connection", (socket) => {
   socket.on("new-namespaces", (...a) => {
     const [, ack] = split(a);

@@ -31,6 +31,25 @@ for (const target of OPS_TARGETS) {
       return [A, B, C];
     }
 
+    it("room events of /chat: created and deleted once, joins and leaves in order", T, async (t) => {
+      const room = uniq("re");
+      const A = await connect(t, server, "A", { nsp: "/chat", transport: "websocket", auth: { name: "alice" } });
+      const B = await connect(t, server, "B", { nsp: "/chat", transport: "polling", auth: { name: "bob" } });
+      await A.call("join", room);
+      await B.call("join", room);
+      await A.call("leave", room);
+      B.socket.disconnect();
+      const want = [`create ${room}`, `join ${room} alice`, `join ${room} bob`, `leave ${room} alice`, `leave ${room} bob`, `delete ${room}`];
+      // sio-cpp delivers them just after the change, on shard 0: ask until they are all there
+      const R = await connect(t, server, "R", { nsp: "/chat", transport: "websocket" });
+      let events = [];
+      for (let i = 0; i < 50 && events.length < want.length; i++, await sleep(20)) {
+        [events] = await R.call("room-events");
+        events = events.filter((e) => e.split(" ")[1] === room);
+      }
+      assert.deepEqual(events, want);
+    });
+
     describe("rooms", () => {
       it("me lists the socket's own id and its rooms", T, async (t) => {
         const [A, B, C] = await trio(t);

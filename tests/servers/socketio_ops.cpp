@@ -8,6 +8,8 @@
 // and /^\/find-\d+/ (a name that starts so); a middleware sets socket.data = {name: auth.name or
 // null, node: X}. The child /dyn-0 is made at start with io.of() and joins its sockets to room
 // "explicit". On "/": new-namespaces(ack) acks the names new_namespace announced.
+// On "/chat": room-events(ack) acks the adapter's create-room, join-room, leave-room and
+// delete-room events so far for rooms named "re-*", as "join re-1 alice" (auth name).
 // Events (the last argument is always an ack):
 //   me(ack)                    ack {node, nsp, id, rooms, data}
 //   join/leave(room|rooms, ack)
@@ -42,6 +44,7 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -229,6 +232,35 @@ int main(int argc, char** argv) {
     });
   }
   io.of("/dyn-0").on_connection([](sio::socket& s) { s.join("explicit"); });
+  // Room events of /chat for rooms named "re-*", a socket shown by its auth name.
+  std::mutex room_events_mutex;
+  sio::array room_events;
+  std::map<std::string, std::string, std::less<>> names;  // socket id -> auth name
+  auto record = [&](std::string line, const sio::room& r, const std::string& id = {}) {
+    if (r.rfind("re-", 0) != 0) return;
+    std::lock_guard lock(room_events_mutex);
+    line += " " + r;
+    if (!id.empty()) line += " " + names[id];
+    room_events.emplace_back(line);
+  };
+  auto& chat_rooms = io.of("/chat").adapter();
+  chat_rooms.on_create_room([&](const sio::room& r) { record("create", r); });
+  chat_rooms.on_delete_room([&](const sio::room& r) { record("delete", r); });
+  chat_rooms.on_join_room(
+      [&](const sio::room& r, const std::string& id) { record("join", r, id); });
+  chat_rooms.on_leave_room(
+      [&](const sio::room& r, const std::string& id) { record("leave", r, id); });
+  io.of("/chat").on_connection([&](sio::socket& s) {
+    {
+      std::lock_guard lock(room_events_mutex);
+      const auto& name = s.handshake().auth["name"];
+      names[s.id()] = name.is_string() ? name.as_string() : "";
+    }
+    s.on("room-events", [&](sio::socket&, const sio::args&, sio::ack ack) {
+      std::lock_guard lock(room_events_mutex);
+      ack(room_events);
+    });
+  });
   io.on_connection([&](sio::socket& s) {
     s.on("new-namespaces", [&](sio::socket&, const sio::args&, sio::ack ack) {
       std::lock_guard lock(created_mutex);
