@@ -294,12 +294,48 @@ broadcast_operator socket::broadcast() {
   return broadcast_operator(*nsp_, std::move(opts));
 }
 
-void socket::add_handler(const std::string& event, event_handler h, bool once) {
-  handlers_[event].push_back({std::move(h), once});
+listener_id socket::add_handler(const std::string& event, event_handler h, bool once) {
+  auto id = next_listener_id_++;
+  handlers_[event].push_back({id, std::move(h), once});
+  return id;
+}
+
+void socket::off(const std::string& event, listener_id id) {
+  auto it = handlers_.find(event);
+  if (it == handlers_.end()) return;
+  std::erase_if(it->second, [id](const handler_entry& e) { return e.id == id; });
+  if (it->second.empty()) handlers_.erase(it);
 }
 
 void socket::off(const std::string& event) {
   handlers_.erase(event);
+}
+
+void socket::remove_all_listeners() {
+  handlers_.clear();
+  disconnect_.clear();
+  if (rare_) {
+    rare_->error.clear();
+    rare_->disconnecting.clear();
+  }
+}
+
+std::size_t socket::listener_count(const std::string& event) const {
+  auto it = handlers_.find(event);
+  return it == handlers_.end() ? 0 : it->second.size();
+}
+
+listener_id socket::add_any(std::vector<any_entry>& list, any_handler h, bool prepend) {
+  auto id = next_listener_id_++;
+  list.insert(prepend ? list.begin() : list.end(), any_entry{id, std::move(h)});
+  return id;
+}
+
+void socket::remove_any(std::vector<any_entry> rare_listeners::*list,
+                        std::optional<listener_id> id) {
+  if (!rare_) return;
+  auto& entries = rare_.get()->*list;
+  std::erase_if(entries, [&](const any_entry& e) { return !id || e.id == *id; });
 }
 
 void socket::send_packet(const packet& p, bool volatile_) {

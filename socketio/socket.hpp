@@ -68,6 +68,8 @@ class ack {
 using ack_callback = std::function<void(ack_result)>;
 using event_handler = std::function<void(socket&, const args&, ack)>;
 using any_handler = std::function<void(socket&, const std::string& event, const args&)>;
+/// Names one listener for its removal: C++ functions cannot be compared as Node's can.
+using listener_id = std::uint64_t;
 /// Per-socket middleware on incoming events; `next(error)` refuses the event.
 using event_next = std::function<void(std::optional<std::string> error)>;
 using event_middleware = std::function<void(socket&, const std::string& event, args&, event_next)>;
@@ -127,25 +129,42 @@ class socket : public std::enable_shared_from_this<socket> {
   broadcast_operator except(const room& r);
   broadcast_operator broadcast();
 
-  /// `handler` is invocable as (socket&, const args&) or (socket&, const args&, ack).
+  /// `handler` is invocable as (socket&, const args&) or (socket&, const args&, ack). The id
+  /// removes it with off(event, id) (Node's `off(event, fn)`).
   template <typename F>
-  void on(const std::string& event, F&& handler) {
-    add_handler(event, wrap(std::forward<F>(handler)), false);
+  listener_id on(const std::string& event, F&& handler) {
+    return add_handler(event, wrap(std::forward<F>(handler)), false);
   }
   template <typename F>
-  void once(const std::string& event, F&& handler) {
-    add_handler(event, wrap(std::forward<F>(handler)), true);
+  listener_id once(const std::string& event, F&& handler) {
+    return add_handler(event, wrap(std::forward<F>(handler)), true);
   }
+  /// Removes one handler of `event`, or all of them (Node's `removeAllListeners(event)`).
+  void off(const std::string& event, listener_id id);
   void off(const std::string& event);
+  /// Node's `removeAllListeners()`: every event handler, and the error, disconnecting and
+  /// disconnect listeners (the catch-all ones stay, as in Node).
+  void remove_all_listeners();
+  /// Node's `listenerCount(event)`.
+  std::size_t listener_count(const std::string& event) const;
 
-  void on_any(any_handler h) { rare().any.push_back(std::move(h)); }
-  void prepend_any(any_handler h) { rare().any.insert(rare().any.begin(), std::move(h)); }
-  void off_any() {
-    if (rare_) rare_->any.clear();
+  listener_id on_any(any_handler h) { return add_any(rare().any, std::move(h), false); }
+  listener_id prepend_any(any_handler h) { return add_any(rare().any, std::move(h), true); }
+  /// Removes one catch-all listener, or all of them.
+  void off_any(listener_id id) { remove_any(&rare_listeners::any, id); }
+  void off_any() { remove_any(&rare_listeners::any, std::nullopt); }
+  listener_id on_any_outgoing(any_handler h) {
+    return add_any(rare().any_outgoing, std::move(h), false);
   }
-  void on_any_outgoing(any_handler h) { rare().any_outgoing.push_back(std::move(h)); }
-  void off_any_outgoing() {
-    if (rare_) rare_->any_outgoing.clear();
+  listener_id prepend_any_outgoing(any_handler h) {
+    return add_any(rare().any_outgoing, std::move(h), true);
+  }
+  void off_any_outgoing(listener_id id) { remove_any(&rare_listeners::any_outgoing, id); }
+  void off_any_outgoing() { remove_any(&rare_listeners::any_outgoing, std::nullopt); }
+  /// Node's `listenersAny().length` and `listenersAnyOutgoing().length`.
+  std::size_t any_listener_count() const noexcept { return rare_ ? rare_->any.size() : 0; }
+  std::size_t any_outgoing_listener_count() const noexcept {
+    return rare_ ? rare_->any_outgoing.size() : 0;
   }
   void use(event_middleware m) { rare().middlewares.push_back(std::move(m)); }
   /// Node's `socket.on("error")`: an event middleware's refusal, or why the connection's last
@@ -191,8 +210,16 @@ class socket : public std::enable_shared_from_this<socket> {
 
  private:
   struct handler_entry {
+    listener_id id;
     event_handler fn;
     bool once;
+  };
+  struct any_entry {
+    listener_id id;
+    any_handler fn;
+    void operator()(socket& s, const std::string& event, const args& values) const {
+      fn(s, event, values);
+    }
   };
 
   template <typename F>
@@ -208,7 +235,11 @@ class socket : public std::enable_shared_from_this<socket> {
     }
   }
 
-  void add_handler(const std::string& event, event_handler h, bool once);
+  listener_id add_handler(const std::string& event, event_handler h, bool once);
+  listener_id add_any(std::vector<any_entry>& list, any_handler h, bool prepend);
+  struct rare_listeners;
+  /// Removes listener `id` of `list`, or all of them without an id.
+  void remove_any(std::vector<any_entry> rare_listeners::*list, std::optional<listener_id> id);
   void on_event(packet p);
   void on_ack(packet p);
   void dispatch(const std::string& event, const args& values, const ack& reply);
@@ -234,11 +265,12 @@ class socket : public std::enable_shared_from_this<socket> {
   std::vector<value> missed_;  // events to replay once connected
 
   std::unordered_map<std::string, std::vector<handler_entry>> handlers_;
+  listener_id next_listener_id_ = 1;
   std::vector<std::function<void(socket&, disconnect_reason)>> disconnect_;
   /// Listeners most sockets never get: a pointer until the first one comes.
   struct rare_listeners {
-    std::vector<any_handler> any;
-    std::vector<any_handler> any_outgoing;
+    std::vector<any_entry> any;
+    std::vector<any_entry> any_outgoing;
     std::vector<event_middleware> middlewares;
     std::vector<std::function<void(socket&, const std::string&)>> error;
     std::vector<std::function<void(socket&, disconnect_reason)>> disconnecting;

@@ -87,3 +87,53 @@ TEST_F(DummyClient, ThrowingOperationCallbacksAreLogged) {
   c.send(R"(421["double",4])");
   EXPECT_EQ(c.next(), "431[8]");
 }
+
+// Node's off(event, fn), offAny(fn), prependAnyOutgoing, removeAllListeners and the listener
+// counts, with listener ids standing for the functions.
+TEST(DummyClientListeners, ListenersComeOffOneByOneOrAllTogether) {
+  sio::server io;
+  auto outgoing = std::make_shared<std::vector<std::string>>();
+  io.on_connection([outgoing](sio::socket& s) {
+    auto first = s.on("ping", [](sio::socket& s, const sio::args&) { s.emit("pong", "first"); });
+    s.on("ping", [](sio::socket& s, const sio::args&) { s.emit("pong", "second"); });
+    auto any = s.on_any([](sio::socket& s, const std::string& event, const sio::args&) {
+      if (event == "ping") s.emit("any");
+    });
+    s.on_any_outgoing([outgoing](sio::socket&, const std::string& e, const sio::args&) {
+      outgoing->push_back("appended " + e);
+    });
+    s.prepend_any_outgoing([outgoing](sio::socket&, const std::string& e, const sio::args&) {
+      outgoing->push_back("prepended " + e);
+    });
+    s.on("drop", [first, any](sio::socket& s, const sio::args&, sio::ack ack) {
+      s.off("ping", first);
+      s.off_any(any);
+      ack(s.listener_count("ping"), s.any_listener_count(), s.any_outgoing_listener_count());
+    });
+    s.on("clear", [](sio::socket& s, const sio::args&, sio::ack ack) {
+      s.remove_all_listeners();
+      ack(s.listener_count("ping") + s.listener_count("clear"));
+    });
+  });
+  io.start();
+  dummy_client c(io);
+  c.send("40");
+  c.next();
+  c.send(R"(42["ping"])");
+  EXPECT_EQ(c.next(), R"(42["any"])");
+  EXPECT_EQ(c.next(), R"(42["pong","first"])");
+  EXPECT_EQ(c.next(), R"(42["pong","second"])");
+  c.send(R"(421["drop"])");
+  EXPECT_EQ(c.next(), "431[1,0,2]");
+  c.send(R"(42["ping"])");
+  EXPECT_EQ(c.next(), R"(42["pong","second"])");
+  c.send(R"(422["clear"])");
+  EXPECT_EQ(c.next(), "432[0]");
+  c.send(R"(42["ping"])");
+  c.send(R"(423["clear"])");  // no handler left: no answer either
+  EXPECT_EQ(c.next(std::chrono::milliseconds(200)), std::nullopt);
+  io.stop();
+  ASSERT_GE(outgoing->size(), 2u);
+  EXPECT_EQ((*outgoing)[0], "prepended any");
+  EXPECT_EQ((*outgoing)[1], "appended any");
+}
