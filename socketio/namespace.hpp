@@ -57,6 +57,9 @@ class namespace_ : public std::enable_shared_from_this<namespace_> {
 
   const std::string& name() const noexcept { return name_; }
   server& owner() noexcept { return server_; }
+  /// Sockets connected to this namespace on this server, from any thread (Node's
+  /// `nsp.sockets.size`).
+  std::size_t socket_count() const noexcept { return connected_sockets_; }
 
   /// Set up before the server starts (not thread-safe against connections in flight).
   void use(middleware m) { middlewares_.push_back(std::move(m)); }
@@ -141,6 +144,7 @@ class namespace_ : public std::enable_shared_from_this<namespace_> {
   std::unordered_map<std::string, std::vector<server_event_handler>> server_events_;
   std::unique_ptr<class adapter> adapter_;
   std::atomic<std::uint64_t> next_ack_id_{0};
+  std::atomic<std::size_t> connected_sockets_{0};
   bool dynamic_parent_ = false;
   std::unique_ptr<detail::session_store> recovery_;
   std::atomic<bool> detached_{false};

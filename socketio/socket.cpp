@@ -141,6 +141,7 @@ std::string_view socket::transport() const noexcept {
 
 void socket::on_connected() {
   connected_ = true;
+  ++nsp_->connected_sockets_;
   auto rooms = std::vector<room>(rooms_.begin(), rooms_.end());
   rooms_.clear();
   rooms.push_back(id_);
@@ -431,6 +432,7 @@ void socket::on_close(disconnect_reason reason) {
   nsp_->adapter().del_all(*this);
   rooms_.clear();
   connected_ = false;
+  --nsp_->connected_sockets_;
   closed_ = true;
   // Replies cannot come any more. Node keeps them until their timeouts, which still fire here.
   acks_.clear();

@@ -7,6 +7,7 @@
 
 #include <future>
 #include <stdexcept>
+#include <thread>
 
 #include "socketio/socketio.hpp"
 
@@ -136,4 +137,22 @@ TEST(DummyClientListeners, ListenersComeOffOneByOneOrAllTogether) {
   ASSERT_GE(outgoing->size(), 2u);
   EXPECT_EQ((*outgoing)[0], "prepended any");
   EXPECT_EQ((*outgoing)[1], "appended any");
+}
+
+// Node's nsp.sockets.size: the sockets connected to the namespace on this server.
+TEST_F(DummyClient, SocketCountFollowsConnectsAndDisconnects) {
+  EXPECT_EQ(io_.of("/").socket_count(), 0u);
+  dummy_client a(io_);
+  dummy_client b(io_);
+  for (auto* c : {&a, &b}) {
+    c->send("40");
+    c->next();  // counted before its CONNECT answer goes out
+  }
+  EXPECT_EQ(io_.of("/").socket_count(), 2u);
+  a.send("41");
+  for (int i = 0; i < 200 && io_.of("/").socket_count() != 1; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(io_.of("/").socket_count(), 1u);
+  EXPECT_EQ(io_.of("/chat").socket_count(), 0u);
 }
