@@ -61,8 +61,11 @@ using allow_request_callback = std::function<void(std::string message, bool succ
 using allow_request_hook = std::function<void(const request_info&, allow_request_callback)>;
 
 struct options {
-  /// Where the engine answers; Node's `path` with its trailing slash.
+  /// Where the engine answers: Node's `path`, given one trailing slash as Node's
+  /// `addTrailingSlash` does; with `add_trailing_slash` off, "/engine.io" also takes
+  /// "/engine.io?EIO=4&..." (and, as in Node, any path that starts so).
   std::string path = "/engine.io/";
+  bool add_trailing_slash = true;
   milliseconds ping_interval{25000};
   milliseconds ping_timeout{20000};
   milliseconds upgrade_timeout{10000};

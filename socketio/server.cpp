@@ -23,7 +23,13 @@ client& client_of(engineio::session& s) {
 server::server(server_options opts)
     : opts_(with_engine_path(std::move(opts))), engine_(opts_.engine, *this, opts_.threads) {
   of("/");
-  if (opts_.serve_client) detail::serve_client(engine_, opts_.path);
+  if (opts_.serve_client) {
+    // As Node: the bundle is at <path without its trailing slash>/socket.io.js, whatever the
+    // engine's add_trailing_slash.
+    auto base = opts_.path;
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    detail::serve_client(engine_, base + '/');
+  }
 }
 
 server::~server() {

@@ -48,7 +48,8 @@ struct recovery_options {
 };
 
 struct server_options {
-  /// Where clients connect; Node's `path` (with its trailing slash).
+  /// Where clients connect: Node's `path` ("/my-path" and "/my-path/" are the same; see
+  /// `engine.add_trailing_slash`).
   std::string path = "/socket.io/";
   /// Node's `serveClient`: the official client bundle at `<path>socket.io.js` (and .min.js,
   /// .esm.min.js, .msgpack.min.js, their maps), from the socket.io-client package.

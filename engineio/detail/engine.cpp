@@ -34,10 +34,17 @@ bool out_of_resources(const beast::error_code& ec) {
          ec == asio::error::no_memory || ec == boost::system::errc::too_many_files_open_in_system;
 }
 
+// Node's path handling: one trailing slash, unless add_trailing_slash is off.
+options with_normal_path(options opts) {
+  while (!opts.path.empty() && opts.path.back() == '/') opts.path.pop_back();
+  if (opts.add_trailing_slash || opts.path.empty()) opts.path += '/';
+  return opts;
+}
+
 }  // namespace
 
 engine::engine(options opts, handler& events, unsigned threads)
-    : opts_(std::make_shared<const options>(std::move(opts))),
+    : opts_(std::make_shared<const options>(with_normal_path(std::move(opts)))),
       events_(events),
       connections_(connection_cap(opts_->max_connections),
                    [this] { asio::post(shards_.front()->context(), [this] { do_accept(); }); }) {

@@ -212,6 +212,28 @@ TEST_P(Loopback, RefusedRequestsReachConnectionErrorListeners) {
   EXPECT_EQ(seen, expected);
 }
 
+// Node's path handling: "/x" and "/x/" both answer at "/x/", and without add_trailing_slash at
+// "/x" too (with the query right after it).
+TEST_P(Loopback, PathGetsItsTrailingSlashAsInNode) {
+  auto status_of = [&](const std::string& path, bool add_trailing_slash, const std::string& url) {
+    options o;
+    o.path = path;
+    o.add_trailing_slash = add_trailing_slash;
+    echo_handler events;
+    server srv(o, events, GetParam());
+    srv.listen("127.0.0.1", 0);
+    srv.start();
+    auto status = send_http(srv.port(), http::verb::get, url).status;
+    srv.stop();
+    return status;
+  };
+  EXPECT_EQ(status_of("/x", true, "/x/?EIO=4&transport=polling"), 200u);
+  EXPECT_EQ(status_of("/x/", true, "/x/?EIO=4&transport=polling"), 200u);
+  EXPECT_EQ(status_of("/x", true, "/x?EIO=4&transport=polling"), 404u);
+  EXPECT_EQ(status_of("/x/", false, "/x?EIO=4&transport=polling"), 200u);
+  EXPECT_EQ(status_of("/", true, "/?EIO=4&transport=polling"), 200u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Shards, Loopback, ::testing::Values(1u, 2u),
                          [](const auto& info) { return std::to_string(info.param) + "_shards"; });
 

@@ -223,3 +223,15 @@ TEST_P(SocketioLoopback, RoomEventsComeOncePerProcessInOrder) {
 
 INSTANTIATE_TEST_SUITE_P(Shards, SocketioLoopback, ::testing::Values(1u, 2u),
                          [](const auto& info) { return std::to_string(info.param) + "_shards"; });
+
+// Node's `path` without its slash: clients and the client bundle are both under "/my/".
+TEST(SocketioPath, APathWithoutItsSlashWorksAsInNode) {
+  sio::server_options opts;
+  opts.path = "/my";
+  sio::server io(opts);
+  io.listen("127.0.0.1", 0);
+  io.start();
+  EXPECT_EQ(send_http(io.port(), http::verb::get, "/my/?EIO=4&transport=polling").status, 200u);
+  EXPECT_EQ(send_http(io.port(), http::verb::get, "/my/socket.io.min.js").status, 200u);
+  io.stop();
+}
