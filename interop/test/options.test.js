@@ -551,6 +551,15 @@ compareOptions("path", ["--path", CUSTOM], [
   },
 ]);
 
+// Node's addTrailingSlash (on by default): "/custom" answers at "/custom/".
+compareOptions("path without its slash", ["--path", "/custom"], [
+  {
+    name: "handshake under /custom/, the slash added",
+    run: async (s) => handshakeShape(await request(s, { path: eioPath(V4, CUSTOM) })),
+    expect: HANDSHAKE_SHAPE,
+  },
+]);
+
 describeOptions("path, client", ["--path", CUSTOM], (server) => {
   for (const variant of VARIANTS) {
     test(`${variant.name}: client with path ${CUSTOM} echoes`, T, async (t) => {
