@@ -216,22 +216,22 @@ void adapter::broadcast(const packet& p, const broadcast_options& opts) {
 void adapter::broadcast_with_ack(const packet& p, const broadcast_options& opts,
                                  std::function<void(std::size_t)> on_count,
                                  std::function<void(value)> on_response) {
-  auto encoded = std::make_shared<const encoded_packet>(encode(p, nsp_.owner().options().parser));
-  auto id = p.id.value_or(0);
+  // Each recipient answers to an id of its own: the packet is encoded once, its id added per
+  // socket (the id in `p` only matters to Node servers of a cluster).
+  auto numbered = std::make_shared<const numbered_packet>(p, nsp_.owner().options().parser);
   auto structured = std::make_shared<const packet>(p);
   auto count = std::make_shared<gather<std::size_t, std::size_t>>(
       nsp_.owner().engine().shard_count(), home_executor(), std::move(on_count),
       [](std::size_t& total, std::size_t part) { total += part; });
-  each_shard([encoded, structured, opts, id, count,
+  each_shard([numbered, structured, opts, count,
               on_response = std::move(on_response)](room_index& index) {
     auto recipients = matching(index, opts);
     for (auto& s : recipients) {
       s->notify_outgoing(*structured);
-      s->expect_ack(
-          id,
+      auto id = s->expect_ack(
           [on_response](ack_result r) { on_response(r.values.empty() ? value() : r.values[0]); },
           opts.flags.timeout);
-      if (s->connected()) s->owner().write(*encoded, opts.flags.volatile_);
+      if (s->connected()) s->owner().write(numbered->with_id(id), opts.flags.volatile_);
     }
     count->add(recipients.size());
   });

@@ -13,10 +13,9 @@
 namespace socketio {
 namespace {
 
-packet event_packet(const namespace_& nsp, std::string_view event, args values,
-                    std::optional<std::uint64_t> id = std::nullopt) {
+packet event_packet(const namespace_& nsp, std::string_view event, args values) {
   values.insert(values.begin(), value(event));
-  return packet{packet_type::event, nsp.name(), id, value(array(std::move(values)))};
+  return packet{packet_type::event, nsp.name(), std::nullopt, value(array(std::move(values)))};
 }
 
 // Gathers the acks of a broadcast; the callback runs once, on the shard (or thread) that
@@ -157,8 +156,9 @@ void broadcast_operator::emit_with_ack(std::string_view event, args values, ack_
   if (opts_.flags.timeout) gather->arm(*opts_.flags.timeout);
   // Node's completeness rule: a count from every server, and as many acks as they counted.
   nsp_->adapter().server_count([gather](std::size_t n) { gather->set_server_count(n); });
-  // Node encodes once with one ack id that every recipient answers to.
-  auto p = event_packet(*nsp_, event, std::move(values), nsp_->next_ack_id());
+  // Without an id: the adapter gives each recipient its own (nor does Node's cluster message
+  // carry one).
+  auto p = event_packet(*nsp_, event, std::move(values));
   nsp_->adapter().broadcast_with_ack(
       p, opts_, [gather](std::size_t n) { gather->add_recipients(n); },
       [gather](value v) { gather->add_response(std::move(v)); });

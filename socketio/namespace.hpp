@@ -121,7 +121,6 @@ class namespace_ : public std::enable_shared_from_this<namespace_> {
   void init_adapter(const adapter_factory& make_adapter);
   /// A dynamic namespace's parent, whose adapter reaches its children.
   bool is_dynamic_parent() const noexcept { return dynamic_parent_; }
-  std::uint64_t next_ack_id() noexcept { return next_ack_id_++; }
   /// The recovery store, when connection state recovery is on.
   detail::session_store* recovery() noexcept { return recovery_.get(); }
 
@@ -143,7 +142,6 @@ class namespace_ : public std::enable_shared_from_this<namespace_> {
   std::vector<connection_handler> connection_handlers_;
   std::unordered_map<std::string, std::vector<server_event_handler>> server_events_;
   std::unique_ptr<class adapter> adapter_;
-  std::atomic<std::uint64_t> next_ack_id_{0};
   std::atomic<std::size_t> connected_sockets_{0};
   bool dynamic_parent_ = false;
   std::unique_ptr<detail::session_store> recovery_;

@@ -16,48 +16,67 @@ bool is_reserved_event(std::string_view name) noexcept {
 
 namespace {
 
-encoded_packet encode_json(const packet& p) {
-  std::string json;
+// The text frame is `head + id + tail`: the id is the only part a broadcast with acks changes.
+struct json_parts {
+  std::string head, tail;
   std::vector<std::string> attachments;
-  if (p.data) detail::append_json(json, *p.data, &attachments);
+};
+
+json_parts split_json(const packet& p) {
+  json_parts out;
+  if (p.data) detail::append_json(out.tail, *p.data, &out.attachments);
 
   // The type follows the data, as Node's encoder decides by hasBinary: a binary type with no
   // binary left goes as its plain type, since every decoder refuses a count of 0.
   auto type = p.type;
-  bool binary = !attachments.empty();
+  bool binary = !out.attachments.empty();
   if (type == packet_type::event || type == packet_type::binary_event)
     type = binary ? packet_type::binary_event : packet_type::event;
   if (type == packet_type::ack || type == packet_type::binary_ack)
     type = binary ? packet_type::binary_ack : packet_type::ack;
 
-  std::string text = "4";
-  text += static_cast<char>('0' + static_cast<int>(type));
+  out.head += '4';
+  out.head += static_cast<char>('0' + static_cast<int>(type));
   if (type == packet_type::binary_event || type == packet_type::binary_ack) {
-    text += std::to_string(attachments.size());
-    text += '-';
+    out.head += std::to_string(out.attachments.size());
+    out.head += '-';
   }
   if (p.nsp != "/") {
-    text += p.nsp;
-    text += ',';
+    out.head += p.nsp;
+    out.head += ',';
   }
-  if (p.id) text += std::to_string(*p.id);
-  text += json;
-
-  encoded_packet out;
-  out.frames.reserve(1 + attachments.size());
-  out.frames.push_back({engineio::make_shared_bytes(std::move(text)), false});
-  for (auto& bytes : attachments)
-    out.frames.push_back({engineio::make_shared_bytes(std::move(bytes)), true});
   return out;
 }
 
-// socket.io-msgpack-parser sends the packet object itself: {type, nsp, data, id}.
-encoded_packet encode_msgpack(const packet& p) {
+std::string join_json(const std::string& head, std::optional<std::uint64_t> id,
+                      const std::string& tail) {
+  std::string text;
+  auto digits = id ? std::to_string(*id) : std::string();
+  text.reserve(head.size() + digits.size() + tail.size());
+  text += head;
+  text += digits;
+  text += tail;
+  return text;
+}
+
+// socket.io-msgpack-parser sends the packet object itself: {type, nsp, data, id}, the id last.
+std::string msgpack_without_id(const packet& p) {
   object fields{{"type", static_cast<int>(p.type)}, {"nsp", p.nsp}};
   if (p.data) fields.emplace_back("data", *p.data);
-  if (p.id) fields.emplace_back("id", static_cast<std::int64_t>(*p.id));
   std::string bytes;
   detail::append_msgpack(bytes, value(std::move(fields)));
+  return bytes;
+}
+
+// The map has at most four fields, so its header is the one byte 0x80 | count.
+std::string msgpack_with_id(std::string bytes, std::uint64_t id) {
+  bytes[0] = static_cast<char>(static_cast<unsigned char>(bytes[0]) + 1);
+  detail::append_msgpack(bytes, value("id"));
+  detail::append_msgpack(bytes, value(static_cast<std::int64_t>(id)));
+  return bytes;
+}
+
+encoded_packet binary_frame(std::string bytes) {
   encoded_packet out;
   out.frames.push_back({engineio::make_shared_bytes(std::move(bytes)), true});
   return out;
@@ -66,7 +85,39 @@ encoded_packet encode_msgpack(const packet& p) {
 }  // namespace
 
 encoded_packet encode(const packet& p, parser_kind kind) {
-  return kind == parser_kind::json ? encode_json(p) : encode_msgpack(p);
+  if (kind == parser_kind::msgpack) {
+    auto bytes = msgpack_without_id(p);
+    return binary_frame(p.id ? msgpack_with_id(std::move(bytes), *p.id) : std::move(bytes));
+  }
+  auto parts = split_json(p);
+  encoded_packet out;
+  out.frames.reserve(1 + parts.attachments.size());
+  out.frames.push_back(
+      {engineio::make_shared_bytes(join_json(parts.head, p.id, parts.tail)), false});
+  for (auto& bytes : parts.attachments)
+    out.frames.push_back({engineio::make_shared_bytes(std::move(bytes)), true});
+  return out;
+}
+
+numbered_packet::numbered_packet(const packet& p, parser_kind kind) : kind_(kind) {
+  if (kind == parser_kind::msgpack) {
+    head_ = msgpack_without_id(p);
+    return;
+  }
+  auto parts = split_json(p);
+  head_ = std::move(parts.head);
+  tail_ = std::move(parts.tail);
+  for (auto& bytes : parts.attachments)
+    attachments_.push_back({engineio::make_shared_bytes(std::move(bytes)), true});
+}
+
+encoded_packet numbered_packet::with_id(std::uint64_t id) const {
+  if (kind_ == parser_kind::msgpack) return binary_frame(msgpack_with_id(head_, id));
+  encoded_packet out;
+  out.frames.reserve(1 + attachments_.size());
+  out.frames.push_back({engineio::make_shared_bytes(join_json(head_, id, tail_)), false});
+  out.frames.insert(out.frames.end(), attachments_.begin(), attachments_.end());
+  return out;
 }
 
 }  // namespace socketio

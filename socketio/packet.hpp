@@ -52,4 +52,18 @@ struct encoded_packet {
 /// BINARY_EVENT/BINARY_ACK); msgpack keeps them inline.
 encoded_packet encode(const packet& p, parser_kind kind = parser_kind::json);
 
+/// A packet sent under a different ack id to each recipient (a broadcast with acks, since every
+/// socket counts its own ids): encoded once, the id added per recipient, the attachments shared.
+class numbered_packet {
+ public:
+  numbered_packet(const packet& p, parser_kind kind);
+  /// What `encode` gives for the packet with this id.
+  encoded_packet with_id(std::uint64_t id) const;
+
+ private:
+  parser_kind kind_;
+  std::string head_, tail_;  // text before and after the id; msgpack: the map without the id
+  std::vector<engineio::outgoing> attachments_;
+};
+
 }  // namespace socketio

@@ -202,7 +202,7 @@ void socket::emit_with_ack(std::string_view event, args values, ack_callback cb,
     engineio::log_warning("\"{}\" is a reserved event name", event);
     return;
   }
-  auto id = nsp_->next_ack_id();
+  auto id = next_ack_id_++;
   auto pending = std::make_shared<pending_ack>();
   pending->cb = std::move(cb);
   add_ack(id, pending, timeout);
@@ -262,12 +262,14 @@ void socket::notify_outgoing(const packet& p) {
   notify_rare(&rare_listeners::any_outgoing, "outgoing listener", event, values);
 }
 
-void socket::expect_ack(std::uint64_t id, ack_callback cb,
-                        std::optional<std::chrono::milliseconds> timeout) {
+std::uint64_t socket::expect_ack(ack_callback cb,
+                                 std::optional<std::chrono::milliseconds> timeout) {
+  auto id = next_ack_id_++;
   auto pending = std::make_shared<pending_ack>();
   pending->cb = std::move(cb);
   pending->broadcast = true;
   add_ack(id, pending, timeout);
+  return id;
 }
 
 client& socket::owner() noexcept {

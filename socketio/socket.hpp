@@ -197,11 +197,11 @@ class socket : public std::enable_shared_from_this<socket> {
   /// Tells the outgoing catch-all listeners about an event sent to this socket (broadcasts too,
   /// as Node's adapter does).
   void notify_outgoing(const packet& p);
-  /// Registers a reply expected for a packet sent with ack id `id` (broadcasts with acks): `cb`
-  /// gets the reply only. It is forgotten after `timeout`, on disconnection, or past
-  /// `max_pending_acks`; the broadcast reports the missing reply.
-  void expect_ack(std::uint64_t id, ack_callback cb,
-                  std::optional<std::chrono::milliseconds> timeout = std::nullopt);
+  /// Registers a reply expected for a packet that a broadcast with acks sends to this socket, and
+  /// gives the ack id to send it with: `cb` gets the reply only. It is forgotten after `timeout`,
+  /// on disconnection, or past `max_pending_acks`; the broadcast reports the missing reply.
+  std::uint64_t expect_ack(ack_callback cb,
+                           std::optional<std::chrono::milliseconds> timeout = std::nullopt);
   /// The connection; only while connected (a client disconnects its sockets before it goes).
   client& owner() noexcept;
   unsigned shard() const noexcept { return shard_; }
@@ -295,6 +295,9 @@ class socket : public std::enable_shared_from_this<socket> {
                std::optional<std::chrono::milliseconds> timeout);
   /// By id; ids only grow, so the first is the oldest.
   std::map<std::uint64_t, std::shared_ptr<pending_ack>> acks_;
+  /// Counted per socket, from 0: Node counts per namespace, which tells a client how many acks
+  /// the server asked of the others.
+  std::uint64_t next_ack_id_ = 0;
 };
 
 }  // namespace socketio

@@ -61,6 +61,32 @@ const deepEvent = (levels) => async (s) => {
   return { ...r, serverStillServes: await stillServes(s) };
 };
 
+/**
+ * Sockets a and b join "/"; a asks for "emit-with-ack" twice, then b once: the ack ids of the
+ * server's three requests, minus the first one.
+ */
+const serverAckIds = async (s) => {
+  const [a, b] = [await openSioWs(s), await openSioWs(s)];
+  try {
+    const ask = async (w) => {
+      w.send('42["emit-with-ack",1]');
+      for (;;) {
+        const m = /^42(\d+)\["emit-with-ack",1\]$/.exec(await w.next(2000));
+        if (m) return Number(m[1]);
+      }
+    };
+    for (const w of [a, b]) {
+      w.send("40");
+      await w.next(); // the CONNECT answer
+    }
+    const ids = [await ask(a), await ask(a), await ask(b)];
+    return { ids: ids.map((id) => id - ids[0]) };
+  } finally {
+    a.close();
+    b.close();
+  }
+};
+
 /** Joins "/", sends `event` and returns the parsed payload of the answer (frame 3). */
 const parsedEcho = (event) => async (s) => {
   const r = await exchange(s, ["40", event], { frames: 3 });
@@ -275,6 +301,14 @@ compareCases(
         frames: ['40/custom,{"sid":"<sid>"}', '42/custom,["auth",{}]', '43/custom,987654["x",{"y":1}]'],
         closed: false,
       },
+    },
+    {
+      // Node numbers the server's ack ids per namespace, which tells a client how many acks
+      // the server asked of the others; sio-cpp counts per socket.
+      name: "server ack ids: two sockets ask twice and once (ids relative to the first)",
+      run: serverAckIds,
+      expect: { ids: [0, 1, 2] },
+      cppExpect: { ids: [0, 1, 0] },
     },
     {
       name: "message-with-ack without args: 43N[]",

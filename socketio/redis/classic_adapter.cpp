@@ -337,7 +337,6 @@ class classic_adapter final : public adapter {
     auto p = detail::packet_from(r["packet"]);
     if (!p) return;
     p->nsp = nsp_.name();
-    p->id = nsp_.next_ack_id();
     adapter::broadcast_with_ack(
         *p, detail::options_from(r["opts"]),
         [this, keep = keep_alive(), r](std::size_t count) {

@@ -278,7 +278,6 @@ class sharded_adapter final : public adapter {
     p->nsp = nsp_.name();
     auto opts = detail::options_from(data["opts"]);
     if (!data.contains("requestId")) return adapter::broadcast(*p, opts);
-    p->id = nsp_.next_ack_id();
     const auto& id = data["requestId"];
     adapter::broadcast_with_ack(
         *p, opts,

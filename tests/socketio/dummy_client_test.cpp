@@ -22,6 +22,9 @@ class DummyClient : public ::testing::Test {
       s.on("bytes",
            [](sio::socket& s, const sio::args& a) { s.emit("size", a[0].as_binary().size()); });
       s.on("throw", [](sio::socket&, const sio::args&) { throw std::runtime_error("boom"); });
+      s.on("ask", [](sio::socket& s, const sio::args&) {
+        s.emit_with_ack("question", {}, [](const sio::ack_result&) {});
+      });
     });
     io_.start();
   }
@@ -155,4 +158,32 @@ TEST_F(DummyClient, SocketCountFollowsConnectsAndDisconnects) {
   }
   EXPECT_EQ(io_.of("/").socket_count(), 1u);
   EXPECT_EQ(io_.of("/chat").socket_count(), 0u);
+}
+
+// Each socket counts its own ack ids (Node counts per namespace), broadcasts with acks included:
+// each recipient gets the next id of its own count.
+TEST_F(DummyClient, AckIdsCountPerSocket) {
+  dummy_client a(io_);
+  dummy_client b(io_);
+  for (auto* c : {&a, &b}) {
+    c->send("40");
+    c->next();
+  }
+  a.send(R"(42["ask"])");
+  EXPECT_EQ(a.next(), R"(420["question"])");
+  b.send(R"(42["ask"])");
+  EXPECT_EQ(b.next(), R"(420["question"])");
+
+  std::promise<sio::ack_result> answers;
+  io_.of("/").timeout(std::chrono::seconds(5)).emit_with_ack("all", {}, [&](sio::ack_result r) {
+    answers.set_value(std::move(r));
+  });
+  EXPECT_EQ(a.next(), R"(421["all"])");
+  EXPECT_EQ(b.next(), R"(421["all"])");
+  a.send(R"(431["from a"])");
+  b.send(R"(431["from b"])");
+  auto r = answers.get_future().get();
+  EXPECT_FALSE(r.error);
+  ASSERT_EQ(r.values.size(), 2u);
+  EXPECT_NE(r.values[0].as_string(), r.values[1].as_string());
 }

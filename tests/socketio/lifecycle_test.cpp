@@ -398,10 +398,8 @@ TEST_F(Acks, BroadcastAckEntriesExpireSilently) {
   connect();
   std::atomic<bool> called{false};
   io_->engine().post(0, [&] {
-    for (std::uint64_t id = 1000; id < 1100; ++id) {
-      socket_->expect_ack(
-          id, [&](const sio::ack_result&) { called = true; }, 10ms);
-    }
+    for (int i = 0; i < 100; ++i)
+      socket_->expect_ack([&](const sio::ack_result&) { called = true; }, 10ms);
   });
   EXPECT_TRUE(eventually([&] { return pending_acks() == 0; }));
   EXPECT_FALSE(called);  // the broadcast reports what is missing, not each recipient

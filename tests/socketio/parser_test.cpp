@@ -192,6 +192,38 @@ TEST(Msgpack, EncodesThePacketObject) {
   EXPECT_EQ(*enc.frames[0].bytes, expected);
 }
 
+// A broadcast with acks numbers the packet per recipient: each id must give exactly what the
+// encoder writes for the packet with that id.
+TEST(NumberedPacket, GivesWhatEncodeGivesForEachId) {
+  const std::vector<packet> packets{
+      {packet_type::event, "/", std::nullopt, array{"chat", "hi"}},
+      {packet_type::event, "/admin", std::nullopt, array{"up", binary{"\x01"}, 2}},
+      {packet_type::event, "/", std::nullopt, std::nullopt},
+  };
+  for (auto kind : {parser_kind::json, parser_kind::msgpack}) {
+    for (const auto& p : packets) {
+      numbered_packet numbered(p, kind);
+      for (std::uint64_t id : {0ULL, 7ULL, 123456789012ULL}) {
+        auto with_id = p;
+        with_id.id = id;
+        auto want = encode(with_id, kind);
+        auto got = numbered.with_id(id);
+        ASSERT_EQ(got.frames.size(), want.frames.size());
+        for (std::size_t i = 0; i < want.frames.size(); ++i) {
+          EXPECT_EQ(*got.frames[i].bytes, *want.frames[i].bytes) << "frame " << i << ", id " << id;
+          EXPECT_EQ(got.frames[i].binary, want.frames[i].binary);
+        }
+      }
+    }
+  }
+  EXPECT_EQ(
+      *numbered_packet({packet_type::event, "/admin", std::nullopt, array{"e"}}, parser_kind::json)
+           .with_id(12)
+           .frames[0]
+           .bytes,
+      R"(42/admin,12["e"])");
+}
+
 TEST(Msgpack, DecodesWhatTheClientSends) {
   decoder d(parser_kind::msgpack);
   // {type: 2, data: ["ev", 1], nsp: "/chat", id: 7}
