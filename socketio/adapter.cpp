@@ -111,6 +111,32 @@ void adapter::del_all(socket& s) {
   if (reports_rooms()) report_rooms(s.id(), {s.rooms().begin(), s.rooms().end()}, deleted, false);
 }
 
+std::vector<std::string> adapter::socket_ids() const {
+  std::vector<std::string> ids;
+  for (const auto& index : rooms_) index.collect_ids(ids);
+  return ids;
+}
+
+std::map<room, std::set<std::string>> adapter::rooms() const {
+  std::map<room, std::set<std::string>> out;
+  for (const auto& index : rooms_) index.collect_members(out);
+  return out;
+}
+
+std::set<std::string> adapter::room_members(const room& r) const {
+  std::set<std::string> out;
+  for (const auto& index : rooms_) index.collect_members(r, out);
+  return out;
+}
+
+std::optional<std::set<room>> adapter::socket_rooms(std::string_view id) const {
+  std::optional<std::set<room>> out;
+  for (const auto& index : rooms_) {
+    if (index.find(id, [&](const socket& s) { out = s.rooms_copy(); })) break;
+  }
+  return out;
+}
+
 void adapter::report_rooms(const std::string& id, const std::vector<room>& changed,
                            const std::vector<room>& edges, bool joined) {
   const auto& h = room_handlers_;

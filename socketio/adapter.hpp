@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -49,18 +50,29 @@ struct broadcast_options {
 /// adds a room to its set before `add_all`, removes it before `del`, and empties the set after
 /// `del_all`. A template only so tests can use stand-in members; the server uses `room_index`
 /// (of sockets).
+///
+/// Written and iterated on its shard only; the lookups (`find`, `snapshot`) may come from any
+/// thread, so writes and lookups take the mutex and the shard's own reads do not need it. A member
+/// stays alive while it is in the index.
 template <typename Member>
 class basic_room_index {
  public:
   void add_all(Member& m, const std::vector<room>& rooms) {
-    members_.insert(&m);
+    std::lock_guard lock(mutex_);
+    members_.emplace(m.id(), &m);
     for (const auto& r : rooms) rooms_[r].insert(&m);
   }
 
-  void del(Member& m, const room& r) { drop_from_room(&m, r); }
+  void del(Member& m, const room& r) {
+    std::lock_guard lock(mutex_);
+    drop_from_room(&m, r);
+  }
 
   void del_all(Member& m) {
-    if (members_.erase(&m) == 0) return;
+    std::lock_guard lock(mutex_);
+    auto it = members_.find(m.id());
+    if (it == members_.end() || it->second != &m) return;
+    members_.erase(it);
     for (const auto& r : m.rooms()) drop_from_room(&m, r);
   }
 
@@ -74,7 +86,7 @@ class basic_room_index {
                          [&](const room& r) { return mine.count(r) > 0; });
     };
     if (opts.rooms.empty()) {
-      for (Member* m : members_) {
+      for (const auto& [id, m] : members_) {
         if (!excluded(m)) f(*m);
       }
       return;
@@ -96,6 +108,40 @@ class basic_room_index {
     for (const auto& [r, members] : rooms_) out.insert(r);
   }
 
+  /// From any thread: calls `f` with the member whose id is `id`, if there is one, under the
+  /// lock (so `f` must not touch the index). Whether there was one.
+  template <typename F>
+  bool find(std::string_view id, F&& f) const {
+    std::lock_guard lock(mutex_);
+    auto it = members_.find(id);
+    if (it == members_.end()) return false;
+    f(*it->second);
+    return true;
+  }
+
+  /// From any thread: appends every member's id.
+  void collect_ids(std::vector<std::string>& out) const {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, m] : members_) out.emplace_back(id);
+  }
+
+  /// From any thread: adds each room's members, by id.
+  void collect_members(std::map<room, std::set<std::string>>& out) const {
+    std::lock_guard lock(mutex_);
+    for (const auto& [r, members] : rooms_) {
+      auto& ids = out[r];
+      for (Member* m : members) ids.insert(m->id());
+    }
+  }
+
+  /// From any thread: adds the ids of room `r`'s members.
+  void collect_members(const room& r, std::set<std::string>& out) const {
+    std::lock_guard lock(mutex_);
+    if (auto it = rooms_.find(r); it != rooms_.end()) {
+      for (Member* m : it->second) out.insert(m->id());
+    }
+  }
+
  private:
   void drop_from_room(Member* m, const room& r) {
     auto it = rooms_.find(r);
@@ -104,8 +150,11 @@ class basic_room_index {
     if (it->second.empty()) rooms_.erase(it);
   }
 
+  mutable std::mutex mutex_;
   std::unordered_map<room, std::unordered_set<Member*>> rooms_;
-  std::unordered_set<Member*> members_;  // everyone with a room, or who had one
+  // Everyone with a room, by id (a view of the member's own id string; ids are unique: a
+  // recovered socket takes over the id of one already gone).
+  std::unordered_map<std::string_view, Member*> members_;
 };
 
 using room_index = basic_room_index<socket>;
@@ -172,6 +221,15 @@ class adapter {
   void del_all(socket& s);
   /// Calls `fn` for every socket of this server in the namespace, on the socket's shard.
   void each_local_socket(std::function<void(socket&)> fn);
+
+  /// Lookups on this server's sockets of the namespace, from any thread, as Node's synchronous
+  /// `nsp.sockets.keys()`, `adapter.rooms`, `adapter.rooms.get(r)` and `adapter.socketRooms(id)`:
+  /// snapshots taken shard by shard (a socket may come or go meanwhile).
+  std::vector<std::string> socket_ids() const;
+  std::map<room, std::set<std::string>> rooms() const;
+  std::set<std::string> room_members(const room& r) const;
+  /// Empty when no socket of this server has that id.
+  std::optional<std::set<room>> socket_rooms(std::string_view id) const;
 
   /// Node's adapter events for this server's rooms: "create-room" (a room got its first member
   /// in this process), "delete-room" (its last member left), "join-room" and "leave-room" (with

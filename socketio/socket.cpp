@@ -143,7 +143,10 @@ void socket::on_connected() {
   connected_ = true;
   ++nsp_->connected_sockets_;
   auto rooms = std::vector<room>(rooms_.begin(), rooms_.end());
-  rooms_.clear();
+  {
+    std::lock_guard lock(rooms_mutex_);
+    rooms_.clear();
+  }
   rooms.push_back(id_);
   join(rooms);
   // Node sends the missed events first; the client holds them until its CONNECT arrives.
@@ -168,19 +171,26 @@ void socket::join(const std::vector<room>& rs) {
   if (closed_) return;
   if (!connected_) {
     // In a middleware, as Node allows: the rooms are joined once the socket connects.
+    std::lock_guard lock(rooms_mutex_);
     rooms_.insert(rs.begin(), rs.end());
     return;
   }
   std::vector<room> added;
-  for (const auto& r : rs) {
-    if (rooms_.insert(r).second) added.push_back(r);
+  {
+    std::lock_guard lock(rooms_mutex_);
+    for (const auto& r : rs) {
+      if (rooms_.insert(r).second) added.push_back(r);
+    }
   }
   nsp_->adapter().add_all(*this, added);
 }
 
 void socket::leave(const room& r) {
-  if (rooms_.erase(r) == 0 || !connected_) return;
-  nsp_->adapter().del(*this, r);
+  {
+    std::lock_guard lock(rooms_mutex_);
+    if (rooms_.erase(r) == 0) return;
+  }
+  if (connected_) nsp_->adapter().del(*this, r);
 }
 
 void socket::emit_args(std::string_view event, args values) {
@@ -432,7 +442,10 @@ void socket::on_close(disconnect_reason reason) {
     store->persist({id_, pid_, rooms_, data_});
   }
   nsp_->adapter().del_all(*this);
-  rooms_.clear();
+  {
+    std::lock_guard lock(rooms_mutex_);
+    rooms_.clear();
+  }
   connected_ = false;
   --nsp_->connected_sockets_;
   closed_ = true;

@@ -21,6 +21,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -95,6 +96,11 @@ class socket : public std::enable_shared_from_this<socket> {
   bool recovered() const noexcept { return recovered_; }
   /// Rooms of this socket, its own id included.
   const std::set<room>& rooms() const noexcept { return rooms_; }
+  /// The same, copied; from any thread while the socket is alive.
+  std::set<room> rooms_copy() const {
+    std::lock_guard lock(rooms_mutex_);
+    return rooms_;
+  }
   /// A handle usable from any thread and after this callback returns (a background job, a
   /// timer): it emits, joins, leaves and disconnects through the socket's own shard.
   remote_socket ref() const;
@@ -258,6 +264,9 @@ class socket : public std::enable_shared_from_this<socket> {
   mutable std::unique_ptr<struct handshake> handshake_;
   value data_ = object{};  // Node's socket.data starts as {}
   std::set<room> rooms_;
+  // Changes to rooms_ take it, and so do lookups from other threads (adapter::socket_rooms);
+  // reads on the socket's own shard do not need it.
+  mutable std::mutex rooms_mutex_;
   std::string pid_;  // private id for connection state recovery, empty when off
   bool connected_ = false;
   bool closed_ = false;  // was connected, and is no more

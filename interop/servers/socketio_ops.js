@@ -30,6 +30,9 @@
 //       adapter socket.io only warns and never calls cb: no answer then.
 //   count(ack)                             ack the adapter's server count
 //   rooms(ack)                             ack the adapter's rooms (socket-id rooms too)
+//   lookup({room, id}, ack)                ack this server's synchronous lookups, sorted:
+//       {ids: the namespace's socket ids, count: their number, members: room's members,
+//        rooms: the rooms of socket id, or null}
 //   remote({rooms, except, action, room, event, args, close}, ack)
 //       fetchSockets(), then on each socket: emit(event, ...args) | join(room) |
 //       leave(room) | disconnect(close); then ack() (a throwing action, e.g.
@@ -170,6 +173,17 @@ function handlers(socket) {
   socket.on("count", async (...a) => {
     const [, ack] = split(a);
     ack(await socket.nsp.adapter.serverCount());
+  });
+  socket.on("lookup", (...a) => {
+    const [[{ room, id } = {}], ack] = split(a);
+    const { sockets, adapter } = socket.nsp;
+    const rooms = adapter.socketRooms(id);
+    ack({
+      ids: [...sockets.keys()].sort(),
+      count: sockets.size,
+      members: [...(adapter.rooms.get(room) ?? [])].sort(),
+      rooms: rooms ? [...rooms].sort() : null,
+    });
   });
   socket.on("rooms", async (...a) => {
     const [, ack] = split(a);

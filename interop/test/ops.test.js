@@ -51,6 +51,29 @@ for (const target of OPS_TARGETS) {
     });
 
     describe("rooms", () => {
+      it("lookup: the namespace's socket ids, a room's members and a socket's rooms, at once", T, async (t) => {
+        const room = uniq("lk");
+        const [A, B, C] = await trio(t);
+        await A.call("join", room);
+        await B.call("join", room);
+        const [found] = await C.call("lookup", { room, id: B.id });
+        for (const c of [A, B, C]) assert.ok(found.ids.includes(c.id), `${c.label} listed`);
+        assert.equal(found.count, found.ids.length);
+        assert.deepEqual(found.members, sorted([A.id, B.id]));
+        assert.deepEqual(found.rooms, sorted([B.id, "r1", "r2", room]));
+        const gone = B.id; // the client forgets it on disconnect
+        B.socket.disconnect();
+        await A.call("leave", room);
+        let after;
+        for (let i = 0; i < 50; i++, await sleep(20)) {
+          [after] = await C.call("lookup", { room, id: gone });
+          if (after.rooms === null) break;
+        }
+        assert.deepEqual(after.members, []);
+        assert.equal(after.rooms, null);
+        assert.ok(!after.ids.includes(gone), "B is gone");
+      });
+
       it("me lists the socket's own id and its rooms", T, async (t) => {
         const [A, B, C] = await trio(t);
         for (const [c, rooms] of [

@@ -21,6 +21,9 @@
 //   sse({event, args, ack: bool}, ack)     with ack: ack {error, replies}; else ack()
 //   count(ack)                             ack the adapter's server count
 //   rooms(ack)                             ack the adapter's rooms
+//   lookup({room, id}, ack)                ack this server's synchronous lookups, sorted:
+//       {ids: the namespace's socket ids, count: their number, members: room's members,
+//        rooms: the rooms of socket id, or null}
 //   remote({rooms, except, action, room, event, args, close}, ack)
 //       fetchSockets(), then on each RemoteSocket: emit(event, ...args) | join(room) |
 //       leave(room) | disconnect(close); ack once all were asked
@@ -42,6 +45,7 @@
 // auth.token is "ok", with the message "not authorized" and data {code: 42, hint: "send a token"};
 // it joins the socket to auth.room when there is one.
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <map>
@@ -139,6 +143,18 @@ void handlers(sio::socket& s) {
   });
   s.on("count", [](sio::socket& s, const sio::args&, sio::ack ack) {
     s.nsp().adapter().server_count([ack](std::size_t n) { ack(n); });
+  });
+  s.on("lookup", [](sio::socket& s, const sio::args& a, sio::ack ack) {
+    auto& adapter = s.nsp().adapter();
+    auto ids = adapter.socket_ids();
+    std::sort(ids.begin(), ids.end());
+    auto members = adapter.room_members(a[0]["room"].as_string());
+    auto rooms = adapter.socket_rooms(a[0]["id"].as_string());
+    ack(sio::object{
+        {"ids", sio::array(ids.begin(), ids.end())},
+        {"count", s.nsp().socket_count()},
+        {"members", sio::array(members.begin(), members.end())},
+        {"rooms", rooms ? sio::value(sio::array(rooms->begin(), rooms->end())) : sio::value()}});
   });
   s.on("rooms", [](sio::socket& s, const sio::args&, sio::ack ack) {
     s.nsp().adapter().all_rooms([ack](const sio::rooms_result& result) {

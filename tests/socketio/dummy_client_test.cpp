@@ -187,3 +187,52 @@ TEST_F(DummyClient, AckIdsCountPerSocket) {
   ASSERT_EQ(r.values.size(), 2u);
   EXPECT_NE(r.values[0].as_string(), r.values[1].as_string());
 }
+
+// Node's synchronous nsp.sockets keys, adapter.rooms, adapter.rooms.get(r) and
+// adapter.socketRooms(id), here from a thread of no shard, over sockets on both shards.
+TEST(DummyClientLookups, SocketsAndRoomsFromAnyThread) {
+  sio::server io({.threads = 2});
+  io.on_connection([](sio::socket& s) {
+    s.on("join", [](sio::socket& s, const sio::args& a, sio::ack ack) {
+      s.join(a[0].as_string());
+      ack(s.id());
+    });
+    s.on("leave", [](sio::socket& s, const sio::args& a, sio::ack ack) {
+      s.leave(a[0].as_string());
+      ack();
+    });
+  });
+  io.start();
+  dummy_client a(io, engineio::protocol_version::v4, 0);
+  dummy_client b(io, engineio::protocol_version::v4, 1);
+  std::string ids[2];
+  int n = 0;
+  for (auto* c : {&a, &b}) {
+    c->send("40");
+    c->next();
+    c->send(R"(421["join","lobby"])");
+    auto reply = c->next().value();  // 431["<id>"]
+    ids[n++] = reply.substr(5, reply.size() - 7);
+  }
+  auto& adapter = io.of("/").adapter();
+  auto listed = adapter.socket_ids();
+  EXPECT_EQ(std::set<std::string>(listed.begin(), listed.end()),
+            (std::set<std::string>{ids[0], ids[1]}));
+  EXPECT_EQ(adapter.room_members("lobby"), (std::set<std::string>{ids[0], ids[1]}));
+  EXPECT_EQ(adapter.socket_rooms(ids[1]), (std::set<sio::room>{ids[1], "lobby"}));
+  EXPECT_EQ(adapter.socket_rooms("nobody"), std::nullopt);
+  auto rooms = adapter.rooms();
+  EXPECT_EQ(rooms.size(), 3u);  // lobby and each socket's own room
+  EXPECT_EQ(rooms[ids[0]], (std::set<std::string>{ids[0]}));
+
+  b.send(R"(422["leave","lobby"])");
+  EXPECT_EQ(b.next(), "432[]");
+  EXPECT_EQ(adapter.room_members("lobby"), (std::set<std::string>{ids[0]}));
+  a.send("41");
+  for (int i = 0; i < 200 && adapter.socket_rooms(ids[0]); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(adapter.socket_rooms(ids[0]), std::nullopt);
+  EXPECT_TRUE(adapter.room_members("lobby").empty());
+  io.stop();
+}

@@ -14,8 +14,9 @@ namespace {
 
 // Keeps its own rooms, as a socket does, and updates them in the order the index expects.
 struct member {
-  std::string id;
+  std::string name;
   std::set<room> joined;
+  const std::string& id() const { return name; }
   const std::set<room>& rooms() const { return joined; }
 
   void join(basic_room_index<member>& index, const std::vector<room>& rs) {
@@ -36,7 +37,7 @@ std::set<std::string> targets(const basic_room_index<member>& index,
                               const broadcast_options& opts) {
   std::set<std::string> out;
   index.for_each(opts,
-                 [&](member& m) { EXPECT_TRUE(out.insert(m.id).second) << "twice: " << m.id; });
+                 [&](member& m) { EXPECT_TRUE(out.insert(m.id()).second) << "twice: " << m.id(); });
   return out;
 }
 
@@ -81,4 +82,22 @@ TEST_F(RoomIndex, LeavingRoomsAndDisconnecting) {
   std::set<room> rooms;
   index.collect_rooms(rooms);
   EXPECT_EQ(rooms, (std::set<room>{"a", "b", "lobby", "blue"}));
+}
+
+TEST_F(RoomIndex, LookupsByIdAndByRoom) {
+  std::vector<std::string> ids;
+  index.collect_ids(ids);
+  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()), (std::set<std::string>{"a", "b", "c"}));
+  std::set<std::string> red;
+  index.collect_members("red", red);
+  EXPECT_EQ(red, (std::set<std::string>{"a", "c"}));
+  std::map<room, std::set<std::string>> all;
+  index.collect_members(all);
+  EXPECT_EQ(all.size(), 6u);
+  EXPECT_EQ(all["lobby"], (std::set<std::string>{"a", "b"}));
+  std::set<room> rooms_of_b;
+  EXPECT_TRUE(index.find("b", [&](const member& m) { rooms_of_b = m.rooms(); }));
+  EXPECT_EQ(rooms_of_b, (std::set<room>{"b", "lobby", "blue"}));
+  c.leave_all(index);
+  EXPECT_FALSE(index.find("c", [](const member&) { FAIL() << "c has left"; }));
 }
