@@ -18,6 +18,9 @@ inline shared_bytes make_shared_bytes(std::string bytes) {
 struct outgoing {
   shared_bytes bytes;
   bool binary = false;
+  /// Node's `compress` write option: false keeps the packet out of per-message deflate, and a
+  /// poll answer whose packets all say false out of HTTP compression.
+  bool compress = true;
 };
 
 }  // namespace engineio

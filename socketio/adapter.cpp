@@ -234,7 +234,7 @@ void adapter::broadcast(const packet& p, const broadcast_options& opts) {
     // A snapshot: an outgoing listener may join, leave or disconnect while the walk goes on.
     for (auto& s : matching(index, opts)) {
       s->notify_outgoing(*structured);
-      if (s->connected()) s->owner().write(*encoded, opts.flags.volatile_);
+      if (s->connected()) s->owner().write(*encoded, opts.flags.volatile_, opts.flags.compress);
     }
   });
 }
@@ -257,7 +257,8 @@ void adapter::broadcast_with_ack(const packet& p, const broadcast_options& opts,
       auto id = s->expect_ack(
           [on_response](ack_result r) { on_response(r.values.empty() ? value() : r.values[0]); },
           opts.flags.timeout);
-      if (s->connected()) s->owner().write(numbered->with_id(id), opts.flags.volatile_);
+      if (s->connected())
+        s->owner().write(numbered->with_id(id), opts.flags.volatile_, opts.flags.compress);
     }
     count->add(recipients.size());
   });

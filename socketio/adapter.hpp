@@ -51,7 +51,7 @@ struct broadcast_options {
 /// `del_all`. A template only so tests can use stand-in members; the server uses `room_index`
 /// (of sockets).
 ///
-/// Written and iterated on its shard only; the lookups (`find`, `snapshot`) may come from any
+/// Written and iterated on its shard only; the lookups (`find`, `collect_*`) may come from any
 /// thread, so writes and lookups take the mutex and the shard's own reads do not need it. A member
 /// stays alive while it is in the index.
 template <typename Member>
@@ -59,7 +59,7 @@ class basic_room_index {
  public:
   void add_all(Member& m, const std::vector<room>& rooms) {
     std::lock_guard lock(mutex_);
-    members_.emplace(m.id(), &m);
+    if (members_.insert(&m).second) by_id_.emplace(m.id(), &m);
     for (const auto& r : rooms) rooms_[r].insert(&m);
   }
 
@@ -70,9 +70,14 @@ class basic_room_index {
 
   void del_all(Member& m) {
     std::lock_guard lock(mutex_);
-    auto it = members_.find(m.id());
-    if (it == members_.end() || it->second != &m) return;
-    members_.erase(it);
+    if (members_.erase(&m) == 0) return;
+    auto [first, last] = by_id_.equal_range(m.id());
+    for (auto it = first; it != last; ++it) {
+      if (it->second == &m) {
+        by_id_.erase(it);
+        break;
+      }
+    }
     for (const auto& r : m.rooms()) drop_from_room(&m, r);
   }
 
@@ -86,7 +91,7 @@ class basic_room_index {
                          [&](const room& r) { return mine.count(r) > 0; });
     };
     if (opts.rooms.empty()) {
-      for (const auto& [id, m] : members_) {
+      for (Member* m : members_) {
         if (!excluded(m)) f(*m);
       }
       return;
@@ -108,13 +113,13 @@ class basic_room_index {
     for (const auto& [r, members] : rooms_) out.insert(r);
   }
 
-  /// From any thread: calls `f` with the member whose id is `id`, if there is one, under the
+  /// From any thread: calls `f` with a member whose id is `id`, if there is one, under the
   /// lock (so `f` must not touch the index). Whether there was one.
   template <typename F>
   bool find(std::string_view id, F&& f) const {
     std::lock_guard lock(mutex_);
-    auto it = members_.find(id);
-    if (it == members_.end()) return false;
+    auto it = by_id_.find(id);
+    if (it == by_id_.end()) return false;
     f(*it->second);
     return true;
   }
@@ -122,7 +127,7 @@ class basic_room_index {
   /// From any thread: appends every member's id.
   void collect_ids(std::vector<std::string>& out) const {
     std::lock_guard lock(mutex_);
-    for (const auto& [id, m] : members_) out.emplace_back(id);
+    for (Member* m : members_) out.push_back(m->id());
   }
 
   /// From any thread: adds each room's members, by id.
@@ -152,9 +157,10 @@ class basic_room_index {
 
   mutable std::mutex mutex_;
   std::unordered_map<room, std::unordered_set<Member*>> rooms_;
-  // Everyone with a room, by id (a view of the member's own id string; ids are unique: a
-  // recovered socket takes over the id of one already gone).
-  std::unordered_map<std::string_view, Member*> members_;
+  std::unordered_set<Member*> members_;  // everyone with a room
+  // The same by id, a view of the member's own id string. Not unique: two connections may
+  // recover the same session.
+  std::unordered_multimap<std::string_view, Member*> by_id_;
 };
 
 using room_index = basic_room_index<socket>;
@@ -247,7 +253,7 @@ class adapter {
   virtual void broadcast(const packet& p, const broadcast_options& opts);
   /// Like `broadcast`; `on_count` is called once per server with the number of sockets it reached
   /// (as Node's clientCountCallback), `on_response` with each socket's ack (its first argument).
-  /// `p` carries the ack id every recipient answers to.
+  /// Each recipient gets `p` under an ack id of its own.
   virtual void broadcast_with_ack(const packet& p, const broadcast_options& opts,
                                   std::function<void(std::size_t)> on_count,
                                   std::function<void(value)> on_response);

@@ -196,10 +196,13 @@ void client::finish_connect(const std::shared_ptr<socket>& s, std::optional<conn
   }
 }
 
-void client::write(const encoded_packet& p, bool volatile_) {
+void client::write(const encoded_packet& p, bool volatile_, bool compress) {
   if (closed_) return;
   if (volatile_ && !session_.writable()) return;
-  for (const auto& frame : p.frames) session_.send(frame);
+  for (auto frame : p.frames) {
+    frame.compress = compress;
+    session_.send(std::move(frame));
+  }
 }
 
 void client::remove(socket& s) {

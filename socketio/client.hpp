@@ -32,8 +32,9 @@ class client : public std::enable_shared_from_this<client> {
   void on_engine_close(engineio::close_reason reason);
   void on_upgrade();
 
-  /// Queues an encoded packet; a volatile one is dropped when the transport is busy.
-  void write(const encoded_packet& p, bool volatile_ = false);
+  /// Queues an encoded packet; a volatile one is dropped when the transport is busy, and one
+  /// without `compress` is sent uncompressed.
+  void write(const encoded_packet& p, bool volatile_ = false, bool compress = true);
   /// Every socket leaves with a DISCONNECT, then the connection closes (`disconnect(true)`).
   void disconnect_all();
   void remove(socket& s);

@@ -6,6 +6,7 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <random>
 
 #include "engineio/log.hpp"
 #include "engineio/sid.hpp"
@@ -117,6 +118,12 @@ socket::socket(namespace_& nsp, client& owner, value auth, detail::restored_sess
       recovered_(true),
       missed_(std::move(previous.missed)) {}
 
+// Below 2^30: the Java client reads ack ids as 32-bit ints, so a socket has a billion to go.
+std::uint64_t socket::first_ack_id() {
+  thread_local std::mt19937 random{std::random_device{}()};
+  return std::uniform_int_distribution<std::uint64_t>(0, (1U << 30) - 1)(random);
+}
+
 socket::~socket() {
   nsp_->release(connected_ || closed_);
 }
@@ -198,12 +205,15 @@ void socket::emit_args(std::string_view event, args values) {
     engineio::log_warning("\"{}\" is a reserved event name", event);
     return;
   }
+  auto flags = std::exchange(next_emit_, {});
   values.insert(values.begin(), value(event));
-  // With recovery on, Node routes socket.emit through the adapter so it is stored for replay.
-  if (auto* store = nsp_->recovery()) store->record(values, broadcast_options{.rooms = {id_}});
+  // With recovery on, Node routes socket.emit through the adapter so it is stored for replay
+  // (not a volatile one).
+  if (auto* store = nsp_->recovery(); store && !flags.volatile_)
+    store->record(values, broadcast_options{.rooms = {id_}});
   packet p{packet_type::event, nsp_->name(), std::nullopt, value(array(std::move(values)))};
   notify_outgoing(p);
-  send_packet(p);
+  send_packet(p, flags);
 }
 
 void socket::emit_with_ack(std::string_view event, args values, ack_callback cb,
@@ -212,6 +222,7 @@ void socket::emit_with_ack(std::string_view event, args values, ack_callback cb,
     engineio::log_warning("\"{}\" is a reserved event name", event);
     return;
   }
+  auto flags = std::exchange(next_emit_, {});
   auto id = next_ack_id_++;
   auto pending = std::make_shared<pending_ack>();
   pending->cb = std::move(cb);
@@ -219,7 +230,7 @@ void socket::emit_with_ack(std::string_view event, args values, ack_callback cb,
   values.insert(values.begin(), value(event));
   packet p{packet_type::event, nsp_->name(), id, value(array(std::move(values)))};
   notify_outgoing(p);
-  send_packet(p);
+  send_packet(p, flags);
 }
 
 void socket::add_ack(std::uint64_t id, const std::shared_ptr<pending_ack>& pending,
@@ -351,10 +362,14 @@ void socket::remove_any(std::vector<any_entry> rare_listeners::*list,
   std::erase_if(entries, [&](const any_entry& e) { return !id || e.id == *id; });
 }
 
-void socket::send_packet(const packet& p, bool volatile_) {
+void socket::send_packet(const packet& p) {
+  send_packet(p, emit_flags{});
+}
+
+void socket::send_packet(const packet& p, emit_flags flags) {
   // Node drops what is sent on a closed connection; here the client may be gone too.
   if (closed_) return;
-  if (auto c = client_.lock()) c->write(encode(p, c->parser()), volatile_);
+  if (auto c = client_.lock()) c->write(encode(p, c->parser()), flags.volatile_, flags.compress);
 }
 
 void socket::on_packet(packet p) {

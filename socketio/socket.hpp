@@ -123,6 +123,17 @@ class socket : public std::enable_shared_from_this<socket> {
   void send(Args&&... values) {
     emit("message", std::forward<Args>(values)...);
   }
+  /// Flags for the next emit only, as Node's `socket.volatile.emit(...)` and
+  /// `socket.compress(false).emit(...)`: a volatile event is dropped when the transport is busy;
+  /// an uncompressed one skips per-message deflate and HTTP compression.
+  socket& volatile_() noexcept {
+    next_emit_.volatile_ = true;
+    return *this;
+  }
+  socket& compress(bool on) noexcept {
+    next_emit_.compress = on;
+    return *this;
+  }
   /// Sends an event and waits for the client's ack; with `timeout`, `cb` gets an error if the
   /// ack is late ("operation has timed out"), disconnected or not, as in Node. Past
   /// `max_pending_acks`, the oldest ack is dropped and its `cb` gets "too many pending acks".
@@ -199,7 +210,12 @@ class socket : public std::enable_shared_from_this<socket> {
   /// Hands `message` to the error listeners (a refused event, or a packet the connection could
   /// not decode, as Node's `socket._onerror`).
   void report_error(const std::string& message);
-  void send_packet(const packet& p, bool volatile_ = false);
+  struct emit_flags {
+    bool volatile_ = false;
+    bool compress = true;
+  };
+  void send_packet(const packet& p);
+  void send_packet(const packet& p, emit_flags flags);
   /// Tells the outgoing catch-all listeners about an event sent to this socket (broadcasts too,
   /// as Node's adapter does).
   void notify_outgoing(const packet& p);
@@ -304,9 +320,12 @@ class socket : public std::enable_shared_from_this<socket> {
                std::optional<std::chrono::milliseconds> timeout);
   /// By id; ids only grow, so the first is the oldest.
   std::map<std::uint64_t, std::shared_ptr<pending_ack>> acks_;
-  /// Counted per socket, from 0: Node counts per namespace, which tells a client how many acks
-  /// the server asked of the others.
-  std::uint64_t next_ack_id_ = 0;
+  /// Counted per socket: Node counts per namespace, which tells a client how many acks the
+  /// server asked of the others. From a random start, so that a late reply to the previous
+  /// connection of the same client cannot complete this one's request.
+  static std::uint64_t first_ack_id();
+  std::uint64_t next_ack_id_ = first_ack_id();
+  emit_flags next_emit_;
 };
 
 }  // namespace socketio

@@ -1,5 +1,7 @@
 #include "engineio/detail/polling_transport.hpp"
 
+#include <algorithm>
+
 #include "engineio/detail/compression.hpp"
 #include "engineio/detail/jsonp.hpp"
 #include "engineio/detail/utf8.hpp"
@@ -96,12 +98,14 @@ void polling_transport::send(std::vector<outgoing> packets) {
   if (!poll_) return;
   if (should_close_) packets.push_back(make_text_packet(packet_type::close));
   bool binary_ok = cfg_.supports_binary && !cfg_.jsonp;
+  // As Node: compressed when any packet of the answer asks for it.
+  bool compress = std::any_of(packets.begin(), packets.end(), [](auto& p) { return p.compress; });
   auto payload = encode_payload(packets, cfg_.protocol, binary_ok);
   auto req = std::move(*poll_);
   poll_.reset();
   if (cfg_.jsonp) payload.body = wrap_jsonp(*cfg_.jsonp, payload.body);
   auto res = make_poll_response(req.req(), std::move(payload.body), payload.binary);
-  if (cfg_.opts->http_compression) {
+  if (cfg_.opts->http_compression && compress) {
     compress_response(res, req.req(), cfg_.opts->http_compression->threshold);
   }
   req.respond(std::move(res));

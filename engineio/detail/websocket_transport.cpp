@@ -92,6 +92,7 @@ void websocket_transport::write_next() {
   watch_write();
   const auto& p = batch_[next_++];
   ws_.text(!p.binary);
+  ws_.compress(p.compress);
   auto done = [self = shared_from_this()](beast::error_code ec, std::size_t) {
     self->on_write(ec);
   };

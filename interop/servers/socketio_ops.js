@@ -30,6 +30,8 @@
 //       adapter socket.io only warns and never calls cb: no answer then.
 //   count(ack)                             ack the adapter's server count
 //   rooms(ack)                             ack the adapter's rooms (socket-id rooms too)
+//   emit-self({event, args, compress, volatile}, ack)
+//       socket.compress(compress).volatile?.emit(event, ...args) to the sender, then ack()
 //   lookup({room, id}, ack)                ack this server's synchronous lookups, sorted:
 //       {ids: the namespace's socket ids, count: their number, members: room's members,
 //        rooms: the rooms of socket id, or null}
@@ -173,6 +175,12 @@ function handlers(socket) {
   socket.on("count", async (...a) => {
     const [, ack] = split(a);
     ack(await socket.nsp.adapter.serverCount());
+  });
+  socket.on("emit-self", (...a) => {
+    const [[spec = {}], ack] = split(a);
+    const s = socket.compress(spec.compress === true);
+    (spec.volatile ? s.volatile : s).emit(spec.event, ...(spec.args ?? []));
+    ack();
   });
   socket.on("lookup", (...a) => {
     const [[{ room, id } = {}], ack] = split(a);

@@ -12,6 +12,7 @@ import { skipReason, useServer } from "../lib/fixture.js";
 import { connect, connectOn, manager } from "../lib/ops.js";
 import { sleep } from "../lib/time.js";
 import { openSioWs, closesWithin } from "../lib/sio-raw.js";
+import { request, eioPath } from "../lib/raw.js";
 
 const NODE_NAME = "n1";
 const T = { timeout: 20_000 };
@@ -33,12 +34,44 @@ async function noAck(c, event, ...args) {
   );
 }
 
+/**
+ * A raw polling session on "/" asks for `event` with a 2000-character argument, emitted with
+ * `compress`: the Content-Encoding of the poll that carries it (Accept-Encoding: gzip).
+ */
+async function pollEncoding(server, compress) {
+  const path = (q) => eioPath({ EIO: "4", transport: "polling", ...q }, "/socket.io/");
+  const open = await request(server, { path: path({}) });
+  const sid = JSON.parse(open.text.slice(1)).sid;
+  const send = (body) =>
+    request(server, { method: "POST", path: path({ sid }), headers: { "content-type": "text/plain" }, body });
+  await send("40");
+  const joined = await request(server, { path: path({ sid }) });
+  assert.match(joined.text, /^40\{"sid"/);
+  const spec = { event: "big", args: ["x".repeat(2000)], compress };
+  await send(`42${JSON.stringify(["emit-self", spec])}`); // no ack asked: only the event comes
+  const res = await request(server, { path: path({ sid }), headers: { "accept-encoding": "gzip" } });
+  await send("1");
+  return res.headers["content-encoding"] ?? null;
+}
+
 /** The `event` entries `c` received (their args). */
 const received = (c, event) => c.log.filter((e) => e.event === event).map((e) => e.args);
 
 for (const target of OPS_TARGETS) {
   describe(`socketio_ops socket API [${target.name}]`, { skip: skipReason(target) }, () => {
     const server = useServer(target, ["--name", NODE_NAME]);
+
+    it("socket.compress(false): the poll answer carrying only that event is not compressed", T, async () => {
+      assert.equal(await pollEncoding(server, true), "gzip");
+      assert.equal(await pollEncoding(server, false), null);
+    });
+
+    it("socket.volatile: sent when the transport is free, the flag gone after that emit", T, async (t) => {
+      const A = await connect(t, server, "A", { transport: "websocket" });
+      await A.call("emit-self", { event: "v", args: [1], compress: true, volatile: true });
+      await A.call("emit-self", { event: "v", args: [2], compress: true });
+      assert.deepEqual(received(A, "v"), [[1], [2]]);
+    });
 
     describe("/guarded: a namespace middleware refusing with data", () => {
       for (const [transport, auth] of [

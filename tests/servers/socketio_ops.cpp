@@ -21,6 +21,8 @@
 //   sse({event, args, ack: bool}, ack)     with ack: ack {error, replies}; else ack()
 //   count(ack)                             ack the adapter's server count
 //   rooms(ack)                             ack the adapter's rooms
+//   emit-self({event, args, compress, volatile}, ack)
+//       socket.compress(compress).volatile?.emit(event, ...args) to the sender, then ack()
 //   lookup({room, id}, ack)                ack this server's synchronous lookups, sorted:
 //       {ids: the namespace's socket ids, count: their number, members: room's members,
 //        rooms: the rooms of socket id, or null}
@@ -143,6 +145,13 @@ void handlers(sio::socket& s) {
   });
   s.on("count", [](sio::socket& s, const sio::args&, sio::ack ack) {
     s.nsp().adapter().server_count([ack](std::size_t n) { ack(n); });
+  });
+  s.on("emit-self", [](sio::socket& s, const sio::args& a, sio::ack ack) {
+    const auto& spec = a[0];
+    s.compress(spec["compress"].as_bool());
+    if (spec["volatile"].as_bool()) s.volatile_();
+    s.emit_args(spec["event"].as_string(), spec["args"].as_array());
+    ack();
   });
   s.on("lookup", [](sio::socket& s, const sio::args& a, sio::ack ack) {
     auto& adapter = s.nsp().adapter();

@@ -101,3 +101,24 @@ TEST_F(RoomIndex, LookupsByIdAndByRoom) {
   c.leave_all(index);
   EXPECT_FALSE(index.find("c", [](const member&) { FAIL() << "c has left"; }));
 }
+
+// Two connections may recover the same session: each member leaves the index on its own.
+TEST(RoomIndexSameId, MembersSharingAnIdComeAndGoSeparately) {
+  basic_room_index<member> index;
+  member first{"x", {}}, second{"x", {}};
+  first.join(index, {"x", "lobby"});
+  second.join(index, {"x", "lobby"});
+  std::size_t reached = 0;
+  index.for_each({.rooms = {"lobby"}}, [&](member&) { ++reached; });
+  EXPECT_EQ(reached, 2u);
+  second.leave_all(index);
+  EXPECT_TRUE(index.find("x", [&](const member& m) { EXPECT_EQ(&m, &first); }));
+  reached = 0;
+  index.for_each({}, [&](member&) { ++reached; });
+  EXPECT_EQ(reached, 1u);
+  first.leave_all(index);
+  EXPECT_FALSE(index.find("x", [](const member&) {}));
+  std::set<room> rooms;
+  index.collect_rooms(rooms);
+  EXPECT_TRUE(rooms.empty());
+}
