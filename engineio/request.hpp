@@ -2,6 +2,7 @@
 /// The parts of an HTTP request that the layers above Engine.IO may look at (Socket.IO's
 /// handshake, `allow_request`), copied out of the parser so they outlive the connection.
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,5 +32,8 @@ struct request_info {
   /// Query parameter of that name (the last one when repeated).
   std::optional<std::string_view> query_param(std::string_view name) const;
 };
+
+/// Hears of an answer about to go out for `request` and may add headers to it.
+using headers_listener = std::function<void(string_pairs& headers, const request_info& request)>;
 
 }  // namespace engineio

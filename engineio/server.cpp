@@ -76,6 +76,14 @@ void server::open_session(std::shared_ptr<transport> t, request_info request,
   engine_->open_session(std::move(t), std::move(request), protocol, shard);
 }
 
+void server::on_initial_headers(headers_listener listener) {
+  engine_->on_initial_headers(std::move(listener));
+}
+
+void server::on_headers(headers_listener listener) {
+  engine_->on_headers(std::move(listener));
+}
+
 void server::on_connection_error(connection_error_listener listener) {
   engine_->on_connection_error(std::move(listener));
 }

@@ -65,6 +65,14 @@ class server {
   /// reached a session, on the shard that refused it. Register before `start()`.
   void on_connection_error(connection_error_listener listener);
 
+  /// Node's `engine.on("initial_headers")` and `engine.on("headers")`: `listener` may add
+  /// headers to the answer of a handshake (initial_headers), or of every polling request and
+  /// WebSocket upgrade that reaches a session (headers), replacing the server's own headers of
+  /// those names; on the request's shard. A header Node's setHeader would refuse (a CR or LF in
+  /// its value) is dropped with a warning. Register before `start()`.
+  void on_initial_headers(headers_listener listener);
+  void on_headers(headers_listener listener);
+
   /// Starts the shard threads and returns.
   void start();
   /// Starts if needed and blocks until SIGINT, SIGTERM or `request_stop()`, then calls

@@ -38,6 +38,10 @@ class engine {
   void on_connection_error(connection_error_listener l) {
     error_listeners_.push_back(std::move(l));
   }
+  void on_initial_headers(headers_listener l) {
+    initial_headers_listeners_.push_back(std::move(l));
+  }
+  void on_headers(headers_listener l) { headers_listeners_.push_back(std::move(l)); }
   unsigned shard_count() const noexcept { return static_cast<unsigned>(shards_.size()); }
   void post(unsigned shard, std::function<void()> task);
   asio::any_io_executor executor(unsigned shard) { return shards_.at(shard)->executor(); }
@@ -72,6 +76,10 @@ class engine {
                       string_pairs context) const;
   void refuse(pending_request& pending, request_error code, string_pairs context,
               std::string_view message = {}) const;
+  /// What the initial_headers (on a handshake) and headers listeners add to the answer to `req`,
+  /// into `out`, in place of the headers of the same names.
+  void add_listener_headers(const request& req, const std::string& remote, bool handshake,
+                            http::fields& out) const;
   void check_allowed(const request& req, const std::string& remote, shard& home,
                      std::function<void(std::string message, bool success)> then);
   std::shared_ptr<session> create_session(shard& home, std::string sid, protocol_version protocol,
@@ -86,6 +94,7 @@ class engine {
   std::shared_ptr<const options> opts_;
   handler& events_;
   std::vector<connection_error_listener> error_listeners_;
+  std::vector<headers_listener> initial_headers_listeners_, headers_listeners_;
   http_routes routes_;
   // Before shards_: the slots held by what the shards own are released into it as they go.
   connection_limit connections_;

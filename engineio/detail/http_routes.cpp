@@ -7,7 +7,6 @@
 #include "engineio/log.hpp"
 
 namespace engineio::detail {
-namespace {
 
 // Node's setHeader refuses a name that is not a token (ERR_INVALID_HTTP_TOKEN) and a value with a
 // control character other than tab (ERR_INVALID_CHAR): a CR or LF would split the response.
@@ -19,8 +18,6 @@ bool valid_header(std::string_view name, std::string_view value) {
   return !name.empty() && std::all_of(name.begin(), name.end(), token) &&
          std::all_of(value.begin(), value.end(), text);
 }
-
-}  // namespace
 
 request_info make_request_info(const request& req, query_params query, const std::string& remote) {
   request_info info;

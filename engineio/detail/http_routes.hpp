@@ -16,6 +16,10 @@ namespace engineio::detail {
 /// The request's parts the layers above see, copied out of the parser.
 request_info make_request_info(const request& req, query_params query, const std::string& remote);
 
+/// Whether Node's setHeader would take this header: a token name, a value without control
+/// characters but tab.
+bool valid_header(std::string_view name, std::string_view value);
+
 class http_routes {
  public:
   void add_route(std::string method, std::string path, http_handler handler);

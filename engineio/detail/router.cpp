@@ -91,19 +91,21 @@ void write_and_close(counted_socket socket, response res) {
   });
 }
 
-// Completes the WebSocket handshake, then calls `then` with the open stream and its connection
-// slot (or drops both).
-// The 101 carries the CORS headers (Node runs its cors middleware on upgrades too) and, on a
-// handshake, the session cookie; Node forgets the cookie there, we send it for sticky sessions.
+// The headers of a 101: the CORS ones, as Node runs its cors middleware on upgrades too.
+http::fields upgrade_headers(const request& req, const options& opts) {
+  http::fields headers;
+  if (opts.cors) add_cors_headers(*opts.cors, req, false, headers);
+  return headers;
+}
+
+// Completes the WebSocket handshake with `extra` headers in the 101, then calls `then` with the
+// open stream and its connection slot (or drops both).
 template <typename Then>
-void accept_websocket(counted_socket socket, request req, const options& opts,
-                      const std::string& cookie, Then then) {
+void accept_websocket(counted_socket socket, request req, const options& opts, http::fields extra,
+                      Then then) {
   auto ws = std::make_shared<websocket_stream>(std::move(socket.socket));
   auto slot = std::make_shared<connection_slot>(std::move(socket.slot));
   configure_websocket(*ws, opts);
-  http::fields extra;
-  if (opts.cors) add_cors_headers(*opts.cors, req, false, extra);
-  if (!cookie.empty()) extra.set(http::field::set_cookie, cookie);
   if (auto subprotocol = first_subprotocol(req); !subprotocol.empty()) {
     extra.set(http::field::sec_websocket_protocol, subprotocol);  // ws takes the first offered
   }
@@ -143,12 +145,14 @@ void open_websocket_transport(websocket_stream ws, connection_slot slot, protoco
 
 // Node closes a WebSocket it will not use right after the handshake (no close code).
 void accept_and_close(counted_socket socket, request req, const options& opts) {
-  accept_websocket(
-      std::move(socket), std::move(req), opts, {}, [](websocket_stream ws, connection_slot slot) {
-        auto holder = std::make_shared<websocket_stream>(std::move(ws));
-        auto kept = std::make_shared<connection_slot>(std::move(slot));
-        holder->async_close(websocket::close_code::none, [holder, kept](beast::error_code) {});
-      });
+  auto headers = upgrade_headers(req, opts);
+  accept_websocket(std::move(socket), std::move(req), opts, std::move(headers),
+                   [](websocket_stream ws, connection_slot slot) {
+                     auto holder = std::make_shared<websocket_stream>(std::move(ws));
+                     auto kept = std::make_shared<connection_slot>(std::move(slot));
+                     holder->async_close(websocket::close_code::none,
+                                         [holder, kept](beast::error_code) {});
+                   });
 }
 
 }  // namespace
@@ -265,6 +269,8 @@ void engine::on_session_request(shard& owner, pending_request pending, const std
                    {"protocol", node_protocol(query)},
                    {"previousProtocol", eio_of(s.protocol())}});
   }
+  add_listener_headers(pending.req(), pending.connection().remote_address(), false,
+                       pending.headers());
   polling->on_request(std::move(pending));
 }
 
@@ -284,6 +290,26 @@ void engine::check_allowed(const request& req, const std::string& remote, shard&
     returned = true;
   });
   if (!returned) answer("", false);  // a hook that throws refuses, as an error would
+}
+
+void engine::add_listener_headers(const request& req, const std::string& remote, bool handshake,
+                                  http::fields& out) const {
+  if (headers_listeners_.empty() && (!handshake || initial_headers_listeners_.empty())) return;
+  auto info = make_request_info(req, parse_query(req.target()).params, remote);
+  string_pairs added;
+  auto notify = [&](const std::vector<headers_listener>& listeners, std::string_view what) {
+    for (const auto& listener : listeners) guarded(what, [&] { listener(added, info); });
+  };
+  if (handshake) notify(initial_headers_listeners_, "initial_headers listener");
+  notify(headers_listeners_, "headers listener");
+  for (auto [name, value] : added) out.erase(name);
+  for (auto [name, value] : added) {
+    if (valid_header(name, value)) {
+      out.insert(name, value);
+    } else {
+      log_warning("a headers listener set a header with an invalid name or value; dropped");
+    }
+  }
 }
 
 std::optional<protocol_version> engine::protocol_of(const request& req) const {
@@ -343,6 +369,7 @@ void engine::handshake_polling(pending_request pending) {
                                 make_request_info(p->req(), std::move(query.params), remote));
         if (opts_->cookie)
           p->headers().set(http::field::set_cookie, serialize_cookie(*opts_->cookie, s->id()));
+        add_listener_headers(p->req(), remote, true, p->headers());
         auto transport = std::make_shared<polling_transport>(std::move(tcfg));
         transport->on_request(std::move(*p));  // parked first: the open packet answers it alone
         s->start(transport);
@@ -416,7 +443,9 @@ void engine::on_session_upgrade(shard& owner, counted_socket socket, request req
     return accept_and_close(std::move(socket), std::move(req), *opts_);
   }
   auto protocol = s.protocol();
-  accept_websocket(std::move(socket), std::move(req), *opts_, {},
+  auto headers = upgrade_headers(req, *opts_);
+  add_listener_headers(req, remote_of(socket.socket), false, headers);
+  accept_websocket(std::move(socket), std::move(req), *opts_, std::move(headers),
                    [this, weak, protocol](websocket_stream ws, connection_slot slot) {
                      open_websocket_transport(
                          std::move(ws), std::move(slot), protocol, opts_, [&](auto transport) {
@@ -457,9 +486,14 @@ void engine::handshake_websocket(std::shared_ptr<http_connection> conn, request 
         }
         auto info = make_request_info(*r, std::move(query.params), remote);
         auto sid = generate_sid(home.index());
-        std::string cookie = opts_->cookie ? serialize_cookie(*opts_->cookie, sid) : std::string{};
+        // Node forgets the session cookie on a WebSocket handshake; we send it for sticky
+        // sessions.
+        auto headers = upgrade_headers(*r, *opts_);
+        if (opts_->cookie)
+          headers.set(http::field::set_cookie, serialize_cookie(*opts_->cookie, sid));
+        add_listener_headers(*r, remote, true, headers);
         accept_websocket(
-            conn->release_socket(), std::move(*r), *opts_, cookie,
+            conn->release_socket(), std::move(*r), *opts_, std::move(headers),
             [this, &home, protocol, sid, info = std::move(info)](websocket_stream ws,
                                                                  connection_slot slot) mutable {
               open_websocket_transport(

@@ -5,23 +5,25 @@
 //   node servers/engineio_options.js [--port N] [--threads N] [--path P] [--eio3]
 //     [--cors-origin O]... [--cors-credentials] [--cookie] [--deny-param]
 //     [--initial-packet TEXT] [--deflate] [--no-compression]
-//     [--websocket-only] [--polling-only] [--no-upgrades]
+//     [--websocket-only] [--polling-only] [--no-upgrades] [--headers]
 //
 // --threads is accepted and ignored (Node has one event loop).
 // --deny-param: allowRequest answers after 10 ms and refuses deny=1.
+// --headers: the initial_headers listener adds "X-Initial: 1", the headers listener
+// "X-Transport: <the transport query parameter>".
 import http from "node:http";
 import { Server } from "engine.io";
 
 const USAGE =
   "usage: engineio_options [--port N] [--threads N] [--path P] [--eio3] [--cors-origin O]... " +
   "[--cors-credentials] [--cookie] [--deny-param] [--initial-packet TEXT] [--deflate] " +
-  "[--no-compression] [--websocket-only] [--polling-only] [--no-upgrades]\n";
+  "[--no-compression] [--websocket-only] [--polling-only] [--no-upgrades] [--headers]\n";
 
 function parseArgs(argv) {
   const o = { port: process.env.PORT ?? "3001", path: "/engine.io/", origins: [] };
   const flags = new Set([
     "--eio3", "--cors-credentials", "--cookie", "--deny-param", "--deflate",
-    "--no-compression", "--websocket-only", "--polling-only", "--no-upgrades",
+    "--no-compression", "--websocket-only", "--polling-only", "--no-upgrades", "--headers",
   ]);
   const valued = new Set(["--port", "--threads", "--path", "--cors-origin", "--initial-packet"]);
   for (let i = 0; i < argv.length; i++) {
@@ -86,6 +88,15 @@ const httpServer = http.createServer((req, res) => {
 
 const engine = new Server(engineOptions(o));
 engine.attach(httpServer, { path: o.path });
+
+if (o["--headers"]) {
+  engine.on("initial_headers", (headers) => {
+    headers["X-Initial"] = "1";
+  });
+  engine.on("headers", (headers, req) => {
+    headers["X-Transport"] = req._query.transport;
+  });
+}
 
 engine.on("connection", (socket) => {
   socket.on("message", (data) => socket.send(data));

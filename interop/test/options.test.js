@@ -323,6 +323,44 @@ describeOptions("initialPacket, client", ["--initial-packet", INIT], (server) =>
   }
 });
 
+// ---------------------------------------------------------------- initial_headers / headers events
+// The listeners of --headers: X-Initial on a handshake, X-Transport on every answer that reaches
+// a session (an error answer hears of neither).
+const added = (headers) => ({ initial: headers["x-initial"] ?? null, transport: headers["x-transport"] ?? null });
+compareOptions("initial_headers and headers events", ["--headers"], [
+  {
+    name: "polling: the handshake, a poll and a POST of the session, an unknown sid",
+    run: async (s) => {
+      const { sid, res } = await handshake(s);
+      const posted = await post(s, sid, "4hi");
+      const polled = await poll(s, sid);
+      const unknown = await poll(s, "AAAAAAAAAAAAAAAAAAAA");
+      return [res, posted, polled, unknown].map((r) => ({ status: r.status, ...added(r.headers) }));
+    },
+    expect: [
+      { status: 200, initial: "1", transport: "polling" },
+      { status: 200, initial: null, transport: "polling" },
+      { status: 200, initial: null, transport: "polling" },
+      { status: 400, initial: null, transport: null },
+    ],
+  },
+  {
+    name: "websocket: the 101 of a handshake and of an upgrade",
+    run: async (s) => {
+      const direct = await openWs(s, WS);
+      direct.ws.close();
+      const { sid } = await handshake(s);
+      const upgrade = await openWs(s, { ...WS, sid });
+      upgrade.ws.close();
+      return [added(direct.headers), added(upgrade.headers)];
+    },
+    expect: [
+      { initial: "1", transport: "websocket" },
+      { initial: null, transport: "websocket" },
+    ],
+  },
+]);
+
 // ---------------------------------------------------------------- httpCompression
 // Threshold 1024 bytes: a 2001-byte poll answer is compressed, "4small" not.
 const encodings = (args, cases) =>

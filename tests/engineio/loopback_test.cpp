@@ -212,6 +212,34 @@ TEST_P(Loopback, RefusedRequestsReachConnectionErrorListeners) {
   EXPECT_EQ(seen, expected);
 }
 
+// Node's initial_headers and headers events: a throwing listener is logged, and a header that
+// Node's setHeader would refuse (a CR LF would split the answer) is dropped.
+TEST_P(Loopback, HeaderListenersAreContained) {
+  echo_handler events;
+  server srv(options{}, events, GetParam());
+  srv.on_initial_headers([](string_pairs&, const request_info&) { throw std::runtime_error("x"); });
+  srv.on_initial_headers([](string_pairs& headers, const request_info&) {
+    headers.emplace_back("X-Split", "a\r\nInjected: 1");
+    headers.emplace_back("X-Good", "1");
+  });
+  srv.on_headers([](string_pairs& headers, const request_info& req) {
+    headers.emplace_back("X-Method", req.method);
+  });
+  srv.listen("127.0.0.1", 0);
+  srv.start();
+  auto open = send_http(srv.port(), http::verb::get, "/engine.io/?EIO=4&transport=polling");
+  EXPECT_EQ(open.status, 200u);
+  EXPECT_EQ(open.headers["X-Good"], "1");
+  EXPECT_EQ(open.headers["X-Method"], "GET");
+  EXPECT_EQ(open.headers.count("X-Split"), 0u);
+  EXPECT_EQ(open.headers.count("Injected"), 0u);
+  auto posted = send_http(srv.port(), http::verb::post,
+                          "/engine.io/?EIO=4&transport=polling&sid=" + sid_of(open.body), "4hi");
+  EXPECT_EQ(posted.headers["X-Method"], "POST");
+  EXPECT_EQ(posted.headers.count("X-Good"), 0u);  // not a handshake
+  srv.stop();
+}
+
 // Node's path handling: "/x" and "/x/" both answer at "/x/", and without add_trailing_slash at
 // "/x" too (with the query right after it).
 TEST_P(Loopback, PathGetsItsTrailingSlashAsInNode) {

@@ -4,8 +4,10 @@
 //   engineio_options [--port N] [--threads N] [--path P] [--eio3] [--cors-origin O]...
 //                    [--cors-credentials] [--cookie] [--deny-param] [--initial-packet TEXT]
 //                    [--deflate] [--no-compression] [--websocket-only] [--polling-only]
-//                    [--no-upgrades] [--max-connections N]
+//                    [--no-upgrades] [--max-connections N] [--headers]
 //
+// --headers: the initial_headers listener adds "X-Initial: 1", the headers listener
+// "X-Transport: <the transport query parameter>".
 // --deny-param: allow_request answers after a 10 ms timer and refuses requests whose query has
 // deny=1, with the message "denied by test".
 
@@ -63,6 +65,7 @@ int main(int argc, char** argv) {
   int port = 3001;
   unsigned threads = 1;
   delayed_gate gate;
+  bool with_headers = false;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     auto value = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
@@ -103,6 +106,8 @@ int main(int argc, char** argv) {
       opts.allow_upgrades = false;
     } else if (arg == "--max-connections") {
       opts.max_connections = std::strtoull(value().c_str(), nullptr, 10);
+    } else if (arg == "--headers") {
+      with_headers = true;
     } else {
       std::cerr << "engineio_options: unknown flag " << arg << "\n";
       return 2;
@@ -110,6 +115,14 @@ int main(int argc, char** argv) {
   }
   echo events;
   eio::server server(opts, events, threads);
+  if (with_headers) {
+    server.on_initial_headers([](eio::string_pairs& headers, const eio::request_info&) {
+      headers.emplace_back("X-Initial", "1");
+    });
+    server.on_headers([](eio::string_pairs& headers, const eio::request_info& req) {
+      headers.emplace_back("X-Transport", req.query_param("transport").value_or(""));
+    });
+  }
   server.listen("127.0.0.1", static_cast<std::uint16_t>(port));
   std::cout << "engineio_options listening on http://127.0.0.1:" << server.port() << opts.path
             << std::endl;

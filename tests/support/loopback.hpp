@@ -21,6 +21,7 @@ struct http_answer {
   unsigned status = 0;
   std::string body;
   std::string content_type;
+  http::fields headers;
 };
 
 /// One request on a fresh connection.
@@ -41,7 +42,7 @@ inline http_answer send_http(std::uint16_t port, http::verb method, const std::s
   parser.skip(method == http::verb::head);  // a HEAD answer announces a body it does not carry
   http::read(stream, buffer, parser);
   const auto& res = parser.get();
-  return {res.result_int(), res.body(), std::string(res[http::field::content_type])};
+  return {res.result_int(), res.body(), std::string(res[http::field::content_type]), res.base()};
 }
 
 /// The sid out of an open packet `0{"sid":"...",...}`.
