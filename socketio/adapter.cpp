@@ -64,6 +64,9 @@ remote_socket::remote_socket(namespace_& nsp, std::string id, struct handshake h
 void remote_socket::emit_args(std::string_view event, args values) const {
   nsp_->to(id_).emit_args(event, std::move(values));
 }
+broadcast_operator remote_socket::timeout(std::chrono::milliseconds ms) const {
+  return nsp_->to(id_).timeout(ms);
+}
 void remote_socket::join(const room& r) const {
   nsp_->to(id_).sockets_join({r});
 }

@@ -28,6 +28,7 @@ namespace socketio {
 
 class socket;
 class namespace_;
+class broadcast_operator;
 
 using room = std::string;
 
@@ -183,6 +184,10 @@ class remote_socket {
     emit_args(event, args{value(std::forward<Args>(values))...});
   }
   void emit_args(std::string_view event, args values) const;
+  /// Node's `remoteSocket.timeout(ms)`: an operator reaching this socket wherever it lives, for
+  /// `emit_with_ack`. Node's callback gets the reply itself; here it is the only entry of
+  /// `ack_result::values` (none after a timeout).
+  broadcast_operator timeout(std::chrono::milliseconds ms) const;
   void join(const room& r) const;
   void leave(const room& r) const;
   void disconnect(bool close = false) const;

@@ -38,7 +38,9 @@
 //   remote({rooms, except, action, room, event, args, close}, ack)
 //       fetchSockets(), then on each socket: emit(event, ...args) | join(room) |
 //       leave(room) | disconnect(close); then ack() (a throwing action, e.g.
-//       emit of a reserved event name, is logged and skipped)
+//       emit of a reserved event name, is logged and skipped); or with action "ask",
+//       timeout(timeout).emit(event, ...args, cb) on each and ack [{error, response}] once
+//       all answered
 //   parent-emit({event, args}, ack)        the dynamic parent emits to all its children:
 //       parentNamespace.emit(event, ...args); then ack()
 //
@@ -204,6 +206,14 @@ function handlers(socket) {
   socket.on("remote", async (...a) => {
     const [[spec = {}], ack] = split(a);
     const sockets = await target(socket, spec).fetchSockets();
+    if (spec.action === "ask") {
+      const ask = (s) =>
+        s.timeout(spec.timeout).emitWithAck(spec.event, ...(spec.args ?? [])).then(
+          (response) => ({ error: null, response }),
+          (e) => ({ error: e.message, response: null }),
+        );
+      return ack(await Promise.all(sockets.map(ask)));
+    }
     for (const s of sockets) {
       try {
         if (spec.action === "emit") s.emit(spec.event, ...(spec.args ?? []));

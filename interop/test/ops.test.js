@@ -51,6 +51,15 @@ for (const target of OPS_TARGETS) {
     });
 
     describe("rooms", () => {
+      it("RemoteSocket timeout().emit with an ack: the reply, or the timeout", T, async (t) => {
+        const [A, B] = await trio(t);
+        // every test client acks "probe" with its label; nobody answers "silent"
+        let [answers] = await A.call("remote", { rooms: [B.id], action: "ask", event: "probe", args: [], timeout: 2000 });
+        assert.deepEqual(answers, [{ error: null, response: "B" }]);
+        [answers] = await A.call("remote", { rooms: [B.id], action: "ask", event: "silent", args: [], timeout: 100 });
+        assert.deepEqual(answers, [{ error: "operation has timed out", response: null }]);
+      });
+
       it("lookup: the namespace's socket ids, a room's members and a socket's rooms, at once", T, async (t) => {
         const room = uniq("lk");
         const [A, B, C] = await trio(t);

@@ -28,7 +28,9 @@
 //        rooms: the rooms of socket id, or null}
 //   remote({rooms, except, action, room, event, args, close}, ack)
 //       fetchSockets(), then on each RemoteSocket: emit(event, ...args) | join(room) |
-//       leave(room) | disconnect(close); ack once all were asked
+//       leave(room) | disconnect(close); ack once all were asked; or with action "ask",
+//       timeout(timeout).emit(event, ...args, cb) on each and ack [{error, response}] once
+//       all answered
 //   parent-emit({event, args}, ack)        the dynamic parent emits to all its children
 //
 // Socket API checks, on every namespace:
@@ -81,6 +83,31 @@ sio::broadcast_operator target(sio::socket& s, const sio::value& spec) {
   if (spec["local"].as_bool()) op = op.local();
   if (spec["volatile"].as_bool()) op = op.volatile_();
   return op.to(strings(spec["rooms"])).except(strings(spec["except"]));
+}
+
+// The "ask" action of "remote": every fetched socket is asked, and the answers go back together.
+void ask_each(const std::vector<sio::remote_socket>& sockets, const sio::value& spec,
+              const sio::ack& ack) {
+  struct answers {
+    std::mutex mutex;
+    std::size_t left;
+    sio::array results;
+  };
+  if (sockets.empty()) return ack(sio::array{});
+  auto all = std::make_shared<answers>();
+  all->left = sockets.size();
+  auto timeout = std::chrono::milliseconds(spec["timeout"].as_int());
+  for (const auto& r : sockets) {
+    r.timeout(timeout).emit_with_ack(
+        spec["event"].as_string(), spec["args"].as_array(), [all, ack](sio::ack_result result) {
+          std::lock_guard lock(all->mutex);
+          bool answered = !result.error && !result.values.empty();
+          all->results.emplace_back(
+              sio::object{{"error", result.error ? sio::value(*result.error) : sio::value()},
+                          {"response", answered ? result.values[0] : sio::value()}});
+          if (--all->left == 0) ack(all->results);
+        });
+  }
 }
 
 void handlers(sio::socket& s) {
@@ -174,6 +201,7 @@ void handlers(sio::socket& s) {
     const auto& spec = a[0];
     target(s, spec).fetch_sockets([spec, ack](const sio::fetch_result& result) {
       const auto& action = spec["action"].as_string();
+      if (action == "ask") return ask_each(result.sockets, spec, ack);
       for (const auto& r : result.sockets) {
         if (action == "emit") r.emit_args(spec["event"].as_string(), spec["args"].as_array());
         if (action == "join") r.join(spec["room"].as_string());
