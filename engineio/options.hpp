@@ -35,13 +35,19 @@ struct cors_options {
 };
 
 /// Node's `cookie` option: the sticky-session cookie holding the sid.
+/// The server throws std::invalid_argument at construction for a value Node's `cookie`
+/// package would refuse at the first handshake.
 struct cookie_options {
   std::string name = "io";
   std::string path = "/";
+  std::string domain{};  // none
   bool http_only = true;
   std::string same_site = "Lax";  // "", "Strict", "Lax" or "None"
   bool secure = false;
+  bool partitioned = false;
+  std::string priority{};  // "", "Low", "Medium" or "High"
   std::optional<std::chrono::seconds> max_age{};
+  std::optional<std::chrono::system_clock::time_point> expires{};
 };
 
 /// Node's `httpCompression`: gzip or deflate for polling responses of at least `threshold` bytes.

@@ -133,12 +133,12 @@ void session::on_packet(transport& from, const packet& p) {
   if (&from != transport_.get() || state_ != state::open || overflowed_) return;
   switch (p.type) {
     case packet_type::ping:
-      if (protocol_ != protocol_version::v3) return on_error(close_reason::transport_error);
+      if (protocol_ != protocol_version::v3) return fail(close_reason::transport_error);
       reset_ping_timeout();
       send_packet(packet_type::pong);
       return;
     case packet_type::pong:
-      if (protocol_ == protocol_version::v3) return on_error(close_reason::transport_error);
+      if (protocol_ == protocol_version::v3) return fail(close_reason::transport_error);
       schedule_ping();
       return;
     case packet_type::message:
@@ -154,7 +154,7 @@ void session::deliver_message(const packet& p) {
   if (!p.binary) return events_->on_message(*this, p.data);
   if (!p.base64) return events_->on_binary(*this, p.data);
   auto bytes = detail::base64_decode(p.data);
-  if (!bytes) return on_error(close_reason::parse_error);
+  if (!bytes) return fail(close_reason::parse_error);
   events_->on_binary(*this, *bytes);
 }
 
@@ -223,7 +223,7 @@ void session::on_transport_close(transport& from, close_reason reason) {
   on_close(state_ == state::closing ? close_reason::forced_close : reason);
 }
 
-void session::on_error(close_reason reason) {
+void session::fail(close_reason reason) {
   on_close(reason);
 }
 

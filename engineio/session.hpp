@@ -84,7 +84,7 @@ class session : public std::enable_shared_from_this<session> {
   void on_drain(transport& from);
   void on_transport_close(transport& from, close_reason reason);
   /// Ends the session at once (parse errors, overlapping polls, server shutdown).
-  void on_error(close_reason reason);
+  void fail(close_reason reason);
 
  private:
   void send_packet(packet_type type, std::string_view data = {});

@@ -94,7 +94,7 @@ void client::on_packet(packet p) {
   if (it != sockets_.end() && p.type != packet_type::connect &&
       p.type != packet_type::connect_error) {
     auto s = it->second;
-    return s->on_packet(std::move(p));
+    return s->receive(std::move(p));
   }
   close();  // Node: "invalid state"
 }
@@ -189,7 +189,7 @@ void client::finish_connect(const std::shared_ptr<socket>& s, std::optional<conn
   }
   sockets_[name] = s;      // the handlers below still use `s`
   connect_timer_.reset();  // cancels the wait
-  s->on_connected();
+  s->complete_connect();
   for (const auto& handler : std::vector(s->nsp().connection_handlers())) {
     if (!s->connected()) break;
     engineio::guarded("connection handler", [&] { handler(*s); });
@@ -227,7 +227,7 @@ void client::close() {
 
 void client::on_upgrade() {
   auto sockets = sockets_;
-  for (auto& [name, s] : sockets) s->on_transport_upgrade();
+  for (auto& [name, s] : sockets) s->notify_upgrade();
 }
 
 void client::on_engine_close(engineio::close_reason reason) {
@@ -240,7 +240,7 @@ void client::on_close(disconnect_reason reason) {
   connect_timer_.reset();
   auto sockets = std::move(sockets_);
   sockets_.clear();
-  for (auto& [name, s] : sockets) s->on_close(reason);
+  for (auto& [name, s] : sockets) s->finish(reason);
 }
 
 }  // namespace socketio

@@ -20,6 +20,15 @@ void namespace_::release(bool connected) {
   if (!detached_) server_.leave(*this, connected);  // detached: the server may be gone
 }
 
+void namespace_::all_sockets(
+    std::function<void(std::set<std::string> ids, std::optional<std::string> error)> done) {
+  fetch_sockets([done = std::move(done)](fetch_result r) {
+    std::set<std::string> ids;
+    for (const auto& s : r.sockets) ids.insert(s.id());
+    done(std::move(ids), std::move(r.error));
+  });
+}
+
 void namespace_::server_side_emit(std::string_view event, args values,
                                   std::function<void(ack_result)> ack) {
   // Node's reserved names for server-side events.

@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -86,6 +87,16 @@ class namespace_ : public std::enable_shared_from_this<namespace_> {
   void emit_args(std::string_view event, args values) {
     broadcast_operator(*this).emit_args(event, std::move(values));
   }
+  /// Node's `nsp.send(...)` and `nsp.write(...)`: a "message" event.
+  template <typename... Args>
+  void send(Args&&... values) {
+    emit("message", std::forward<Args>(values)...);
+  }
+  /// Node's `nsp.allSockets()`: the ids of the namespace's sockets on every server of the
+  /// cluster, on the caller's shard (shard 0 for other threads); `error` when a server did not
+  /// answer in time.
+  void all_sockets(
+      std::function<void(std::set<std::string> ids, std::optional<std::string> error)> done);
   void disconnect_sockets(bool close = false) {
     broadcast_operator(*this).disconnect_sockets(close);
   }

@@ -73,7 +73,7 @@ void server::disconnect_all_sockets() {
   std::lock_guard lock(namespaces_mutex_);
   for (auto& [name, nsp] : namespaces_) {
     nsp->adapter().each_local_socket(
-        [](socket& s) { s.on_close(disconnect_reason::server_shutting_down); });
+        [](socket& s) { s.finish(disconnect_reason::server_shutting_down); });
   }
 }
 

@@ -134,6 +134,13 @@ class server : private engineio::handler {
   void emit_args(std::string_view event, args values) {
     of("/").emit_args(event, std::move(values));
   }
+  template <typename... Args>
+  void send(Args&&... values) {
+    of("/").send(std::forward<Args>(values)...);
+  }
+  void all_sockets(std::function<void(std::set<std::string>, std::optional<std::string>)> done) {
+    of("/").all_sockets(std::move(done));
+  }
   void disconnect_sockets(bool close = false) { of("/").disconnect_sockets(close); }
   void fetch_sockets(std::function<void(fetch_result)> done) {
     of("/").fetch_sockets(std::move(done));

@@ -146,7 +146,7 @@ std::string_view socket::transport() const noexcept {
   return c ? engineio::to_string(c->session().transport_name()) : std::string_view();
 }
 
-void socket::on_connected() {
+void socket::complete_connect() {
   connected_ = true;
   ++nsp_->connected_sockets_;
   auto rooms = std::vector<room>(rooms_.begin(), rooms_.end());
@@ -372,7 +372,7 @@ void socket::send_packet(const packet& p, emit_flags flags) {
   if (auto c = client_.lock()) c->write(encode(p, c->parser()), flags.volatile_, flags.compress);
 }
 
-void socket::on_packet(packet p) {
+void socket::receive(packet p) {
   if (!connected_) return;
   switch (p.type) {
     case packet_type::event:
@@ -382,7 +382,7 @@ void socket::on_packet(packet p) {
     case packet_type::binary_ack:
       return on_ack(std::move(p));
     case packet_type::disconnect:
-      return on_close(disconnect_reason::client_namespace_disconnect);
+      return finish(disconnect_reason::client_namespace_disconnect);
     default:
       return;
   }
@@ -442,14 +442,14 @@ void socket::disconnect(bool close) {
   if (!connected_) return;
   if (close) return owner().disconnect_all();
   send_packet(packet{packet_type::disconnect, nsp_->name(), std::nullopt, std::nullopt});
-  on_close(disconnect_reason::server_namespace_disconnect);
+  finish(disconnect_reason::server_namespace_disconnect);
 }
 
-void socket::on_transport_upgrade() {
+void socket::notify_upgrade() {
   notify_rare(&rare_listeners::upgrade, "upgrade listener");
 }
 
-void socket::on_close(disconnect_reason reason) {
+void socket::finish(disconnect_reason reason) {
   if (!connected_) return;
   auto self = shared_from_this();  // the client drops its reference below
   notify_rare(&rare_listeners::disconnecting, "disconnecting listener", reason);

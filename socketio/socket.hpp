@@ -92,6 +92,7 @@ class socket : public std::enable_shared_from_this<socket> {
   /// Free for the application: Node's `socket.data`.
   value& data() noexcept { return data_; }
   bool connected() const noexcept { return connected_; }
+  bool disconnected() const noexcept { return !connected_; }
   /// The connection resumed an earlier session (connection state recovery).
   bool recovered() const noexcept { return recovered_; }
   /// Rooms of this socket, its own id included.
@@ -203,10 +204,13 @@ class socket : public std::enable_shared_from_this<socket> {
   void disconnect(bool close = false);
 
   // Used by the client and the namespace.
-  void on_connected();
-  void on_packet(packet p);
-  void on_close(disconnect_reason reason);
-  void on_transport_upgrade();
+  /// Joined: the socket joins its rooms and the client gets the CONNECT answer.
+  void complete_connect();
+  void receive(packet p);
+  /// The socket is gone for `reason`: its disconnect listeners run and it leaves its rooms.
+  void finish(disconnect_reason reason);
+  /// The connection moved to WebSocket: the upgrade listeners run.
+  void notify_upgrade();
   /// Hands `message` to the error listeners (a refused event, or a packet the connection could
   /// not decode, as Node's `socket._onerror`).
   void report_error(const std::string& message);

@@ -8,6 +8,8 @@
 
 namespace engineio::detail {
 
+/// Throws std::invalid_argument naming the first option the cookie package would refuse.
+void check_cookie(const cookie_options& cookie);
 std::string serialize_cookie(const cookie_options& cookie, std::string_view sid);
 
 }  // namespace engineio::detail

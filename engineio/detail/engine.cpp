@@ -8,6 +8,7 @@
 #include <limits>
 #include <thread>
 
+#include "engineio/detail/cookie.hpp"
 #include "engineio/log.hpp"
 
 namespace engineio::detail {
@@ -41,10 +42,17 @@ options with_normal_path(options opts) {
   return opts;
 }
 
+// Node's cookie package refuses a bad cookie option at the first handshake; here the server
+// does not start with one.
+options checked(options opts) {
+  if (opts.cookie) check_cookie(*opts.cookie);
+  return with_normal_path(std::move(opts));
+}
+
 }  // namespace
 
 engine::engine(options opts, handler& events, unsigned threads)
-    : opts_(std::make_shared<const options>(with_normal_path(std::move(opts)))),
+    : opts_(std::make_shared<const options>(checked(std::move(opts)))),
       events_(events),
       connections_(connection_cap(opts_->max_connections),
                    [this] { asio::post(shards_.front()->context(), [this] { do_accept(); }); }) {

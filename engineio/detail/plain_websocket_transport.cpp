@@ -91,7 +91,7 @@ std::size_t plain_websocket_transport::handle_frames(std::string_view data) {
           if (p) {
             s->on_packet(*this, *p);
           } else {
-            s->on_error(close_reason::parse_error);
+            s->fail(close_reason::parse_error);
           }
         }
         break;

@@ -27,7 +27,7 @@ void polling_transport::on_poll(pending_request req) {
     // Node: a second GET while one is parked is an "overlap from client": 400 and the session ends
     // (the parked GET is answered with a close packet on the way).
     req.respond(http::status::bad_request);
-    if (auto s = session_.lock()) s->on_error(close_reason::transport_error);
+    if (auto s = session_.lock()) s->fail(close_reason::transport_error);
     return;
   }
   auto id = ++poll_id_;
@@ -47,7 +47,7 @@ void polling_transport::on_poll_abandoned(unsigned long poll_id) {
   if (!poll_ || poll_id != poll_id_) return;
   poll_.reset();
   // Node: "poll connection closed prematurely".
-  if (auto s = session_.lock()) s->on_error(close_reason::transport_error);
+  if (auto s = session_.lock()) s->fail(close_reason::transport_error);
 }
 
 void polling_transport::on_data(pending_request req) {
@@ -56,7 +56,7 @@ void polling_transport::on_data(pending_request req) {
   if (binary_body && cfg_.protocol == protocol_version::v4) {
     // Node ends the session ("invalid content") and leaves the request hanging; answer it.
     req.respond(http::status::bad_request);
-    if (auto s = session_.lock()) s->on_error(close_reason::transport_error);
+    if (auto s = session_.lock()) s->fail(close_reason::transport_error);
     return;
   }
   // Node reads a text body as a JS string: invalid UTF-8 becomes U+FFFD before the records are
@@ -90,7 +90,7 @@ void polling_transport::deliver(std::string_view body, bool binary_body) {
     s->on_packet(*this, p);
   }
   if (payload.error) {
-    if (auto s = session_.lock()) s->on_error(close_reason::parse_error);
+    if (auto s = session_.lock()) s->fail(close_reason::parse_error);
   }
 }
 

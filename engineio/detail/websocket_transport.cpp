@@ -66,7 +66,7 @@ void websocket_transport::on_read(beast::error_code ec) {
     if (p) {
       s->on_packet(*this, *p);
     } else {
-      s->on_error(close_reason::parse_error);
+      s->fail(close_reason::parse_error);
     }
   }
   read_buffer_.consume(read_buffer_.size());

@@ -6,9 +6,12 @@
 //     [--cors-origin O]... [--cors-credentials] [--cookie] [--deny-param]
 //     [--initial-packet TEXT] [--deflate] [--no-compression]
 //     [--websocket-only] [--polling-only] [--no-upgrades] [--headers]
+//     [--cookie-attributes]
 //
 // --threads is accepted and ignored (Node has one event loop).
 // --deny-param: allowRequest answers after 10 ms and refuses deny=1.
+// --cookie-attributes: the cookie with every attribute: maxAge 60 s, domain example.com,
+// expires 1700000000 s after the epoch, secure, partitioned, priority high, sameSite none.
 // --headers: the initial_headers listener adds "X-Initial: 1", the headers listener
 // "X-Transport: <the transport query parameter>".
 import http from "node:http";
@@ -17,13 +20,15 @@ import { Server } from "engine.io";
 const USAGE =
   "usage: engineio_options [--port N] [--threads N] [--path P] [--eio3] [--cors-origin O]... " +
   "[--cors-credentials] [--cookie] [--deny-param] [--initial-packet TEXT] [--deflate] " +
-  "[--no-compression] [--websocket-only] [--polling-only] [--no-upgrades] [--headers]\n";
+  "[--no-compression] [--websocket-only] [--polling-only] [--no-upgrades] [--headers] " +
+  "[--cookie-attributes]\n";
 
 function parseArgs(argv) {
   const o = { port: process.env.PORT ?? "3001", path: "/engine.io/", origins: [] };
   const flags = new Set([
     "--eio3", "--cors-credentials", "--cookie", "--deny-param", "--deflate",
     "--no-compression", "--websocket-only", "--polling-only", "--no-upgrades", "--headers",
+    "--cookie-attributes",
   ]);
   const valued = new Set(["--port", "--threads", "--path", "--cors-origin", "--initial-packet"]);
   for (let i = 0; i < argv.length; i++) {
@@ -61,6 +66,12 @@ function engineOptions(o) {
     if (o["--cors-credentials"]) opts.cors.credentials = true;
   }
   if (o["--cookie"]) opts.cookie = true;
+  if (o["--cookie-attributes"]) {
+    opts.cookie = {
+      name: "io", maxAge: 60, domain: "example.com", expires: new Date(1_700_000_000_000),
+      secure: true, partitioned: true, priority: "high", sameSite: "none",
+    };
+  }
   if (o["--deny-param"]) {
     opts.allowRequest = (req, fn) => {
       setTimeout(() => {

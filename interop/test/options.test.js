@@ -222,6 +222,23 @@ compareOptions("cookie", ["--cookie"], [
   },
 ]);
 
+compareOptions("cookie with every attribute", ["--cookie-attributes"], [
+  {
+    name: "polling handshake: the attributes in the cookie package's order",
+    run: async (s) => {
+      const { sid, res } = await handshake(s);
+      return cookieObs(res, sid);
+    },
+    expect: {
+      status: 200,
+      setCookie: [
+        "io=<sid>; Max-Age=60; Domain=example.com; Path=/; Expires=Tue, 14 Nov 2023 22:13:20 GMT; " +
+          "HttpOnly; Secure; Partitioned; Priority=High; SameSite=None",
+      ],
+    },
+  },
+]);
+
 // ---------------------------------------------------------------- allowRequest
 compareOptions("allowRequest", ["--deny-param"], [
   {

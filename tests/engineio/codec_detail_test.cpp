@@ -85,6 +85,34 @@ TEST(Cookie, SerializesLikeTheCookiePackage) {
   custom.same_site = "";
   custom.max_age = std::chrono::seconds(60);
   EXPECT_EQ(serialize_cookie(custom, "abc"), "sticky=abc; Max-Age=60; Path=/");
+  // Every attribute, in the cookie package's order; Expires as Date#toUTCString.
+  cookie_options all;
+  all.domain = "example.com";
+  all.secure = true;
+  all.partitioned = true;
+  all.priority = "High";
+  all.same_site = "None";
+  all.max_age = std::chrono::seconds(60);
+  all.expires = std::chrono::system_clock::time_point(std::chrono::seconds(1'700'000'000));
+  EXPECT_EQ(
+      serialize_cookie(all, "abc"),
+      "io=abc; Max-Age=60; Domain=example.com; Path=/; Expires=Tue, 14 Nov 2023 22:13:20 GMT; "
+      "HttpOnly; Secure; Partitioned; Priority=High; SameSite=None");
+}
+
+TEST(Cookie, OptionsTheCookiePackageRefusesAreRefusedUpFront) {
+  EXPECT_NO_THROW(check_cookie(cookie_options{}));
+  auto refused = [](auto change) {
+    cookie_options c;
+    change(c);
+    EXPECT_THROW(check_cookie(c), std::invalid_argument);
+  };
+  refused([](cookie_options& c) { c.name = "a b"; });
+  refused([](cookie_options& c) { c.name = ""; });
+  refused([](cookie_options& c) { c.path = "/; Secure"; });
+  refused([](cookie_options& c) { c.domain = "x.com\r\nSet-Cookie: y=1"; });
+  refused([](cookie_options& c) { c.same_site = "lax"; });
+  refused([](cookie_options& c) { c.priority = "urgent"; });
 }
 
 TEST(Compression, GzipsLargeBodiesForClientsThatAcceptIt) {

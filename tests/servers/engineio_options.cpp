@@ -4,8 +4,10 @@
 //   engineio_options [--port N] [--threads N] [--path P] [--eio3] [--cors-origin O]...
 //                    [--cors-credentials] [--cookie] [--deny-param] [--initial-packet TEXT]
 //                    [--deflate] [--no-compression] [--websocket-only] [--polling-only]
-//                    [--no-upgrades] [--max-connections N] [--headers]
+//                    [--no-upgrades] [--max-connections N] [--headers] [--cookie-attributes]
 //
+// --cookie-attributes: the cookie with every attribute: Max-Age 60, Domain example.com,
+// Expires 1700000000 s after the epoch, Secure, Partitioned, Priority High, SameSite None.
 // --headers: the initial_headers listener adds "X-Initial: 1", the headers listener
 // "X-Transport: <the transport query parameter>".
 // --deny-param: allow_request answers after a 10 ms timer and refuses requests whose query has
@@ -88,6 +90,15 @@ int main(int argc, char** argv) {
       opts.cors->credentials = true;
     } else if (arg == "--cookie") {
       opts.cookie.emplace();
+    } else if (arg == "--cookie-attributes") {
+      opts.cookie = eio::cookie_options{
+          .domain = "example.com",
+          .same_site = "None",
+          .secure = true,
+          .partitioned = true,
+          .priority = "High",
+          .max_age = 60s,
+          .expires = std::chrono::system_clock::time_point(std::chrono::seconds(1'700'000'000))};
     } else if (arg == "--deny-param") {
       opts.allow_request = [&gate](const eio::request_info& req, eio::allow_request_callback done) {
         gate.check(req, std::move(done));

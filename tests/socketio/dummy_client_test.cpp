@@ -245,3 +245,25 @@ TEST(DummyClientLookups, SocketsAndRoomsFromAnyThread) {
   EXPECT_TRUE(adapter.room_members("lobby").empty());
   io.stop();
 }
+
+// Node's io.send(...) (a "message" event to everyone) and io.allSockets() (the ids, cluster-wide).
+TEST_F(DummyClient, SendAndAllSockets) {
+  dummy_client a(io_);
+  dummy_client b(io_);
+  for (auto* c : {&a, &b}) {
+    c->send("40");
+    c->next();
+  }
+  io_.send("hi", 1);
+  EXPECT_EQ(a.next(), R"(42["message","hi",1])");
+  EXPECT_EQ(b.next(), R"(42["message","hi",1])");
+  std::promise<std::set<std::string>> listed;
+  io_.all_sockets([&](std::set<std::string> ids, std::optional<std::string> error) {
+    EXPECT_FALSE(error);
+    listed.set_value(std::move(ids));
+  });
+  auto ids = listed.get_future().get();
+  EXPECT_EQ(ids.size(), 2u);
+  auto local = io_.of("/").adapter().socket_ids();
+  EXPECT_EQ(ids, std::set<std::string>(local.begin(), local.end()));
+}

@@ -110,7 +110,7 @@ class dummy_client {
       if (!s) return;
       auto p =
           binary ? engineio::decode_binary_frame(frame, v) : engineio::decode_text_packet(frame, v);
-      p ? s->on_packet(*l, *p) : s->on_error(engineio::close_reason::parse_error);
+      p ? s->on_packet(*l, *p) : s->fail(engineio::close_reason::parse_error);
     });
   }
 

@@ -40,7 +40,7 @@ class fake_transport final : public engineio::transport {
                engineio::protocol_version v = engineio::protocol_version::v4) {
     auto p = engineio::decode_text_packet(text, v);
     if (auto s = session_.lock())
-      p ? s->on_packet(*this, *p) : s->on_error(engineio::close_reason::parse_error);
+      p ? s->on_packet(*this, *p) : s->fail(engineio::close_reason::parse_error);
   }
 
   std::vector<std::string> sent;
