@@ -76,6 +76,10 @@ void server::open_session(std::shared_ptr<transport> t, request_info request,
   engine_->open_session(std::move(t), std::move(request), protocol, shard);
 }
 
+void server::use(request_middleware middleware) {
+  engine_->use(std::move(middleware));
+}
+
 void server::on_initial_headers(headers_listener listener) {
   engine_->on_initial_headers(std::move(listener));
 }

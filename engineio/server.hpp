@@ -30,6 +30,7 @@
 
 #include "engineio/handler.hpp"
 #include "engineio/http_route.hpp"
+#include "engineio/middleware.hpp"
 #include "engineio/options.hpp"
 #include "engineio/session.hpp"
 #include "engineio/websocket_endpoint.hpp"
@@ -64,6 +65,9 @@ class server {
   /// Node's `engine.on("connection_error")`: `listener` hears of every request refused before it
   /// reached a session, on the shard that refused it. Register before `start()`.
   void on_connection_error(connection_error_listener listener);
+
+  /// Node's `engine.use(middleware)`: see engineio/middleware.hpp. Register before `start()`.
+  void use(request_middleware middleware);
 
   /// Node's `engine.on("initial_headers")` and `engine.on("headers")`: `listener` may add
   /// headers to the answer of a handshake (initial_headers), or of every polling request and

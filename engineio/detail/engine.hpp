@@ -16,6 +16,7 @@
 #include "engineio/detail/pending_request.hpp"
 #include "engineio/detail/shard.hpp"
 #include "engineio/handler.hpp"
+#include "engineio/middleware.hpp"
 #include "engineio/options.hpp"
 
 namespace engineio::detail {
@@ -42,6 +43,7 @@ class engine {
     initial_headers_listeners_.push_back(std::move(l));
   }
   void on_headers(headers_listener l) { headers_listeners_.push_back(std::move(l)); }
+  void use(request_middleware m) { middlewares_.push_back(std::move(m)); }
   unsigned shard_count() const noexcept { return static_cast<unsigned>(shards_.size()); }
   void post(unsigned shard, std::function<void()> task);
   asio::any_io_executor executor(unsigned shard) { return shards_.at(shard)->executor(); }
@@ -63,12 +65,17 @@ class engine {
   // router.cpp
   void route_polling(pending_request pending, std::string_view transport_name,
                      const std::string& sid);
+  /// After the middlewares: `extra` are their headers.
+  void route_engine(std::shared_ptr<http_connection> conn, request req, bool upgrade,
+                    http::fields extra);
+  void run_middlewares(std::shared_ptr<http_connection> conn, request req, bool upgrade);
   void route_upgrade(std::shared_ptr<http_connection> conn, request req,
-                     std::string_view transport_name, const std::string& sid);
+                     std::string_view transport_name, const std::string& sid, http::fields extra);
   void on_session_request(shard& owner, pending_request pending, const std::string& sid);
-  void on_session_upgrade(shard& owner, counted_socket socket, request req, const std::string& sid);
+  void on_session_upgrade(shard& owner, counted_socket socket, request req, const std::string& sid,
+                          http::fields extra);
   void handshake_polling(pending_request pending);
-  void handshake_websocket(std::shared_ptr<http_connection> conn, request req);
+  void handshake_websocket(std::shared_ptr<http_connection> conn, request req, http::fields extra);
   std::optional<protocol_version> protocol_of(const request& req) const;
   bool enabled(transport_kind kind) const;
   /// Tells the connection_error listeners that `req` was refused with `code`.
@@ -95,6 +102,7 @@ class engine {
   handler& events_;
   std::vector<connection_error_listener> error_listeners_;
   std::vector<headers_listener> initial_headers_listeners_, headers_listeners_;
+  std::vector<request_middleware> middlewares_;
   http_routes routes_;
   // Before shards_: the slots held by what the shards own are released into it as they go.
   connection_limit connections_;

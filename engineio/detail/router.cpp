@@ -12,6 +12,7 @@
 #include "engineio/detail/engine.hpp"
 #include "engineio/detail/http_routes.hpp"
 #include "engineio/detail/jsonp.hpp"
+#include "engineio/detail/middleware_chain.hpp"
 #include "engineio/detail/plain_websocket_transport.hpp"
 #include "engineio/detail/polling_transport.hpp"
 #include "engineio/detail/timer.hpp"
@@ -91,10 +92,13 @@ void write_and_close(counted_socket socket, response res) {
   });
 }
 
-// The headers of a 101: the CORS ones, as Node runs its cors middleware on upgrades too.
-http::fields upgrade_headers(const request& req, const options& opts) {
+// The headers of a 101: the CORS ones, as Node runs its cors middleware on upgrades too, then the
+// engine middlewares' (`extra`).
+http::fields upgrade_headers(const request& req, const options& opts,
+                             const http::fields& extra = {}) {
   http::fields headers;
   if (opts.cors) add_cors_headers(*opts.cors, req, false, headers);
+  for (const auto& field : extra) headers.insert(field.name_string(), field.value());
   return headers;
 }
 
@@ -183,24 +187,62 @@ void engine::route(std::shared_ptr<http_connection> conn, request req) {
         .respond(http::status::not_found, "Not Found", "text/plain");
     return;
   }
-  auto query = parse_query(target);
-  auto transport_name = std::string(query.get("transport").value_or(""));
-  auto sid = std::string(query.get("sid").value_or(""));
-
   // Without the websocket transport Node attaches no upgrade handler, so an upgrade request is
   // answered as any other request (a JSON error).
-  if (enabled(transport_kind::websocket) && is_upgrade_request(req)) {
-    return route_upgrade(std::move(conn), std::move(req), transport_name, sid);
+  bool upgrade = enabled(transport_kind::websocket) && is_upgrade_request(req);
+  // Node's cors middleware comes before the user's and answers a preflight itself.
+  if (!upgrade && opts_->cors && req.method() == http::verb::options) {
+    http::fields headers;
+    add_cors_headers(*opts_->cors, req, true, headers);
+    pending_request(std::move(req), std::move(conn), std::move(headers))
+        .respond(static_cast<http::status>(opts_->cors->options_success_status));
+    return;
   }
+  if (middlewares_.empty()) return route_engine(std::move(conn), std::move(req), upgrade, {});
+  run_middlewares(std::move(conn), std::move(req), upgrade);
+}
 
-  bool preflight = req.method() == http::verb::options;
-  http::fields headers;
-  if (opts_->cors) add_cors_headers(*opts_->cors, req, preflight, headers);
-  pending_request pending(std::move(req), std::move(conn), std::move(headers));
-  if (preflight && opts_->cors) {
-    return pending.respond(static_cast<http::status>(opts_->cors->options_success_status));
+void engine::route_engine(std::shared_ptr<http_connection> conn, request req, bool upgrade,
+                          http::fields extra) {
+  auto query = parse_query(req.target());
+  auto transport_name = std::string(query.get("transport").value_or(""));
+  auto sid = std::string(query.get("sid").value_or(""));
+  if (upgrade) {
+    return route_upgrade(std::move(conn), std::move(req), transport_name, sid, std::move(extra));
   }
-  route_polling(std::move(pending), transport_name, sid);
+  http::fields headers;
+  if (opts_->cors) add_cors_headers(*opts_->cors, req, false, headers);
+  for (const auto& field : extra) headers.insert(field.name_string(), field.value());
+  route_polling(pending_request(std::move(req), std::move(conn), std::move(headers)),
+                transport_name, sid);
+}
+
+void engine::run_middlewares(std::shared_ptr<http_connection> conn, request req, bool upgrade) {
+  auto remote = conn->remote_address();
+  auto info = make_request_info(req, parse_query(req.target()).params, remote);
+  auto r = std::make_shared<request>(std::move(req));
+  auto done = [this, conn, r, upgrade, remote](middleware_outcome out) {
+    using kind = middleware_outcome::kind;
+    if (out.what == kind::proceed) {
+      return route_engine(conn, std::move(*r), upgrade, std::move(out.headers));
+    }
+    if (opts_->cors && !upgrade) add_cors_headers(*opts_->cors, *r, false, out.headers);
+    if (out.what == kind::fail) {
+      report_refusal(*r, remote, request_error::bad_request, {{"name", "MIDDLEWARE_FAILURE"}});
+      pending_request pending(std::move(*r), conn, std::move(out.headers));
+      if (upgrade)
+        return pending.respond(upgrade_refusal(default_message(request_error::bad_request)));
+      return pending.respond_error(request_error::bad_request);
+    }
+    response res{static_cast<http::status>(out.status), r->version()};
+    res.set(http::field::content_type, "text/plain");
+    if (upgrade) res.set(http::field::connection, "close");
+    res.body() = std::move(out.body);
+    pending_request(std::move(*r), conn, std::move(out.headers)).respond(std::move(res));
+  };
+  std::make_shared<middleware_run>(middlewares_, conn->home().executor(), std::move(info),
+                                   std::move(done))
+      ->start();
 }
 
 void engine::report_refusal(const request& req, const std::string& remote, request_error code,
@@ -377,7 +419,8 @@ void engine::handshake_polling(pending_request pending) {
 }
 
 void engine::route_upgrade(std::shared_ptr<http_connection> conn, request req,
-                           std::string_view transport_name, const std::string& sid) {
+                           std::string_view transport_name, const std::string& sid,
+                           http::fields extra) {
   auto refuse = [&](request_error e, string_pairs context) {
     report_refusal(req, conn->remote_address(), e, std::move(context));
     pending_request(std::move(req), conn, {}).respond(upgrade_refusal(default_message(e)));
@@ -394,7 +437,7 @@ void engine::route_upgrade(std::shared_ptr<http_connection> conn, request req,
     if (req.method() != http::verb::get) {
       return refuse(request_error::bad_handshake_method, {{"method", req.method_string()}});
     }
-    return handshake_websocket(std::move(conn), std::move(req));
+    return handshake_websocket(std::move(conn), std::move(req), std::move(extra));
   }
 
   auto owner = sid_shard(sid, static_cast<unsigned>(shards_.size()));
@@ -402,7 +445,7 @@ void engine::route_upgrade(std::shared_ptr<http_connection> conn, request req,
   auto& target = *shards_[*owner];
   auto socket = conn->release_socket();
   if (target.running_here())
-    return on_session_upgrade(target, std::move(socket), std::move(req), sid);
+    return on_session_upgrade(target, std::move(socket), std::move(req), sid, std::move(extra));
   // Move the connection to the session's shard once; from then on it lives there.
   beast::error_code ec;
   auto local = socket.socket.local_endpoint(ec);
@@ -410,15 +453,16 @@ void engine::route_upgrade(std::shared_ptr<http_connection> conn, request req,
   auto protocol = local.protocol();
   auto fd = socket.socket.release();
   asio::post(target.context(), [this, &target, protocol, fd, sid, slot = std::move(socket.slot),
-                                r = std::make_shared<request>(std::move(req))]() mutable {
+                                r = std::make_shared<request>(std::move(req)),
+                                extra = std::move(extra)]() mutable {
     on_session_upgrade(target,
                        counted_socket{tcp::socket(target.context(), protocol, fd), std::move(slot)},
-                       std::move(*r), sid);
+                       std::move(*r), sid, std::move(extra));
   });
 }
 
 void engine::on_session_upgrade(shard& owner, counted_socket socket, request req,
-                                const std::string& sid) {
+                                const std::string& sid, http::fields extra) {
   auto refuse = [&](request_error e, string_pairs context) {
     report_refusal(req, remote_of(socket.socket), e, std::move(context));
     write_and_close(std::move(socket), upgrade_refusal(default_message(e)));
@@ -443,7 +487,7 @@ void engine::on_session_upgrade(shard& owner, counted_socket socket, request req
     return accept_and_close(std::move(socket), std::move(req), *opts_);
   }
   auto protocol = s.protocol();
-  auto headers = upgrade_headers(req, *opts_);
+  auto headers = upgrade_headers(req, *opts_, extra);
   add_listener_headers(req, remote_of(socket.socket), false, headers);
   accept_websocket(std::move(socket), std::move(req), *opts_, std::move(headers),
                    [this, weak, protocol](websocket_stream ws, connection_slot slot) {
@@ -458,12 +502,15 @@ void engine::on_session_upgrade(shard& owner, counted_socket socket, request req
                    });
 }
 
-void engine::handshake_websocket(std::shared_ptr<http_connection> conn, request req) {
+void engine::handshake_websocket(std::shared_ptr<http_connection> conn, request req,
+                                 http::fields extra) {
   auto& home = conn->home();
   auto remote = conn->remote_address();
   auto r = std::make_shared<request>(std::move(req));
   check_allowed(
-      *r, remote, home, [this, conn, r, &home, remote](const std::string& message, bool success) {
+      *r, remote, home,
+      [this, conn, r, &home, remote, extra = std::move(extra)](const std::string& message,
+                                                               bool success) {
         auto query = parse_query(r->target());
         auto refuse = [&](request_error e, string_pairs context, std::string_view text) {
           report_refusal(*r, remote, e, std::move(context));
@@ -488,7 +535,7 @@ void engine::handshake_websocket(std::shared_ptr<http_connection> conn, request 
         auto sid = generate_sid(home.index());
         // Node forgets the session cookie on a WebSocket handshake; we send it for sticky
         // sessions.
-        auto headers = upgrade_headers(*r, *opts_);
+        auto headers = upgrade_headers(*r, *opts_, extra);
         if (opts_->cookie)
           headers.set(http::field::set_cookie, serialize_cookie(*opts_->cookie, sid));
         add_listener_headers(*r, remote, true, headers);

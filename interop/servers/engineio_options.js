@@ -6,12 +6,15 @@
 //     [--cors-origin O]... [--cors-credentials] [--cookie] [--deny-param]
 //     [--initial-packet TEXT] [--deflate] [--no-compression]
 //     [--websocket-only] [--polling-only] [--no-upgrades] [--headers]
-//     [--cookie-attributes]
+//     [--cookie-attributes] [--middlewares]
 //
 // --threads is accepted and ignored (Node has one event loop).
 // --deny-param: allowRequest answers after 10 ms and refuses deny=1.
 // --cookie-attributes: the cookie with every attribute: maxAge 60 s, domain example.com,
 // expires 1700000000 s after the epoch, secure, partitioned, priority high, sameSite none.
+// --middlewares: two engine middlewares. The first sets "X-Middleware: 1"; the second answers
+// 10 ms later: mw=fail calls next(error), mw=401 ends the answer with 401 "no entry", anything
+// else goes on.
 // --headers: the initial_headers listener adds "X-Initial: 1", the headers listener
 // "X-Transport: <the transport query parameter>".
 import http from "node:http";
@@ -21,14 +24,14 @@ const USAGE =
   "usage: engineio_options [--port N] [--threads N] [--path P] [--eio3] [--cors-origin O]... " +
   "[--cors-credentials] [--cookie] [--deny-param] [--initial-packet TEXT] [--deflate] " +
   "[--no-compression] [--websocket-only] [--polling-only] [--no-upgrades] [--headers] " +
-  "[--cookie-attributes]\n";
+  "[--cookie-attributes] [--middlewares]\n";
 
 function parseArgs(argv) {
   const o = { port: process.env.PORT ?? "3001", path: "/engine.io/", origins: [] };
   const flags = new Set([
     "--eio3", "--cors-credentials", "--cookie", "--deny-param", "--deflate",
     "--no-compression", "--websocket-only", "--polling-only", "--no-upgrades", "--headers",
-    "--cookie-attributes",
+    "--cookie-attributes", "--middlewares",
   ]);
   const valued = new Set(["--port", "--threads", "--path", "--cors-origin", "--initial-packet"]);
   for (let i = 0; i < argv.length; i++) {
@@ -99,6 +102,23 @@ const httpServer = http.createServer((req, res) => {
 
 const engine = new Server(engineOptions(o));
 engine.attach(httpServer, { path: o.path });
+
+if (o["--middlewares"]) {
+  engine.use((req, res, next) => {
+    res.setHeader("X-Middleware", "1");
+    next();
+  });
+  engine.use((req, res, next) => {
+    setTimeout(() => {
+      if (req._query.mw === "fail") return next(new Error("refused by test"));
+      if (req._query.mw === "401") {
+        res.writeHead(401, { "Content-Type": "text/plain" });
+        return res.end("no entry");
+      }
+      next();
+    }, 10);
+  });
+}
 
 if (o["--headers"]) {
   engine.on("initial_headers", (headers) => {

@@ -340,6 +340,68 @@ describeOptions("initialPacket, client", ["--initial-packet", INIT], (server) =>
   }
 });
 
+// ---------------------------------------------------------------- engine middlewares (engine.use)
+// --middlewares: X-Middleware on every answer; then, 10 ms later, mw=fail refuses, mw=401 answers.
+const withMw = (r) => ({ ...obs(r), middleware: r.headers["x-middleware"] ?? null });
+compareOptions("engine middlewares", ["--middlewares"], [
+  {
+    name: "polling: go on, fail (400 code 3), answer 401 themselves; the session goes on",
+    run: async (s) => {
+      const { sid, res } = await handshake(s);
+      const failed = await request(s, { path: eioPath({ ...V4, mw: "fail" }) });
+      const answered = await request(s, { path: eioPath({ ...V4, mw: "401" }) });
+      const refusedPoll = await poll(s, sid, { extra: { mw: "fail" } });
+      const posted = await post(s, sid, "4after");
+      const echoed = await poll(s, sid);
+      return {
+        handshake: { status: res.status, middleware: res.headers["x-middleware"] ?? null },
+        failed: withMw(failed),
+        answered: withMw(answered),
+        refusedPoll: withMw(refusedPoll),
+        sessionGoesOn: { post: posted.status, echo: echoed.text },
+      };
+    },
+    expect: {
+      handshake: { status: 200, middleware: "1" },
+      failed: { ...eioError(3), middleware: "1" },
+      answered: { status: 401, contentType: "text/plain", text: "no entry", middleware: "1" },
+      refusedPoll: { ...eioError(3), middleware: "1" },
+      sessionGoesOn: { post: 200, echo: "4after" },
+    },
+  },
+  {
+    name: "websocket: the header in the 101; a failed upgrade gets engine.io's 400",
+    run: async (s) => {
+      const w = await openWs(s, WS);
+      w.ws.close();
+      const { sid } = await handshake(s);
+      const u = await openWs(s, { ...WS, sid });
+      u.ws.close();
+      return {
+        handshake: w.headers["x-middleware"] ?? null,
+        upgrade: u.headers["x-middleware"] ?? null,
+        failed: await rawUpgrade(s, { ...WS, mw: "fail" }),
+      };
+    },
+    expect: {
+      handshake: "1",
+      upgrade: "1",
+      failed: { status: 400, contentType: "text/html", connection: "close", subprotocol: null, text: "Bad request" },
+    },
+  },
+  {
+    // Node's upgrade response object cannot write a status: ending it destroys the socket.
+    // sio-cpp sends the middleware's answer, then closes.
+    name: "websocket: a middleware answering the upgrade itself",
+    run: async (s) => {
+      const r = await rawUpgrade(s, { ...WS, mw: "401" });
+      return { status: Number.isNaN(r.status) ? "no answer" : r.status, text: r.text };
+    },
+    expect: { status: "no answer", text: "" },
+    cppExpect: { status: 401, text: "no entry" },
+  },
+]);
+
 // ---------------------------------------------------------------- initial_headers / headers events
 // The listeners of --headers: X-Initial on a handshake, X-Transport on every answer that reaches
 // a session (an error answer hears of neither).

@@ -212,6 +212,45 @@ TEST_P(Loopback, RefusedRequestsReachConnectionErrorListeners) {
   EXPECT_EQ(seen, expected);
 }
 
+// Engine middlewares: a throwing one fails its request (400 code 3, connection_error
+// MIDDLEWARE_FAILURE), only a middleware's first answer counts, and they run in order.
+TEST_P(Loopback, EngineMiddlewaresAreContained) {
+  echo_handler events;
+  server srv(options{}, events, GetParam());
+  std::mutex mutex;
+  std::vector<std::string> seen;
+  srv.on_connection_error([&](const connection_error& e) {
+    std::lock_guard lock(mutex);
+    seen.push_back(std::string(e.context.first("name").value_or("")));
+  });
+  srv.use([](const request_info& req, string_pairs& headers, middleware_next next) {
+    headers.emplace_back("X-Order", "first");
+    if (req.query_param("throw")) throw std::runtime_error("middleware");
+    next();
+    next.respond(500, "too late");  // a second answer does nothing
+  });
+  std::vector<std::thread> answering;  // joined before the server stops
+  srv.use([&](const request_info&, string_pairs& headers, middleware_next next) {
+    headers.emplace_back("X-Split", "a\r\nInjected: 1");
+    std::lock_guard lock(mutex);
+    answering.emplace_back([next] { next(); });  // from another thread
+  });
+  srv.listen("127.0.0.1", 0);
+  srv.start();
+  auto ok = send_http(srv.port(), http::verb::get, "/engine.io/?EIO=4&transport=polling");
+  EXPECT_EQ(ok.status, 200u);
+  EXPECT_EQ(ok.headers["X-Order"], "first");
+  EXPECT_EQ(ok.headers.count("X-Split"), 0u);
+  EXPECT_EQ(ok.headers.count("Injected"), 0u);
+  auto thrown =
+      send_http(srv.port(), http::verb::get, "/engine.io/?EIO=4&transport=polling&throw=1");
+  EXPECT_EQ(thrown.status, 400u);
+  EXPECT_EQ(thrown.body, R"({"code":3,"message":"Bad request"})");
+  for (auto& t : answering) t.join();
+  srv.stop();
+  EXPECT_EQ(seen, std::vector<std::string>{"MIDDLEWARE_FAILURE"});
+}
+
 // Node's initial_headers and headers events: a throwing listener is logged, and a header that
 // Node's setHeader would refuse (a CR LF would split the answer) is dropped.
 TEST_P(Loopback, HeaderListenersAreContained) {

@@ -5,7 +5,11 @@
 //                    [--cors-credentials] [--cookie] [--deny-param] [--initial-packet TEXT]
 //                    [--deflate] [--no-compression] [--websocket-only] [--polling-only]
 //                    [--no-upgrades] [--max-connections N] [--headers] [--cookie-attributes]
+//                    [--middlewares]
 //
+// --middlewares: two engine middlewares. The first adds "X-Middleware: 1" to every answer; the
+// second answers 10 ms later, from the gate's thread: a query with mw=fail fails the request,
+// mw=401 is answered 401 "no entry", anything else goes on.
 // --cookie-attributes: the cookie with every attribute: Max-Age 60, Domain example.com,
 // Expires 1700000000 s after the epoch, Secure, Partitioned, Priority High, SameSite None.
 // --headers: the initial_headers listener adds "X-Initial: 1", the headers listener
@@ -16,6 +20,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <cstdlib>
+#include <functional>
 #include <iostream>
 #include <string>
 #include <string_view>
@@ -43,6 +48,10 @@ class delayed_gate {
     context_.stop();
     thread_.join();
   }
+  void later(std::function<void()> f) {
+    auto timer = std::make_shared<boost::asio::steady_timer>(context_, 10ms);
+    timer->async_wait([timer, f = std::move(f)](boost::system::error_code) { f(); });
+  }
   void check(const eio::request_info& req, eio::allow_request_callback done) {
     bool deny = req.query_param("deny") == "1";
     auto timer = std::make_shared<boost::asio::steady_timer>(context_, 10ms);
@@ -68,6 +77,7 @@ int main(int argc, char** argv) {
   unsigned threads = 1;
   delayed_gate gate;
   bool with_headers = false;
+  bool with_middlewares = false;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     auto value = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
@@ -119,6 +129,8 @@ int main(int argc, char** argv) {
       opts.max_connections = std::strtoull(value().c_str(), nullptr, 10);
     } else if (arg == "--headers") {
       with_headers = true;
+    } else if (arg == "--middlewares") {
+      with_middlewares = true;
     } else {
       std::cerr << "engineio_options: unknown flag " << arg << "\n";
       return 2;
@@ -126,6 +138,21 @@ int main(int argc, char** argv) {
   }
   echo events;
   eio::server server(opts, events, threads);
+  if (with_middlewares) {
+    server.use([](const eio::request_info&, eio::string_pairs& headers, eio::middleware_next next) {
+      headers.emplace_back("X-Middleware", "1");
+      next();
+    });
+    server.use(
+        [&gate](const eio::request_info& req, eio::string_pairs&, eio::middleware_next next) {
+          auto mw = std::string(req.query_param("mw").value_or(""));
+          gate.later([mw, next] {
+            if (mw == "fail") return next.fail();
+            if (mw == "401") return next.respond(401, "no entry");
+            next();
+          });
+        });
+  }
   if (with_headers) {
     server.on_initial_headers([](eio::string_pairs& headers, const eio::request_info&) {
       headers.emplace_back("X-Initial", "1");
