@@ -71,10 +71,9 @@ std::vector<accepted> parse_accept_encoding(std::string_view header) {
   return list;
 }
 
-std::optional<std::string> zlib_encode(std::string_view input, int window_bits) {
+std::optional<std::string> zlib_encode(std::string_view input, int window_bits, int level) {
   z_stream zs{};
-  if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, window_bits, 8, Z_DEFAULT_STRATEGY) !=
-      Z_OK) {
+  if (deflateInit2(&zs, level, Z_DEFLATED, window_bits, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
     return std::nullopt;
   }
   std::string out(deflateBound(&zs, static_cast<uLong>(input.size())), '\0');
@@ -139,10 +138,11 @@ std::string_view negotiate_encoding(std::string_view accept_encoding,
   return first == ranked.end() ? std::string_view{} : first->name;
 }
 
-std::optional<std::string> encode_content(std::string_view body, std::string_view coding) {
+std::optional<std::string> encode_content(std::string_view body, std::string_view coding,
+                                          int zlib_level) {
   // windowBits 15 + 16 writes the gzip wrapper; plain 15 the zlib wrapper of HTTP's "deflate".
-  if (coding == "gzip") return zlib_encode(body, 15 + 16);
-  if (coding == "deflate") return zlib_encode(body, 15);
+  if (coding == "gzip") return zlib_encode(body, 15 + 16, zlib_level);
+  if (coding == "deflate") return zlib_encode(body, 15, zlib_level);
   if (coding == "br") return brotli_encode(body);
   return std::nullopt;
 }

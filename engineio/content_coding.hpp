@@ -16,6 +16,8 @@ std::string_view negotiate_encoding(std::string_view accept_encoding,
                                     std::initializer_list<std::string_view> offered);
 
 /// `body` in `coding` ("gzip", "deflate" or "br"); nullopt for another name or on failure.
-std::optional<std::string> encode_content(std::string_view body, std::string_view coding);
+/// `zlib_level` (0..9, -1 for zlib's default) is for gzip and deflate.
+std::optional<std::string> encode_content(std::string_view body, std::string_view coding,
+                                          int zlib_level = -1);
 
 }  // namespace engineio

@@ -38,8 +38,9 @@ class middleware_next {
   /// Node's `next(err)`: 400 `{"code":3,"message":"Bad request"}`, and a connection_error whose
   /// context names MIDDLEWARE_FAILURE.
   void fail() const;
-  /// Answers with `status` and a text `body` instead (Node's `res.writeHead(); res.end()`); a
-  /// WebSocket upgrade answered so is closed after the answer.
+  /// Answers with `status` (200..999; anything else fails the request) and a text `body`
+  /// instead (Node's `res.writeHead(); res.end()`); a WebSocket upgrade answered so is closed
+  /// after the answer.
   void respond(unsigned status, std::string body = {}) const;
 
  private:

@@ -53,11 +53,17 @@ struct cookie_options {
 /// Node's `httpCompression`: gzip or deflate for polling responses of at least `threshold` bytes.
 struct http_compression_options {
   std::size_t threshold = 1024;
+  int level = -1;  // zlib's 0..9; -1 is zlib's default (6), as Node
 };
 
 /// Node's `perMessageDeflate` for WebSocket frames.
 struct per_message_deflate_options {
   std::size_t threshold = 1024;
+  int level = 6;  // zlib's 0..9 (Node's zlibDeflateOptions.level)
+  /// ws's serverNoContextTakeover and clientNoContextTakeover: each message compressed on its
+  /// own, which saves the 32 KiB window per connection and direction at some ratio.
+  bool server_no_context_takeover = false;
+  bool client_no_context_takeover = false;
 };
 
 /// Answer of an `allow_request` hook: `success == false` refuses with 403 and `message`.

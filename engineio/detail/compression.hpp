@@ -5,9 +5,10 @@
 #include <cstddef>
 
 #include "engineio/detail/http.hpp"
+#include "engineio/options.hpp"
 
 namespace engineio::detail {
 
-void compress_response(response& res, const request& req, std::size_t threshold);
+void compress_response(response& res, const request& req, const http_compression_options& opts);
 
 }  // namespace engineio::detail

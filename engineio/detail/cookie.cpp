@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstdio>
 #include <ctime>
 #include <stdexcept>
@@ -25,8 +26,8 @@ std::string http_date(std::chrono::system_clock::time_point when) {
   return out;
 }
 
-// The cookie package's checks: a token for the name; no control character, ';' or ',' leaking
-// into another attribute for the path and domain.
+// The cookie package's checks: a token for the name, a path of printable characters but ';' and
+// '<', a domain of RFC 1123 labels (a leading dot allowed).
 bool cookie_token(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) {
     return c > 0x20 && c < 0x7f &&
@@ -34,9 +35,23 @@ bool cookie_token(std::string_view s) {
   });
 }
 
-bool attribute_value(std::string_view s) {
+bool path_value(std::string_view s) {
   return std::all_of(s.begin(), s.end(),
-                     [](unsigned char c) { return c >= 0x20 && c < 0x7f && c != ';'; });
+                     [](unsigned char c) { return c >= 0x20 && c < 0x7f && c != ';' && c != '<'; });
+}
+
+bool domain_value(std::string_view s) {
+  if (s.starts_with('.')) s.remove_prefix(1);
+  auto alnum = [](unsigned char c) { return std::isalnum(c) != 0; };
+  for (;;) {
+    auto label = s.substr(0, s.find('.'));
+    if (label.empty() || label.size() > 63 || !alnum(label.front()) || !alnum(label.back()) ||
+        !std::all_of(label.begin(), label.end(),
+                     [&](unsigned char c) { return alnum(c) || c == '-'; }))
+      return false;
+    if (label.size() == s.size()) return true;
+    s.remove_prefix(label.size() + 1);
+  }
 }
 
 bool one_of(std::string_view s, std::initializer_list<std::string_view> allowed) {
@@ -50,8 +65,8 @@ void check_cookie(const cookie_options& cookie) {
     throw std::invalid_argument(std::string("cookie option ") + what + " is invalid");
   };
   if (!cookie_token(cookie.name)) refuse("name");
-  if (!attribute_value(cookie.path)) refuse("path");
-  if (!attribute_value(cookie.domain)) refuse("domain");
+  if (!path_value(cookie.path)) refuse("path");
+  if (!cookie.domain.empty() && !domain_value(cookie.domain)) refuse("domain");
   if (!one_of(cookie.same_site, {"", "Strict", "Lax", "None"})) refuse("same_site");
   if (!one_of(cookie.priority, {"", "Low", "Medium", "High"})) refuse("priority");
 }

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <limits>
+#include <stdexcept>
 #include <thread>
 
 #include "engineio/detail/cookie.hpp"
@@ -46,6 +47,11 @@ options with_normal_path(options opts) {
 // does not start with one.
 options checked(options opts) {
   if (opts.cookie) check_cookie(*opts.cookie);
+  auto level_ok = [](int level, int lowest) { return level >= lowest && level <= 9; };
+  if (opts.http_compression && !level_ok(opts.http_compression->level, -1))
+    throw std::invalid_argument("http_compression level must be -1..9");
+  if (opts.per_message_deflate && !level_ok(opts.per_message_deflate->level, 0))
+    throw std::invalid_argument("per_message_deflate level must be 0..9");
   return with_normal_path(std::move(opts));
 }
 
@@ -62,6 +68,10 @@ engine::engine(options opts, handler& events, unsigned threads)
 }
 
 engine::~engine() {
+  {
+    std::lock_guard lock(liveness_->mutex);
+    liveness_->alive = false;
+  }
   stop();
 }
 

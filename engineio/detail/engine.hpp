@@ -13,6 +13,7 @@
 #include "engineio/detail/http.hpp"
 #include "engineio/detail/http_connection.hpp"
 #include "engineio/detail/http_routes.hpp"
+#include "engineio/detail/middleware_chain.hpp"
 #include "engineio/detail/pending_request.hpp"
 #include "engineio/detail/shard.hpp"
 #include "engineio/handler.hpp"
@@ -103,6 +104,8 @@ class engine {
   std::vector<connection_error_listener> error_listeners_;
   std::vector<headers_listener> initial_headers_listeners_, headers_listeners_;
   std::vector<request_middleware> middlewares_;
+  // Cleared when the engine goes: what answers later (middlewares, allow_request) checks it.
+  std::shared_ptr<engine_liveness> liveness_ = std::make_shared<engine_liveness>();
   http_routes routes_;
   // Before shards_: the slots held by what the shards own are released into it as they go.
   connection_limit connections_;

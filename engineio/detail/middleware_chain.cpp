@@ -18,6 +18,9 @@ void middleware_next::fail() const {
 }
 
 void middleware_next::respond(unsigned status, std::string body) const {
+  // No interim status; and 204 and 304 have no body.
+  if (status < 200 || status > 999) return fail();
+  if (status == 204 || status == 304) body.clear();
   run_->answer(step_, detail::middleware_outcome::kind::respond, status, std::move(body));
 }
 
@@ -27,9 +30,10 @@ constexpr auto answered = std::numeric_limits<std::size_t>::max();
 }
 
 middleware_run::middleware_run(const std::vector<request_middleware>& middlewares,
-                               asio::any_io_executor home, request_info info,
-                               std::function<void(middleware_outcome)> done)
+                               std::shared_ptr<engine_liveness> engine, asio::any_io_executor home,
+                               request_info info, std::function<void(middleware_outcome)> done)
     : middlewares_(middlewares),
+      engine_(std::move(engine)),
       home_(std::move(home)),
       info_(std::move(info)),
       done_(std::move(done)) {}
@@ -49,6 +53,8 @@ void middleware_run::answer(std::size_t step, middleware_outcome::kind what, uns
   if (!awaited_.compare_exchange_strong(expected, answered)) return;  // not this step's first
   // Always through the shard's queue: a middleware may answer from its own thread, and one that
   // answers at once must not run the rest of the chain inside its own call.
+  std::lock_guard lock(engine_->mutex);
+  if (!engine_->alive) return;
   asio::post(home_, [self = shared_from_this(), step, what, status, body = std::move(body)] {
     if (what == middleware_outcome::kind::proceed && step + 1 < self->middlewares_.size()) {
       self->awaited_ = step + 1;
@@ -62,7 +68,7 @@ void middleware_run::answer(std::size_t step, middleware_outcome::kind what, uns
         log_warning("an engine middleware set a header with an invalid name or value; dropped");
       }
     }
-    self->done_(std::move(out));
+    guarded("engine middleware answer", [&] { self->done_(std::move(out)); });
   });
 }
 

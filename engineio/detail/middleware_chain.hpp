@@ -5,6 +5,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,13 @@
 #include "engineio/middleware.hpp"
 
 namespace engineio::detail {
+
+/// Whether the engine that runs the chains is still there: a middleware may keep its `next` past
+/// the server's end, and then it must not post to a shard that is gone.
+struct engine_liveness {
+  std::mutex mutex;
+  bool alive = true;
+};
 
 struct middleware_outcome {
   enum class kind { proceed, fail, respond } what = kind::proceed;
@@ -26,7 +34,8 @@ class middleware_run : public std::enable_shared_from_this<middleware_run> {
  public:
   /// `middlewares` outlive the run (the engine's, fixed before it starts); `done` runs once, on
   /// `home`.
-  middleware_run(const std::vector<request_middleware>& middlewares, asio::any_io_executor home,
+  middleware_run(const std::vector<request_middleware>& middlewares,
+                 std::shared_ptr<engine_liveness> engine, asio::any_io_executor home,
                  request_info info, std::function<void(middleware_outcome)> done);
 
   void start() { run_step(0); }
@@ -37,6 +46,7 @@ class middleware_run : public std::enable_shared_from_this<middleware_run> {
   void run_step(std::size_t step);
 
   const std::vector<request_middleware>& middlewares_;
+  std::shared_ptr<engine_liveness> engine_;
   asio::any_io_executor home_;
   request_info info_;
   string_pairs headers_;

@@ -106,7 +106,7 @@ void polling_transport::send(std::vector<outgoing> packets) {
   if (cfg_.jsonp) payload.body = wrap_jsonp(*cfg_.jsonp, payload.body);
   auto res = make_poll_response(req.req(), std::move(payload.body), payload.binary);
   if (cfg_.opts->http_compression && compress) {
-    compress_response(res, req.req(), cfg_.opts->http_compression->threshold);
+    compress_response(res, req.req(), *cfg_.opts->http_compression);
   }
   req.respond(std::move(res));
   if (should_close_) return report_closed();

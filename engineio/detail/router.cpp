@@ -92,13 +92,19 @@ void write_and_close(counted_socket socket, response res) {
   });
 }
 
-// The headers of a 101: the CORS ones, as Node runs its cors middleware on upgrades too, then the
-// engine middlewares' (`extra`).
-http::fields upgrade_headers(const request& req, const options& opts,
-                             const http::fields& extra = {}) {
+// `from` over `into`: a name in `from` replaces that name's values in `into`, as a later
+// setHeader does in Node.
+void merge_headers(http::fields& into, const http::fields& from) {
+  for (const auto& field : from) into.erase(field.name_string());
+  for (const auto& field : from) into.insert(field.name_string(), field.value());
+}
+
+// The CORS headers (Node's cors middleware runs first, on upgrades too), then the engine
+// middlewares' (`extra`).
+http::fields engine_headers(const request& req, const options& opts, const http::fields& extra) {
   http::fields headers;
   if (opts.cors) add_cors_headers(*opts.cors, req, false, headers);
-  for (const auto& field : extra) headers.insert(field.name_string(), field.value());
+  merge_headers(headers, extra);
   return headers;
 }
 
@@ -148,8 +154,8 @@ void open_websocket_transport(websocket_stream ws, connection_slot slot, protoco
 }
 
 // Node closes a WebSocket it will not use right after the handshake (no close code).
-void accept_and_close(counted_socket socket, request req, const options& opts) {
-  auto headers = upgrade_headers(req, opts);
+void accept_and_close(counted_socket socket, request req, const options& opts,
+                      http::fields headers) {
   accept_websocket(std::move(socket), std::move(req), opts, std::move(headers),
                    [](websocket_stream ws, connection_slot slot) {
                      auto holder = std::make_shared<websocket_stream>(std::move(ws));
@@ -210,9 +216,7 @@ void engine::route_engine(std::shared_ptr<http_connection> conn, request req, bo
   if (upgrade) {
     return route_upgrade(std::move(conn), std::move(req), transport_name, sid, std::move(extra));
   }
-  http::fields headers;
-  if (opts_->cors) add_cors_headers(*opts_->cors, req, false, headers);
-  for (const auto& field : extra) headers.insert(field.name_string(), field.value());
+  auto headers = engine_headers(req, *opts_, extra);
   route_polling(pending_request(std::move(req), std::move(conn), std::move(headers)),
                 transport_name, sid);
 }
@@ -226,22 +230,23 @@ void engine::run_middlewares(std::shared_ptr<http_connection> conn, request req,
     if (out.what == kind::proceed) {
       return route_engine(conn, std::move(*r), upgrade, std::move(out.headers));
     }
-    if (opts_->cors && !upgrade) add_cors_headers(*opts_->cors, *r, false, out.headers);
+    auto headers = upgrade ? out.headers : engine_headers(*r, *opts_, out.headers);
     if (out.what == kind::fail) {
       report_refusal(*r, remote, request_error::bad_request, {{"name", "MIDDLEWARE_FAILURE"}});
-      pending_request pending(std::move(*r), conn, std::move(out.headers));
+      pending_request pending(std::move(*r), conn, std::move(headers));
       if (upgrade)
         return pending.respond(upgrade_refusal(default_message(request_error::bad_request)));
       return pending.respond_error(request_error::bad_request);
     }
     response res{static_cast<http::status>(out.status), r->version()};
-    res.set(http::field::content_type, "text/plain");
+    if (headers.find(http::field::content_type) == headers.end())
+      res.set(http::field::content_type, "text/plain");
     if (upgrade) res.set(http::field::connection, "close");
     res.body() = std::move(out.body);
-    pending_request(std::move(*r), conn, std::move(out.headers)).respond(std::move(res));
+    pending_request(std::move(*r), conn, std::move(headers)).respond(std::move(res));
   };
-  std::make_shared<middleware_run>(middlewares_, conn->home().executor(), std::move(info),
-                                   std::move(done))
+  std::make_shared<middleware_run>(middlewares_, liveness_, conn->home().executor(),
+                                   std::move(info), std::move(done))
       ->start();
 }
 
@@ -321,10 +326,11 @@ void engine::check_allowed(const request& req, const std::string& remote, shard&
   if (!opts_->allow_request) return then({}, true);
   auto answered = std::make_shared<std::atomic<bool>>(false);
   auto info = make_request_info(req, parse_query(req.target()).params, remote);
-  auto answer = [answered, &home, then = std::move(then)](const std::string& message,
-                                                          bool success) {
+  auto answer = [answered, alive = liveness_, home = home.executor(), then = std::move(then)](
+                    const std::string& message, bool success) {
     if (answered->exchange(true)) return;  // the hook answers once
-    asio::post(home.context(), [then, message, success] { then(message, success); });
+    std::lock_guard lock(alive->mutex);
+    if (alive->alive) asio::post(home, [then, message, success] { then(message, success); });
   };
   bool returned = false;
   guarded("allow_request hook", [&] {
@@ -480,15 +486,15 @@ void engine::on_session_upgrade(shard& owner, counted_socket socket, request req
   if (auto refusal = websocket_refusal(req, opts_->per_message_deflate.has_value())) {
     return write_and_close(std::move(socket), std::move(*refusal));
   }
+  auto headers = engine_headers(req, *opts_, extra);
+  add_listener_headers(req, remote_of(socket.socket), false, headers);
   bool wants_websocket = query.get("transport") == "websocket";
   // Like Node, allow_upgrades only empties the advertised list; an upgrade attempt still works.
   if (!wants_websocket || s.upgrading() || s.upgraded() ||
       s.transport_name() == transport_kind::websocket) {
-    return accept_and_close(std::move(socket), std::move(req), *opts_);
+    return accept_and_close(std::move(socket), std::move(req), *opts_, std::move(headers));
   }
   auto protocol = s.protocol();
-  auto headers = upgrade_headers(req, *opts_, extra);
-  add_listener_headers(req, remote_of(socket.socket), false, headers);
   accept_websocket(std::move(socket), std::move(req), *opts_, std::move(headers),
                    [this, weak, protocol](websocket_stream ws, connection_slot slot) {
                      open_websocket_transport(
@@ -523,9 +529,13 @@ void engine::handshake_websocket(std::shared_ptr<http_connection> conn, request 
         if (auto refusal = websocket_refusal(*r, opts_->per_message_deflate.has_value())) {
           return pending_request(std::move(*r), conn, {}).respond(std::move(*refusal));
         }
+        auto headers = engine_headers(*r, *opts_, extra);
+        add_listener_headers(*r, remote, true, headers);
         // As Node, a transport that does not take upgrades is closed before the protocol counts.
-        if (query.get("transport") != "websocket")
-          return accept_and_close(conn->release_socket(), std::move(*r), *opts_);
+        if (query.get("transport") != "websocket") {
+          return accept_and_close(conn->release_socket(), std::move(*r), *opts_,
+                                  std::move(headers));
+        }
         auto protocol = protocol_of(*r);
         if (!protocol) {
           auto e = request_error::unsupported_protocol_version;
@@ -534,11 +544,9 @@ void engine::handshake_websocket(std::shared_ptr<http_connection> conn, request 
         auto info = make_request_info(*r, std::move(query.params), remote);
         auto sid = generate_sid(home.index());
         // Node forgets the session cookie on a WebSocket handshake; we send it for sticky
-        // sessions.
-        auto headers = upgrade_headers(*r, *opts_, extra);
+        // sessions, beside any cookie of the middlewares and listeners.
         if (opts_->cookie)
-          headers.set(http::field::set_cookie, serialize_cookie(*opts_->cookie, sid));
-        add_listener_headers(*r, remote, true, headers);
+          headers.insert(http::field::set_cookie, serialize_cookie(*opts_->cookie, sid));
         accept_websocket(
             conn->release_socket(), std::move(*r), *opts_, std::move(headers),
             [this, &home, protocol, sid, info = std::move(info)](websocket_stream ws,

@@ -25,6 +25,9 @@ void configure_websocket(websocket_stream& ws, const options& opts) {
     websocket::permessage_deflate deflate;
     deflate.server_enable = true;
     deflate.msg_size_threshold = opts.per_message_deflate->threshold;
+    deflate.compLevel = opts.per_message_deflate->level;
+    deflate.server_no_context_takeover = opts.per_message_deflate->server_no_context_takeover;
+    deflate.client_no_context_takeover = opts.per_message_deflate->client_no_context_takeover;
     ws.set_option(deflate);
   }
 }

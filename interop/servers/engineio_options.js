@@ -6,12 +6,13 @@
 //     [--cors-origin O]... [--cors-credentials] [--cookie] [--deny-param]
 //     [--initial-packet TEXT] [--deflate] [--no-compression]
 //     [--websocket-only] [--polling-only] [--no-upgrades] [--headers]
-//     [--cookie-attributes] [--middlewares]
+//     [--cookie-attributes] [--middlewares] [--deflate-no-context]
 //
 // --threads is accepted and ignored (Node has one event loop).
 // --deny-param: allowRequest answers after 10 ms and refuses deny=1.
 // --cookie-attributes: the cookie with every attribute: maxAge 60 s, domain example.com,
 // expires 1700000000 s after the epoch, secure, partitioned, priority high, sameSite none.
+// --deflate-no-context: --deflate with server and client context takeover off.
 // --middlewares: two engine middlewares. The first sets "X-Middleware: 1"; the second answers
 // 10 ms later: mw=fail calls next(error), mw=401 ends the answer with 401 "no entry", anything
 // else goes on.
@@ -24,14 +25,14 @@ const USAGE =
   "usage: engineio_options [--port N] [--threads N] [--path P] [--eio3] [--cors-origin O]... " +
   "[--cors-credentials] [--cookie] [--deny-param] [--initial-packet TEXT] [--deflate] " +
   "[--no-compression] [--websocket-only] [--polling-only] [--no-upgrades] [--headers] " +
-  "[--cookie-attributes] [--middlewares]\n";
+  "[--cookie-attributes] [--middlewares] [--deflate-no-context]\n";
 
 function parseArgs(argv) {
   const o = { port: process.env.PORT ?? "3001", path: "/engine.io/", origins: [] };
   const flags = new Set([
     "--eio3", "--cors-credentials", "--cookie", "--deny-param", "--deflate",
     "--no-compression", "--websocket-only", "--polling-only", "--no-upgrades", "--headers",
-    "--cookie-attributes", "--middlewares",
+    "--cookie-attributes", "--middlewares", "--deflate-no-context",
   ]);
   const valued = new Set(["--port", "--threads", "--path", "--cors-origin", "--initial-packet"]);
   for (let i = 0; i < argv.length; i++) {
@@ -85,6 +86,9 @@ function engineOptions(o) {
   }
   if (o.initialPacket !== undefined) opts.initialPacket = o.initialPacket;
   if (o["--deflate"]) opts.perMessageDeflate = { threshold: 1024 };
+  if (o["--deflate-no-context"]) {
+    opts.perMessageDeflate = { threshold: 1024, serverNoContextTakeover: true, clientNoContextTakeover: true };
+  }
   if (o["--no-compression"]) opts.httpCompression = false;
   if (o["--websocket-only"]) opts.transports = ["websocket"];
   if (o["--polling-only"]) opts.transports = ["polling"];

@@ -497,6 +497,28 @@ compareOptions("perMessageDeflate", ["--deflate"], [
     },
   },
 ]);
+// Context takeover off on both sides: the 101 says so (its parameters compared as a set), and
+// messages still go both ways.
+compareOptions("perMessageDeflate without context takeover", ["--deflate-no-context"], [
+  {
+    name: "negotiated without context takeover; 10 KB echoes intact",
+    run: async (s) => {
+      const w = await openWs(s, WS);
+      await w.next(); // the open packet
+      const big = "x".repeat(10_000);
+      w.send(`4${big}`);
+      const echo = await w.next();
+      w.ws.close();
+      const params = (w.headers["sec-websocket-extensions"] ?? "").split(";").map((p) => p.trim()).sort();
+      return { params, echoed: echo === `4${big}` };
+    },
+    expect: {
+      params: ["client_no_context_takeover", "permessage-deflate", "server_no_context_takeover"],
+      echoed: true,
+    },
+  },
+]);
+
 // ws checks the offers when it may negotiate: a malformed header or an unusable
 // permessage-deflate parameter refuses the handshake.
 const extensionRefusal = {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include "engineio/content_coding.hpp"
 #include "engineio/detail/base64.hpp"
 #include "engineio/detail/compression.hpp"
 #include "engineio/detail/cookie.hpp"
@@ -111,8 +112,25 @@ TEST(Cookie, OptionsTheCookiePackageRefusesAreRefusedUpFront) {
   refused([](cookie_options& c) { c.name = ""; });
   refused([](cookie_options& c) { c.path = "/; Secure"; });
   refused([](cookie_options& c) { c.domain = "x.com\r\nSet-Cookie: y=1"; });
+  refused([](cookie_options& c) { c.domain = "a b.com"; });
+  refused([](cookie_options& c) { c.domain = "example.com."; });
+  refused([](cookie_options& c) { c.domain = "-x.com"; });
+  cookie_options leading_dot;
+  leading_dot.domain = ".example.com";
+  EXPECT_NO_THROW(check_cookie(leading_dot));
   refused([](cookie_options& c) { c.same_site = "lax"; });
   refused([](cookie_options& c) { c.priority = "urgent"; });
+}
+
+// Node's httpCompression.level: 0 stores, 9 squeezes.
+TEST(Compression, TheZlibLevelIsApplied) {
+  std::string text;
+  for (int i = 0; i < 2000; ++i) text += "message " + std::to_string(i % 50) + ";";
+  auto stored = engineio::encode_content(text, "gzip", 0);
+  auto squeezed = engineio::encode_content(text, "gzip", 9);
+  ASSERT_TRUE(stored && squeezed);
+  EXPECT_GT(stored->size(), text.size());
+  EXPECT_LT(squeezed->size(), text.size() / 4);
 }
 
 TEST(Compression, GzipsLargeBodiesForClientsThatAcceptIt) {
@@ -120,7 +138,7 @@ TEST(Compression, GzipsLargeBodiesForClientsThatAcceptIt) {
   req.set(http::field::accept_encoding, "gzip, deflate");
   response res{http::status::ok, 11};
   res.body() = std::string(5000, 'a');
-  compress_response(res, req, 1024);
+  compress_response(res, req, http_compression_options{});
   EXPECT_EQ(res[http::field::content_encoding], "gzip");
   EXPECT_LT(res.body().size(), 200u);
 
@@ -141,11 +159,11 @@ TEST(Compression, LeavesSmallBodiesAndRefusingClientsAlone) {
   req.set(http::field::accept_encoding, "gzip;q=0, deflate");
   response res{http::status::ok, 11};
   res.body() = std::string(5000, 'a');
-  compress_response(res, req, 1024);
+  compress_response(res, req, http_compression_options{});
   EXPECT_EQ(res[http::field::content_encoding], "deflate");
 
   response small{http::status::ok, 11};
   small.body() = "tiny";
-  compress_response(small, req, 1024);
+  compress_response(small, req, http_compression_options{});
   EXPECT_EQ(small.count(http::field::content_encoding), 0u);
 }

@@ -251,6 +251,38 @@ TEST_P(Loopback, EngineMiddlewaresAreContained) {
   EXPECT_EQ(seen, std::vector<std::string>{"MIDDLEWARE_FAILURE"});
 }
 
+// A middleware's header replaces the CORS one of its name and gives way to the answer's own
+// (Node's setHeader, then writeHead); an answer without a body has none; an interim status fails.
+TEST_P(Loopback, EngineMiddlewareHeadersMergeAsNodes) {
+  options o;
+  o.cors.emplace();
+  echo_handler events;
+  server srv(o, events, GetParam());
+  srv.use([](const request_info& req, string_pairs& headers, middleware_next next) {
+    headers.emplace_back("Access-Control-Allow-Origin", "https://mine.example");
+    headers.emplace_back("Cache-Control", "private");
+    if (req.query_param("answer") == "204") return next.respond(204, "dropped");
+    if (req.query_param("answer") == "101") return next.respond(101);
+    next();
+  });
+  srv.listen("127.0.0.1", 0);
+  srv.start();
+  auto open = send_http(srv.port(), http::verb::get, "/engine.io/?EIO=4&transport=polling");
+  EXPECT_EQ(open.status, 200u);
+  EXPECT_EQ(open.headers.count(http::field::access_control_allow_origin), 1u);
+  EXPECT_EQ(open.headers[http::field::access_control_allow_origin], "https://mine.example");
+  EXPECT_EQ(open.headers.count(http::field::cache_control), 1u);
+  EXPECT_EQ(open.headers[http::field::cache_control], "no-store");
+  auto empty =
+      send_http(srv.port(), http::verb::get, "/engine.io/?EIO=4&transport=polling&answer=204");
+  EXPECT_EQ(empty.status, 204u);
+  EXPECT_EQ(empty.body, "");
+  auto interim =
+      send_http(srv.port(), http::verb::get, "/engine.io/?EIO=4&transport=polling&answer=101");
+  EXPECT_EQ(interim.status, 400u);
+  srv.stop();
+}
+
 // Node's initial_headers and headers events: a throwing listener is logged, and a header that
 // Node's setHeader would refuse (a CR LF would split the answer) is dropped.
 TEST_P(Loopback, HeaderListenersAreContained) {

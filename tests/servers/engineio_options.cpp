@@ -5,8 +5,9 @@
 //                    [--cors-credentials] [--cookie] [--deny-param] [--initial-packet TEXT]
 //                    [--deflate] [--no-compression] [--websocket-only] [--polling-only]
 //                    [--no-upgrades] [--max-connections N] [--headers] [--cookie-attributes]
-//                    [--middlewares]
+//                    [--middlewares] [--deflate-no-context]
 //
+// --deflate-no-context: --deflate with server and client context takeover off.
 // --middlewares: two engine middlewares. The first adds "X-Middleware: 1" to every answer; the
 // second answers 10 ms later, from the gate's thread: a query with mw=fail fails the request,
 // mw=401 is answered 401 "no entry", anything else goes on.
@@ -117,6 +118,9 @@ int main(int argc, char** argv) {
       opts.initial_packet = value();
     } else if (arg == "--deflate") {
       opts.per_message_deflate.emplace();
+    } else if (arg == "--deflate-no-context") {
+      opts.per_message_deflate = eio::per_message_deflate_options{
+          .server_no_context_takeover = true, .client_no_context_takeover = true};
     } else if (arg == "--no-compression") {
       opts.http_compression.reset();
     } else if (arg == "--websocket-only") {
