@@ -17,8 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size < 1) return 0;
   std::string_view in(reinterpret_cast<const char*>(data + 1), size - 1);
   engineio::detail::request req{(data[0] & 1) ? http::verb::post : http::verb::get,
-                                "/engine.io/?EIO=4&transport=websocket",
-                                (data[0] & 2) ? 10u : 11u};
+                                "/engine.io/?EIO=4&transport=websocket", (data[0] & 2) ? 10u : 11u};
   constexpr std::array fields{http::field::upgrade,
                               http::field::connection,
                               http::field::sec_websocket_key,
