@@ -31,7 +31,8 @@ std::string http_date(std::chrono::system_clock::time_point when) {
 bool cookie_token(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) {
     return c > 0x20 && c < 0x7f &&
-           std::string_view("()<>@,;:\\\"/[]?={}").find(c) == std::string_view::npos;
+           std::string_view("()<>@,;:\\\"/[]?={}").find(static_cast<char>(c)) ==
+               std::string_view::npos;
   });
 }
 

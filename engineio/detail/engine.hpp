@@ -69,12 +69,12 @@ class engine {
   /// After the middlewares: `extra` are their headers.
   void route_engine(std::shared_ptr<http_connection> conn, request req, bool upgrade,
                     http::fields extra);
-  void run_middlewares(std::shared_ptr<http_connection> conn, request req, bool upgrade);
+  void run_middlewares(const std::shared_ptr<http_connection>& conn, request req, bool upgrade);
   void route_upgrade(std::shared_ptr<http_connection> conn, request req,
                      std::string_view transport_name, const std::string& sid, http::fields extra);
   void on_session_request(shard& owner, pending_request pending, const std::string& sid);
   void on_session_upgrade(shard& owner, counted_socket socket, request req, const std::string& sid,
-                          http::fields extra);
+                          const http::fields& extra);
   void handshake_polling(pending_request pending);
   void handshake_websocket(std::shared_ptr<http_connection> conn, request req, http::fields extra);
   std::optional<protocol_version> protocol_of(const request& req) const;

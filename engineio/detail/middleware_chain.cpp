@@ -55,21 +55,22 @@ void middleware_run::answer(std::size_t step, middleware_outcome::kind what, uns
   // answers at once must not run the rest of the chain inside its own call.
   std::lock_guard lock(engine_->mutex);
   if (!engine_->alive) return;
-  asio::post(home_, [self = shared_from_this(), step, what, status, body = std::move(body)] {
-    if (what == middleware_outcome::kind::proceed && step + 1 < self->middlewares_.size()) {
-      self->awaited_ = step + 1;
-      return self->run_step(step + 1);
-    }
-    middleware_outcome out{what, status, std::move(body), {}};
-    for (auto [name, value] : self->headers_) {
-      if (valid_header(name, value)) {
-        out.headers.insert(name, value);
-      } else {
-        log_warning("an engine middleware set a header with an invalid name or value; dropped");
-      }
-    }
-    guarded("engine middleware answer", [&] { self->done_(std::move(out)); });
-  });
+  asio::post(
+      home_, [self = shared_from_this(), step, what, status, body = std::move(body)]() mutable {
+        if (what == middleware_outcome::kind::proceed && step + 1 < self->middlewares_.size()) {
+          self->awaited_ = step + 1;
+          return self->run_step(step + 1);
+        }
+        middleware_outcome out{what, status, std::move(body), {}};
+        for (auto [name, value] : self->headers_) {
+          if (valid_header(name, value)) {
+            out.headers.insert(name, value);
+          } else {
+            log_warning("an engine middleware set a header with an invalid name or value; dropped");
+          }
+        }
+        guarded("engine middleware answer", [&] { self->done_(std::move(out)); });
+      });
 }
 
 }  // namespace detail

@@ -205,7 +205,7 @@ void engine::route(std::shared_ptr<http_connection> conn, request req) {
     return;
   }
   if (middlewares_.empty()) return route_engine(std::move(conn), std::move(req), upgrade, {});
-  run_middlewares(std::move(conn), std::move(req), upgrade);
+  run_middlewares(conn, std::move(req), upgrade);
 }
 
 void engine::route_engine(std::shared_ptr<http_connection> conn, request req, bool upgrade,
@@ -221,7 +221,8 @@ void engine::route_engine(std::shared_ptr<http_connection> conn, request req, bo
                 transport_name, sid);
 }
 
-void engine::run_middlewares(std::shared_ptr<http_connection> conn, request req, bool upgrade) {
+void engine::run_middlewares(const std::shared_ptr<http_connection>& conn, request req,
+                             bool upgrade) {
   auto remote = conn->remote_address();
   auto info = make_request_info(req, parse_query(req.target()).params, remote);
   auto r = std::make_shared<request>(std::move(req));
@@ -451,7 +452,7 @@ void engine::route_upgrade(std::shared_ptr<http_connection> conn, request req,
   auto& target = *shards_[*owner];
   auto socket = conn->release_socket();
   if (target.running_here())
-    return on_session_upgrade(target, std::move(socket), std::move(req), sid, std::move(extra));
+    return on_session_upgrade(target, std::move(socket), std::move(req), sid, extra);
   // Move the connection to the session's shard once; from then on it lives there.
   beast::error_code ec;
   auto local = socket.socket.local_endpoint(ec);
@@ -463,12 +464,12 @@ void engine::route_upgrade(std::shared_ptr<http_connection> conn, request req,
                                 extra = std::move(extra)]() mutable {
     on_session_upgrade(target,
                        counted_socket{tcp::socket(target.context(), protocol, fd), std::move(slot)},
-                       std::move(*r), sid, std::move(extra));
+                       std::move(*r), sid, extra);
   });
 }
 
 void engine::on_session_upgrade(shard& owner, counted_socket socket, request req,
-                                const std::string& sid, http::fields extra) {
+                                const std::string& sid, const http::fields& extra) {
   auto refuse = [&](request_error e, string_pairs context) {
     report_refusal(req, remote_of(socket.socket), e, std::move(context));
     write_and_close(std::move(socket), upgrade_refusal(default_message(e)));

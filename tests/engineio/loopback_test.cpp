@@ -221,16 +221,16 @@ TEST_P(Loopback, EngineMiddlewaresAreContained) {
   std::vector<std::string> seen;
   srv.on_connection_error([&](const connection_error& e) {
     std::lock_guard lock(mutex);
-    seen.push_back(std::string(e.context.first("name").value_or("")));
+    seen.emplace_back(e.context.first("name").value_or(""));
   });
-  srv.use([](const request_info& req, string_pairs& headers, middleware_next next) {
+  srv.use([](const request_info& req, string_pairs& headers, const middleware_next& next) {
     headers.emplace_back("X-Order", "first");
     if (req.query_param("throw")) throw std::runtime_error("middleware");
     next();
     next.respond(500, "too late");  // a second answer does nothing
   });
   std::vector<std::thread> answering;  // joined before the server stops
-  srv.use([&](const request_info&, string_pairs& headers, middleware_next next) {
+  srv.use([&](const request_info&, string_pairs& headers, const middleware_next& next) {
     headers.emplace_back("X-Split", "a\r\nInjected: 1");
     std::lock_guard lock(mutex);
     answering.emplace_back([next] { next(); });  // from another thread
@@ -258,7 +258,7 @@ TEST_P(Loopback, EngineMiddlewareHeadersMergeAsNodes) {
   o.cors.emplace();
   echo_handler events;
   server srv(o, events, GetParam());
-  srv.use([](const request_info& req, string_pairs& headers, middleware_next next) {
+  srv.use([](const request_info& req, string_pairs& headers, const middleware_next& next) {
     headers.emplace_back("Access-Control-Allow-Origin", "https://mine.example");
     headers.emplace_back("Cache-Control", "private");
     if (req.query_param("answer") == "204") return next.respond(204, "dropped");

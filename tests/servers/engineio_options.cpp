@@ -143,19 +143,20 @@ int main(int argc, char** argv) {
   echo events;
   eio::server server(opts, events, threads);
   if (with_middlewares) {
-    server.use([](const eio::request_info&, eio::string_pairs& headers, eio::middleware_next next) {
-      headers.emplace_back("X-Middleware", "1");
-      next();
-    });
     server.use(
-        [&gate](const eio::request_info& req, eio::string_pairs&, eio::middleware_next next) {
-          auto mw = std::string(req.query_param("mw").value_or(""));
-          gate.later([mw, next] {
-            if (mw == "fail") return next.fail();
-            if (mw == "401") return next.respond(401, "no entry");
-            next();
-          });
+        [](const eio::request_info&, eio::string_pairs& headers, const eio::middleware_next& next) {
+          headers.emplace_back("X-Middleware", "1");
+          next();
         });
+    server.use([&gate](const eio::request_info& req, eio::string_pairs&,
+                       const eio::middleware_next& next) {
+      auto mw = std::string(req.query_param("mw").value_or(""));
+      gate.later([mw, next] {
+        if (mw == "fail") return next.fail();
+        if (mw == "401") return next.respond(401, "no entry");
+        next();
+      });
+    });
   }
   if (with_headers) {
     server.on_initial_headers([](eio::string_pairs& headers, const eio::request_info&) {

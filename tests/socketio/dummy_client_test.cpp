@@ -258,7 +258,7 @@ TEST_F(DummyClient, SendAndAllSockets) {
   EXPECT_EQ(a.next(), R"(42["message","hi",1])");
   EXPECT_EQ(b.next(), R"(42["message","hi",1])");
   std::promise<std::set<std::string>> listed;
-  io_.all_sockets([&](std::set<std::string> ids, std::optional<std::string> error) {
+  io_.all_sockets([&](std::set<std::string> ids, const std::optional<std::string>& error) {
     EXPECT_FALSE(error);
     listed.set_value(std::move(ids));
   });
