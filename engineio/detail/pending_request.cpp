@@ -4,7 +4,6 @@
 
 #include <fmt/format.h>
 
-#include <iterator>
 #include <vector>
 
 #include "engineio/detail/json_string.hpp"
@@ -22,12 +21,13 @@ void pending_request::respond(http::status status, std::string body,
 void pending_request::respond(response res) {
   // The answer's own headers win over the shared ones of the same name (Node's writeHead over
   // setHeader); a shared name may come several times (Set-Cookie).
-  std::vector<bool> own;
-  own.reserve(std::distance(headers_.begin(), headers_.end()));
-  for (const auto& field : headers_) own.push_back(res.find(field.name_string()) != res.end());
-  auto is_own = own.begin();
-  for (const auto& field : headers_) {
-    if (!*is_own++) res.insert(field.name_string(), field.value());
+  if (headers_.begin() != headers_.end()) {
+    std::vector<bool> own;
+    for (const auto& field : headers_) own.push_back(res.find(field.name_string()) != res.end());
+    auto is_own = own.begin();
+    for (const auto& field : headers_) {
+      if (!*is_own++) res.insert(field.name_string(), field.value());
+    }
   }
   // An answer that closes (a refused upgrade) stays so; any other keeps the client's choice.
   if (!beast::iequals(res[http::field::connection], "close")) res.keep_alive(req_.keep_alive());
