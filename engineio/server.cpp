@@ -76,6 +76,10 @@ void server::open_session(std::shared_ptr<transport> t, request_info request,
   engine_->open_session(std::move(t), std::move(request), protocol, shard);
 }
 
+const std::string& server::path() const noexcept {
+  return engine_->opts().path;
+}
+
 void server::use(request_middleware middleware) {
   engine_->use(std::move(middleware));
 }

@@ -89,6 +89,8 @@ class server {
 
   /// Open sessions across all shards.
   std::size_t clients_count() const noexcept;
+  /// The Engine.IO path as served: `options::path` normalised as `add_trailing_slash` says.
+  const std::string& path() const noexcept;
 
   unsigned shard_count() const noexcept;
   /// Runs `task` on the thread of shard `shard`, later.

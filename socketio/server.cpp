@@ -26,9 +26,9 @@ server::server(server_options opts)
   if (opts_.serve_client) {
     // As Node: the bundle is at <path without its trailing slash>/socket.io.js, whatever the
     // engine's add_trailing_slash.
-    auto base = opts_.path;
-    while (!base.empty() && base.back() == '/') base.pop_back();
-    detail::serve_client(engine_, base + '/');
+    auto base = engine_.path();
+    if (!base.ends_with('/')) base += '/';
+    detail::serve_client(engine_, base);
   }
 }
 
