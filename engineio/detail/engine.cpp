@@ -47,11 +47,20 @@ options with_normal_path(options opts) {
 // does not start with one.
 options checked(options opts) {
   if (opts.cookie) check_cookie(*opts.cookie);
-  auto level_ok = [](int level, int lowest) { return level >= lowest && level <= 9; };
-  if (opts.http_compression && !level_ok(opts.http_compression->level, -1))
+  auto within = [](int value, int lowest, int highest) {
+    return value >= lowest && value <= highest;
+  };
+  if (opts.http_compression && !within(opts.http_compression->level, -1, 9))
     throw std::invalid_argument("http_compression level must be -1..9");
-  if (opts.per_message_deflate && !level_ok(opts.per_message_deflate->level, 0))
-    throw std::invalid_argument("per_message_deflate level must be 0..9");
+  if (const auto& deflate = opts.per_message_deflate) {
+    if (!within(deflate->level, 0, 9))
+      throw std::invalid_argument("per_message_deflate level must be 0..9");
+    if (!within(deflate->mem_level, 1, 9))
+      throw std::invalid_argument("per_message_deflate mem_level must be 1..9");
+    if (!within(deflate->server_max_window_bits, 8, 15) ||
+        !within(deflate->client_max_window_bits, 8, 15))
+      throw std::invalid_argument("per_message_deflate window bits must be 8..15");
+  }
   return with_normal_path(std::move(opts));
 }
 

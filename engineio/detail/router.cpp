@@ -484,7 +484,7 @@ void engine::on_session_upgrade(shard& owner, counted_socket socket, request req
                                                {"protocol", node_protocol(query)},
                                                {"previousProtocol", eio_of(s.protocol())}});
   }
-  if (auto refusal = websocket_refusal(req, opts_->per_message_deflate.has_value())) {
+  if (auto refusal = websocket_refusal(req, opts_->per_message_deflate)) {
     return write_and_close(std::move(socket), std::move(*refusal));
   }
   auto headers = engine_headers(req, *opts_, extra);
@@ -527,7 +527,7 @@ void engine::handshake_websocket(std::shared_ptr<http_connection> conn, request 
           return refuse(request_error::forbidden, {{"message", message}},
                         message.empty() ? default_message(request_error::forbidden) : message);
         }
-        if (auto refusal = websocket_refusal(*r, opts_->per_message_deflate.has_value())) {
+        if (auto refusal = websocket_refusal(*r, opts_->per_message_deflate)) {
           return pending_request(std::move(*r), conn, {}).respond(std::move(*refusal));
         }
         auto headers = engine_headers(*r, *opts_, extra);

@@ -69,29 +69,69 @@ std::optional<std::string_view> param_value(std::string_view v) {
   return v;
 }
 
-bool valid_window_bits(std::string_view v) {
+std::optional<int> window_bits(std::string_view v) {
   int bits = 0;
   auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), bits);
-  return ec == std::errc{} && end == v.data() + v.size() && bits >= 8 && bits <= 15;
+  if (ec != std::errc{} || end != v.data() + v.size() || bits < 8 || bits > 15) return std::nullopt;
+  return bits;
 }
 
-// One permessage-deflate parameter as ws accepts it; `value` is empty when none was given.
-bool valid_deflate_param(std::string_view name, std::optional<std::string_view> value) {
+// What a permessage-deflate offer asks of the windows: absent, named without a value (the
+// client's own window only), or a size.
+struct window_request {
+  bool named = false;
+  std::optional<int> bits{};
+};
+
+struct deflate_offer {
+  window_request server{};
+  window_request client{};
+};
+
+// One permessage-deflate parameter as ws accepts it, recorded in `offer`; `value` is empty when
+// none was given.
+bool read_deflate_param(std::string_view name, std::optional<std::string_view> value,
+                        deflate_offer& offer) {
   if (name == "client_no_context_takeover" || name == "server_no_context_takeover") {
     return !value;
   }
-  if (name == "client_max_window_bits") return !value || valid_window_bits(*value);
-  if (name == "server_max_window_bits") return value && valid_window_bits(*value);
+  auto read_window = [&](window_request& window, bool value_required) {
+    window.named = true;
+    if (!value) return !value_required;
+    window.bits = window_bits(*value);
+    return window.bits.has_value();
+  };
+  if (name == "client_max_window_bits") return read_window(offer.client, false);
+  if (name == "server_max_window_bits") return read_window(offer.server, true);
   return false;
 }
 
+// ws's acceptAsServer, with 15 bits as "not configured": an offer is refused when it asks for a
+// smaller server window than configured, or, with a client window configured, does not let the
+// server choose it or wants a smaller one.
+bool acceptable(const deflate_offer& offer, const per_message_deflate_options& opts) {
+  if (opts.server_max_window_bits < 15 && offer.server.bits &&
+      *offer.server.bits < opts.server_max_window_bits) {
+    return false;
+  }
+  if (opts.client_max_window_bits < 15) {
+    if (!offer.client.named) return false;
+    if (offer.client.bits && *offer.client.bits < opts.client_max_window_bits) return false;
+  }
+  return true;
+}
+
 // Extension offers (`name; param; param=value, ...`); permessage-deflate's parameters are checked
-// as ws does when it would negotiate it: known names, each once, valid values.
-bool valid_extensions(std::string_view header) {
+// as ws does when it would negotiate it: known names, each once, valid values, and at least one
+// offer it can accept.
+bool valid_extensions(std::string_view header, const per_message_deflate_options& opts) {
+  bool offered = false;
+  bool accepted = false;
   for (auto offer : split_list(header, ',')) {
     auto parts = split_list(offer, ';');
     if (!is_token(parts.front())) return false;
     bool deflate = parts.front() == "permessage-deflate";
+    deflate_offer asked;
     std::vector<std::string_view> seen;
     for (auto it = parts.begin() + 1; it != parts.end(); ++it) {
       auto equals = it->find('=');
@@ -104,11 +144,15 @@ bool valid_extensions(std::string_view header) {
       if (!is_token(name)) return false;
       if (!deflate) continue;
       if (std::find(seen.begin(), seen.end(), name) != seen.end()) return false;
-      if (!valid_deflate_param(name, value)) return false;
+      if (!read_deflate_param(name, value, asked)) return false;
       seen.push_back(name);
     }
+    if (deflate) {
+      offered = true;
+      accepted = accepted || acceptable(asked, opts);
+    }
   }
-  return true;
+  return !offered || accepted;
 }
 
 }  // namespace
@@ -128,7 +172,8 @@ response upgrade_refusal(std::string_view message, http::status status) {
   return res;
 }
 
-std::optional<response> websocket_refusal(const request& req, bool deflate) {
+std::optional<response> websocket_refusal(
+    const request& req, const std::optional<per_message_deflate_options>& deflate) {
   if (req.method() != http::verb::get) {
     return upgrade_refusal("Invalid HTTP method", http::status::method_not_allowed);
   }
@@ -152,7 +197,7 @@ std::optional<response> websocket_refusal(const request& req, bool deflate) {
     return upgrade_refusal("Invalid Sec-WebSocket-Protocol header");
   }
   auto extensions = req.find(http::field::sec_websocket_extensions);
-  if (deflate && extensions != req.end() && !valid_extensions(extensions->value())) {
+  if (deflate && extensions != req.end() && !valid_extensions(extensions->value(), *deflate)) {
     return upgrade_refusal("Invalid or unacceptable Sec-WebSocket-Extensions header");
   }
   return std::nullopt;

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "engineio/detail/http.hpp"
+#include "engineio/options.hpp"
 
 namespace engineio::detail {
 
@@ -18,9 +19,10 @@ bool is_upgrade_request(const request& req);
 response upgrade_refusal(std::string_view message, http::status status = http::status::bad_request);
 
 /// The answer `ws` gives a request it will not upgrade (bad method, Upgrade, key, version,
-/// subprotocol list, or with `deflate`, permessage-deflate offer), or nothing when it would
-/// upgrade.
-std::optional<response> websocket_refusal(const request& req, bool deflate);
+/// subprotocol list, or with `deflate`, permessage-deflate offers it cannot accept), or nothing
+/// when it would upgrade.
+std::optional<response> websocket_refusal(
+    const request& req, const std::optional<per_message_deflate_options>& deflate);
 
 /// The subprotocol `ws` answers with: the first one offered (empty when none).
 std::string_view first_subprotocol(const request& req);

@@ -28,6 +28,9 @@ void configure_websocket(websocket_stream& ws, const options& opts) {
     deflate.compLevel = opts.per_message_deflate->level;
     deflate.server_no_context_takeover = opts.per_message_deflate->server_no_context_takeover;
     deflate.client_no_context_takeover = opts.per_message_deflate->client_no_context_takeover;
+    deflate.server_max_window_bits = opts.per_message_deflate->server_max_window_bits;
+    deflate.client_max_window_bits = opts.per_message_deflate->client_max_window_bits;
+    deflate.memLevel = opts.per_message_deflate->mem_level;
     ws.set_option(deflate);
   }
 }

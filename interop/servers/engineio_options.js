@@ -6,13 +6,14 @@
 //     [--cors-origin O]... [--cors-credentials] [--cookie] [--deny-param]
 //     [--initial-packet TEXT] [--deflate] [--no-compression]
 //     [--websocket-only] [--polling-only] [--no-upgrades] [--headers]
-//     [--cookie-attributes] [--middlewares] [--deflate-no-context]
+//     [--cookie-attributes] [--middlewares] [--deflate-no-context] [--deflate-window-bits]
 //
 // --threads is accepted and ignored (Node has one event loop).
 // --deny-param: allowRequest answers after 10 ms and refuses deny=1.
 // --cookie-attributes: the cookie with every attribute: maxAge 60 s, domain example.com,
 // expires 1700000000 s after the epoch, secure, partitioned, priority high, sameSite none.
 // --deflate-no-context: --deflate with server and client context takeover off.
+// --deflate-window-bits: --deflate with a server window of 2^10 and a client window of 2^11.
 // --middlewares: two engine middlewares. The first sets "X-Middleware: 1"; the second answers
 // 10 ms later: mw=fail calls next(error), mw=401 ends the answer with 401 "no entry", anything
 // else goes on.
@@ -25,14 +26,14 @@ const USAGE =
   "usage: engineio_options [--port N] [--threads N] [--path P] [--eio3] [--cors-origin O]... " +
   "[--cors-credentials] [--cookie] [--deny-param] [--initial-packet TEXT] [--deflate] " +
   "[--no-compression] [--websocket-only] [--polling-only] [--no-upgrades] [--headers] " +
-  "[--cookie-attributes] [--middlewares] [--deflate-no-context]\n";
+  "[--cookie-attributes] [--middlewares] [--deflate-no-context] [--deflate-window-bits]\n";
 
 function parseArgs(argv) {
   const o = { port: process.env.PORT ?? "3001", path: "/engine.io/", origins: [] };
   const flags = new Set([
     "--eio3", "--cors-credentials", "--cookie", "--deny-param", "--deflate",
     "--no-compression", "--websocket-only", "--polling-only", "--no-upgrades", "--headers",
-    "--cookie-attributes", "--middlewares", "--deflate-no-context",
+    "--cookie-attributes", "--middlewares", "--deflate-no-context", "--deflate-window-bits",
   ]);
   const valued = new Set(["--port", "--threads", "--path", "--cors-origin", "--initial-packet"]);
   for (let i = 0; i < argv.length; i++) {
@@ -86,6 +87,9 @@ function engineOptions(o) {
   }
   if (o.initialPacket !== undefined) opts.initialPacket = o.initialPacket;
   if (o["--deflate"]) opts.perMessageDeflate = { threshold: 1024 };
+  if (o["--deflate-window-bits"]) {
+    opts.perMessageDeflate = { threshold: 1024, serverMaxWindowBits: 10, clientMaxWindowBits: 11 };
+  }
   if (o["--deflate-no-context"]) {
     opts.perMessageDeflate = { threshold: 1024, serverNoContextTakeover: true, clientNoContextTakeover: true };
   }

@@ -557,6 +557,37 @@ compareOptions("perMessageDeflate, extension offers", ["--deflate"], [
     expect: { status: 101, contentType: null, connection: "upgrade", subprotocol: null, text: null },
   },
 ]);
+
+compareOptions("perMessageDeflate with window bits", ["--deflate-window-bits"], [
+  {
+    name: "both windows negotiated; 10 KB echoes intact",
+    run: async (s) => {
+      const w = await openWs(s, WS);
+      await w.next(); // the open packet
+      const big = "abcdefghij".repeat(1_000);
+      w.send(`4${big}`);
+      const echo = await w.next();
+      w.ws.close();
+      const params = (w.headers["sec-websocket-extensions"] ?? "").split(";").map((p) => p.trim()).sort();
+      return { params, echoed: echo === `4${big}` };
+    },
+    expect: {
+      params: ["client_max_window_bits=11", "permessage-deflate", "server_max_window_bits=10"],
+      echoed: true,
+    },
+  },
+  {
+    name: "an offer that does not let the server pick the client window: refused",
+    run: offer("permessage-deflate"),
+    expect: extensionRefusal,
+  },
+  {
+    name: "an offer asking a smaller server window: refused",
+    run: offer("permessage-deflate; client_max_window_bits; server_max_window_bits=9"),
+    expect: extensionRefusal,
+  },
+]);
+
 compareOptions("perMessageDeflate off", [], [
   {
     name: "raw ws offering permessage-deflate: not negotiated",

@@ -24,7 +24,11 @@ request upgrade(std::initializer_list<std::pair<http::field, std::string_view>> 
   return req;
 }
 
-std::string refusal(const request& req, bool deflate = false) {
+const std::optional<engineio::per_message_deflate_options> deflate_on{std::in_place};
+const std::optional<engineio::per_message_deflate_options> deflate_off{};
+
+std::string refusal(const request& req,
+                    const std::optional<engineio::per_message_deflate_options>& deflate = {}) {
   auto res = websocket_refusal(req, deflate);
   return res ? res->body() : "";
 }
@@ -39,12 +43,12 @@ TEST(WebsocketHandshake, UpgradeIsWhatNodeHandsToUpgradeListeners) {
 }
 
 TEST(WebsocketHandshake, AWellFormedRequestPasses) {
-  EXPECT_FALSE(websocket_refusal(upgrade(), true));
-  EXPECT_FALSE(websocket_refusal(upgrade({{http::field::sec_websocket_protocol, "a, b,c"}}), true));
+  EXPECT_FALSE(websocket_refusal(upgrade(), deflate_on));
+  EXPECT_FALSE(websocket_refusal(upgrade({{http::field::sec_websocket_protocol, "a, b,c"}}), deflate_on));
 }
 
 TEST(WebsocketHandshake, RefusalsCarryWsTextsAndClose) {
-  auto res = websocket_refusal(upgrade({{http::field::sec_websocket_version, "8"}}), false);
+  auto res = websocket_refusal(upgrade({{http::field::sec_websocket_version, "8"}}), deflate_off);
   ASSERT_TRUE(res);
   EXPECT_EQ(res->result(), http::status::bad_request);
   EXPECT_FALSE(res->keep_alive());
@@ -54,7 +58,7 @@ TEST(WebsocketHandshake, RefusalsCarryWsTextsAndClose) {
 
   request post = upgrade();
   post.method(http::verb::post);
-  EXPECT_EQ(websocket_refusal(post, false)->result(), http::status::method_not_allowed);
+  EXPECT_EQ(websocket_refusal(post, deflate_off)->result(), http::status::method_not_allowed);
   EXPECT_EQ(refusal(upgrade({{http::field::upgrade, "h2c"}})), "Invalid Upgrade header");
   request old = upgrade();
   old.version(10);
@@ -92,13 +96,36 @@ TEST(WebsocketHandshake, DeflateOffersAreCheckedOnlyWhenDeflateIsOn) {
         "permessage-deflate; server_no_context_takeover=1",
         "permessage-deflate; client_no_context_takeover; client_no_context_takeover",
         "permessage-deflate,", "x y", "x; a=\"b c\"", "x; =1"}) {
-    EXPECT_EQ(refusal(offer(e), true), bad) << e;
-    EXPECT_EQ(refusal(offer(e), false), "") << e;
+    EXPECT_EQ(refusal(offer(e), deflate_on), bad) << e;
+    EXPECT_EQ(refusal(offer(e), deflate_off), "") << e;
   }
   for (std::string_view e :
        {"permessage-deflate", "permessage-deflate; client_max_window_bits",
         "permessage-deflate; client_max_window_bits=\"10\"; server_no_context_takeover",
         "x-foo; bar=1, permessage-deflate; server_max_window_bits=15"}) {
-    EXPECT_EQ(refusal(offer(e), true), "") << e;
+    EXPECT_EQ(refusal(offer(e), deflate_on), "") << e;
+  }
+}
+
+// ws's acceptAsServer with window sizes configured: some offer must leave room for them.
+TEST(WebsocketHandshake, DeflateOffersMustAllowTheConfiguredWindows) {
+  const std::string bad = "Invalid or unacceptable Sec-WebSocket-Extensions header";
+  auto offer = [](std::string_view e) {
+    return upgrade({{http::field::sec_websocket_extensions, e}});
+  };
+  const std::optional<engineio::per_message_deflate_options> windows{
+      engineio::per_message_deflate_options{.server_max_window_bits = 10,
+                                            .client_max_window_bits = 11}};
+  for (std::string_view e :
+       {"permessage-deflate", "permessage-deflate; client_max_window_bits=10",
+        "permessage-deflate; client_max_window_bits; server_max_window_bits=9",
+        "permessage-deflate, permessage-deflate; server_no_context_takeover"}) {
+    EXPECT_EQ(refusal(offer(e), windows), bad) << e;
+  }
+  for (std::string_view e :
+       {"permessage-deflate; client_max_window_bits",
+        "permessage-deflate; client_max_window_bits=11; server_max_window_bits=10",
+        "permessage-deflate, permessage-deflate; client_max_window_bits=15", "x-other"}) {
+    EXPECT_EQ(refusal(offer(e), windows), "") << e;
   }
 }

@@ -30,7 +30,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     req.set(field, in.substr(0, end));
     in = end == std::string_view::npos ? std::string_view{} : in.substr(end + 1);
   }
-  bool deflate = (data[0] & 4) != 0;
+  std::optional<engineio::per_message_deflate_options> deflate;
+  if ((data[0] & 4) != 0) {
+    deflate.emplace();
+    if ((data[0] & 8) != 0) deflate->server_max_window_bits = 10;
+    if ((data[0] & 16) != 0) deflate->client_max_window_bits = 12;
+  }
   (void)engineio::detail::is_upgrade_request(req);
   if (auto refusal = engineio::detail::websocket_refusal(req, deflate)) {
     FUZZ_CHECK(!refusal->keep_alive() && !refusal->body().empty());

@@ -5,9 +5,10 @@
 //                    [--cors-credentials] [--cookie] [--deny-param] [--initial-packet TEXT]
 //                    [--deflate] [--no-compression] [--websocket-only] [--polling-only]
 //                    [--no-upgrades] [--max-connections N] [--headers] [--cookie-attributes]
-//                    [--middlewares] [--deflate-no-context]
+//                    [--middlewares] [--deflate-no-context] [--deflate-window-bits]
 //
 // --deflate-no-context: --deflate with server and client context takeover off.
+// --deflate-window-bits: --deflate with a server window of 2^10 and a client window of 2^11.
 // --middlewares: two engine middlewares. The first adds "X-Middleware: 1" to every answer; the
 // second answers 10 ms later, from the gate's thread: a query with mw=fail fails the request,
 // mw=401 is answered 401 "no entry", anything else goes on.
@@ -121,6 +122,9 @@ int main(int argc, char** argv) {
     } else if (arg == "--deflate-no-context") {
       opts.per_message_deflate = eio::per_message_deflate_options{
           .server_no_context_takeover = true, .client_no_context_takeover = true};
+    } else if (arg == "--deflate-window-bits") {
+      opts.per_message_deflate = eio::per_message_deflate_options{.server_max_window_bits = 10,
+                                                                  .client_max_window_bits = 11};
     } else if (arg == "--no-compression") {
       opts.http_compression.reset();
     } else if (arg == "--websocket-only") {
