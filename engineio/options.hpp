@@ -64,11 +64,10 @@ struct per_message_deflate_options {
   /// own, which saves the 32 KiB window per connection and direction at some ratio.
   bool server_no_context_takeover = false;
   bool client_no_context_takeover = false;
-  /// ws's serverMaxWindowBits and clientMaxWindowBits, 8..15: the LZ77 window is 2^bits bytes.
-  /// The server uses at least 9 (zlib treats 8 as 9). A client that offers a smaller server
-  /// window gets it; ws would refuse the offer. A client that does not offer
-  /// client_max_window_bits gets no compression when `client_max_window_bits` is below 15, as
-  /// in ws.
+  /// ws's serverMaxWindowBits and clientMaxWindowBits, 8..15 (15 is "not set"): the LZ77
+  /// window is 2^bits bytes; the server uses at least 9 (zlib treats 8 as 9). As in ws, an
+  /// upgrade whose offers all ask a smaller server window, or, with a client window set, do not
+  /// offer client_max_window_bits or offer a smaller one, is refused with 400.
   int server_max_window_bits = 15;
   int client_max_window_bits = 15;
   /// zlib's memLevel, 1..9, for the server's deflate state. Node (zlib) uses 8; 4, Beast's
