@@ -24,7 +24,67 @@ session::session(config cfg)
       timers_(std::move(cfg.timers)),
       heartbeat_(timers_()) {}
 
+struct session::listeners {
+  std::vector<std::function<void(const packet&)>> packet;
+  std::vector<std::function<void(const outgoing&)>> packet_create;
+  std::vector<std::function<void()>> heartbeat;
+  std::vector<std::function<void(const std::vector<outgoing>&)>> flush;
+  std::vector<std::function<void()>> drain;
+  std::vector<std::function<void()>> upgrading;
+};
+
+namespace {
+
+// Each listener is copied before it runs, so one that adds another cannot pull the vector from
+// under the running one.
+template <typename... Args>
+void notify(const std::vector<std::function<void(const Args&...)>>& list, std::string_view event,
+            const Args&... args) {
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    auto listener = list[i];
+    guarded(event, [&] { listener(args...); });
+  }
+}
+
+void notify(const std::vector<std::function<void()>>& list, std::string_view event) {
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    auto listener = list[i];
+    guarded(event, listener);
+  }
+}
+
+}  // namespace
+
 session::~session() = default;
+
+session::listeners& session::conn_listeners() {
+  if (!listeners_) listeners_ = std::make_unique<listeners>();
+  return *listeners_;
+}
+
+void session::on_packet(std::function<void(const packet&)> fn) {
+  conn_listeners().packet.push_back(std::move(fn));
+}
+
+void session::on_packet_create(std::function<void(const outgoing&)> fn) {
+  conn_listeners().packet_create.push_back(std::move(fn));
+}
+
+void session::on_heartbeat(std::function<void()> fn) {
+  conn_listeners().heartbeat.push_back(std::move(fn));
+}
+
+void session::on_flush(std::function<void(const std::vector<outgoing>&)> fn) {
+  conn_listeners().flush.push_back(std::move(fn));
+}
+
+void session::on_drain(std::function<void()> fn) {
+  conn_listeners().drain.push_back(std::move(fn));
+}
+
+void session::on_upgrading(std::function<void()> fn) {
+  conn_listeners().upgrading.push_back(std::move(fn));
+}
 
 void session::start(std::shared_ptr<transport> first) {
   transport_ = std::move(first);
@@ -69,6 +129,10 @@ void session::send_packet(packet_type type, std::string_view data) {
 
 void session::send(outgoing packet) {
   if (state_ != state::open || overflowed_) return;
+  if (listeners_) {
+    notify(listeners_->packet_create, "packetCreate listener", packet);
+    if (state_ != state::open || overflowed_) return;
+  }
   enqueue(std::move(packet));
   flush();
   // Only what must wait counts: a packet larger than the limit still goes to a client that reads.
@@ -83,23 +147,32 @@ void session::enqueue(outgoing packet) {
 // The client is not reading. Nothing more is queued, and the close waits for the shard's next
 // turn: `send` runs inside broadcasts and handlers that still walk the sockets this close would
 // remove (uWebSockets defers such closes too). The heartbeat timer carries it, as no ping or
-// silence matters any more; `on_packet` ignores the client meanwhile, so nothing re-arms it.
+// silence matters any more; `receive` ignores the client meanwhile, so nothing re-arms it.
 void session::overflow() {
   log_warning("session {}: client is not reading, {} bytes queued; closing", id_, queued_bytes_);
   overflowed_ = true;
   queue_.clear();
   queued_bytes_ = 0;
   heartbeat_->start(0ms, [self = weak_from_this()] {
-    if (auto s = self.lock()) s->on_close(close_reason::transport_error);
+    if (auto s = self.lock()) s->finish(close_reason::transport_error);
   });
 }
 
 void session::flush() {
-  if (state_ == state::closed || upgrade_ || !transport_->writable() || queue_.empty()) return;
+  auto ready = [this] {
+    return state_ != state::closed && !upgrade_ && transport_->writable() && !queue_.empty();
+  };
+  if (!ready()) return;
+  if (listeners_) {
+    // A flush listener that sends flushes again from inside: then nothing is left here.
+    notify(listeners_->flush, "flush listener", queue_);
+    if (!ready()) return;
+  }
   std::vector<outgoing> batch;
   batch.swap(queue_);
   queued_bytes_ = 0;
   transport_->send(std::move(batch));
+  if (listeners_) notify(listeners_->drain, "drain listener");
 }
 
 void session::close(bool discard) {
@@ -111,7 +184,7 @@ void session::close(bool discard) {
   }
   if (state_ != state::open) return;
   state_ = state::closing;
-  // Like Node, what is queued goes out first; on_drain closes the transport once it has.
+  // Like Node, what is queued goes out first; transport_drained closes the transport once it has.
   if (queue_.empty()) close_transport();
 }
 
@@ -121,33 +194,42 @@ void session::close_transport() {
   transport_->close();
 }
 
-void session::on_drain(transport& from) {
+void session::transport_drained(transport& from) {
   if (&from != transport_.get()) return;
   if (upgrade_) return release_poll();
   flush();
   if (state_ == state::closing && queue_.empty()) close_transport();
 }
 
-void session::on_packet(transport& from, const packet& p) {
-  if (upgrade_ && &from == upgrade_->candidate.get()) return on_upgrade_packet(p);
-  if (&from != transport_.get() || state_ != state::open || overflowed_) return;
+void session::receive(transport& from, const packet& p) {
+  if (upgrade_ && &from == upgrade_->candidate.get()) return receive_probe(p);
+  auto current = [&] { return &from == transport_.get() && state_ == state::open && !overflowed_; };
+  if (!current()) return;
+  if (listeners_) {
+    notify(listeners_->packet, "packet listener", p);
+    if (!current()) return;
+  }
   switch (p.type) {
     case packet_type::ping:
       if (protocol_ != protocol_version::v3) return fail(close_reason::transport_error);
       reset_ping_timeout();
       send_packet(packet_type::pong);
-      return;
+      return heartbeat();
     case packet_type::pong:
       if (protocol_ == protocol_version::v3) return fail(close_reason::transport_error);
       schedule_ping();
-      return;
+      return heartbeat();
     case packet_type::message:
       return deliver_message(p);
     case packet_type::close:
-      return on_transport_close(from, close_reason::transport_close);
+      return transport_closed(from, close_reason::transport_close);
     default:
       return;  // open, upgrade and noop mean nothing here, as in Node
   }
+}
+
+void session::heartbeat() {
+  if (listeners_) notify(listeners_->heartbeat, "heartbeat listener");
 }
 
 void session::deliver_message(const packet& p) {
@@ -177,11 +259,12 @@ void session::release_poll() {
   transport_->send(std::move(noop));
 }
 
-void session::on_upgrade_packet(const packet& p) {
+void session::receive_probe(const packet& p) {
   if (p.type == packet_type::ping && p.data == "probe") {
     std::vector<outgoing> pong;
     pong.push_back(make_text_packet(packet_type::pong, "probe"));
     upgrade_->candidate->send(std::move(pong));
+    if (listeners_) notify(listeners_->upgrading, "upgrading listener");
   } else if (p.type == packet_type::upgrade && state_ != state::closed) {
     finish_upgrade();
   } else {
@@ -217,14 +300,14 @@ void session::end_upgrade() {
   upgrade_.reset();
 }
 
-void session::on_transport_close(transport& from, close_reason reason) {
+void session::transport_closed(transport& from, close_reason reason) {
   if (upgrade_ && &from == upgrade_->candidate.get()) return end_upgrade();
   if (&from != transport_.get()) return;
-  on_close(state_ == state::closing ? close_reason::forced_close : reason);
+  finish(state_ == state::closing ? close_reason::forced_close : reason);
 }
 
 void session::fail(close_reason reason) {
-  on_close(reason);
+  finish(reason);
 }
 
 void session::schedule_ping() {
@@ -240,11 +323,11 @@ void session::reset_ping_timeout() {
   auto wait = protocol_ == protocol_version::v3 ? opts_->ping_interval + opts_->ping_timeout
                                                 : opts_->ping_timeout;
   heartbeat_->start(wait, [self = weak_from_this()] {
-    if (auto s = self.lock()) s->on_close(close_reason::ping_timeout);
+    if (auto s = self.lock()) s->finish(close_reason::ping_timeout);
   });
 }
 
-void session::on_close(close_reason reason) {
+void session::finish(close_reason reason) {
   if (state_ == state::closed) return;
   state_ = state::closed;
   heartbeat_->cancel();

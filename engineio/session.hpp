@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engineio/buffer.hpp"
 #include "engineio/detail/timer.hpp"
@@ -73,6 +74,22 @@ class session : public std::enable_shared_from_this<session> {
   /// `discard` (server shutdown) the transport closes at once without waiting for the client.
   void close(bool discard = false);
 
+  /// Listeners on the connection, Node's `socket.conn.on(...)`: they run on the session's shard,
+  /// last as long as the session, and one that throws is logged. Under Socket.IO the session is
+  /// `s.owner().session()`.
+  /// Every packet the client sends on the current transport, pings and pongs too ("packet").
+  void on_packet(std::function<void(const packet&)> fn);
+  /// Every packet queued for the client, encoded as it will be sent ("packetCreate").
+  void on_packet_create(std::function<void(const outgoing&)> fn);
+  /// The client proved alive: its pong (v4) or its ping, answered (v3) ("heartbeat").
+  void on_heartbeat(std::function<void()> fn);
+  /// Queued packets are about to go to the transport ("flush").
+  void on_flush(std::function<void(const std::vector<outgoing>&)> fn);
+  /// Queued packets went to the transport ("drain").
+  void on_drain(std::function<void()> fn);
+  /// The WebSocket answered the probe: the switch is under way ("upgrading").
+  void on_upgrading(std::function<void()> fn);
+
   /// Storage for the layer above (Socket.IO keeps its client here).
   void set_attachment(std::shared_ptr<void> value) { attachment_ = std::move(value); }
   void* attachment() const noexcept { return attachment_.get(); }
@@ -80,9 +97,9 @@ class session : public std::enable_shared_from_this<session> {
   // Called by the server and the transports.
   /// A WebSocket for this sid arrived while on polling: start the probe.
   void begin_upgrade(std::shared_ptr<transport> candidate);
-  void on_packet(transport& from, const packet& p);
-  void on_drain(transport& from);
-  void on_transport_close(transport& from, close_reason reason);
+  void receive(transport& from, const packet& p);
+  void transport_drained(transport& from);
+  void transport_closed(transport& from, close_reason reason);
   /// Ends the session at once (parse errors, overlapping polls, server shutdown).
   void fail(close_reason reason);
 
@@ -92,7 +109,8 @@ class session : public std::enable_shared_from_this<session> {
   void flush();
   void overflow();
   void deliver_message(const packet& p);
-  void on_upgrade_packet(const packet& p);
+  void heartbeat();
+  void receive_probe(const packet& p);
   void finish_upgrade();
   void cancel_upgrade();
   void schedule_ping();
@@ -100,8 +118,10 @@ class session : public std::enable_shared_from_this<session> {
   void release_poll();
   void end_upgrade();
   void close_transport();
-  void on_close(close_reason reason);
+  void finish(close_reason reason);
   std::string open_packet_json() const;
+  struct listeners;
+  listeners& conn_listeners();
 
   std::string id_;
   unsigned shard_;
@@ -111,6 +131,7 @@ class session : public std::enable_shared_from_this<session> {
   request_info request_;
   std::function<void(session&)> on_closed_;
   std::shared_ptr<void> attachment_;
+  std::unique_ptr<listeners> listeners_;  // made by the first on_*: most sessions have none
 
   /// A WebSocket probing to replace the polling transport, with its two timers. It exists only
   /// while the probe lasts, so an idle session carries one pointer for it.

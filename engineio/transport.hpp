@@ -1,6 +1,6 @@
 #pragma once
 /// What a session needs from a transport. Transports report back to their session through
-/// `session::on_packet`, `on_drain` and `on_transport_close`.
+/// `session::receive`, `transport_drained` and `transport_closed`.
 
 #include <memory>
 #include <vector>
@@ -19,7 +19,7 @@ class transport {
   /// True when `send` would go out now (a parked GET, or no WebSocket write in flight).
   virtual bool writable() const noexcept = 0;
   virtual void send(std::vector<outgoing> packets) = 0;
-  /// Orderly close; reports `on_transport_close` when done (polling may wait for the next GET
+  /// Orderly close; reports `transport_closed` when done (polling may wait for the next GET
   /// to deliver the close packet).
   virtual void close() = 0;
   /// The session moved to another transport: polling stops waiting for requests.

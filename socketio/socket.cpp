@@ -146,6 +146,11 @@ std::string_view socket::transport() const noexcept {
   return c ? engineio::to_string(c->session().transport_name()) : std::string_view();
 }
 
+std::shared_ptr<engineio::session> socket::conn() const noexcept {
+  auto c = client_.lock();
+  return c ? c->session().shared_from_this() : nullptr;
+}
+
 void socket::complete_connect() {
   connected_ = true;
   ++nsp_->connected_sockets_;

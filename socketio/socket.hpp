@@ -37,6 +37,10 @@
 #include "socketio/packet.hpp"
 #include "socketio/value.hpp"
 
+namespace engineio {
+class session;
+}
+
 namespace socketio {
 
 class client;
@@ -107,6 +111,9 @@ class socket : public std::enable_shared_from_this<socket> {
   remote_socket ref() const;
   /// "polling" or "websocket": the transport the connection uses now.
   std::string_view transport() const noexcept;
+  /// Node's `socket.conn`: the Engine.IO connection (its listeners, transport, request); null
+  /// once the socket is disconnected. Use it on this socket's shard.
+  std::shared_ptr<engineio::session> conn() const noexcept;
 
   /// In a middleware, the rooms are joined once the socket connects (a refused one joins none).
   void join(const room& r);

@@ -89,7 +89,7 @@ std::size_t plain_websocket_transport::handle_frames(std::string_view data) {
                           : decode_text_packet(e.payload, protocol_);
         if (auto s = session_.lock()) {
           if (p) {
-            s->on_packet(*this, *p);
+            s->receive(*this, *p);
           } else {
             s->fail(close_reason::parse_error);
           }
@@ -171,7 +171,7 @@ void plain_websocket_transport::on_write(beast::error_code ec) {
     socket_.shutdown(tcp::socket::shutdown_send, ignored);
     return;
   }
-  if (auto s = session_.lock()) s->on_drain(*this);
+  if (auto s = session_.lock()) s->transport_drained(*this);
 }
 
 // One timer per connection, not one per write: it looks at the write in flight at most once per
@@ -236,7 +236,7 @@ void plain_websocket_transport::finish_socket() {
 void plain_websocket_transport::report_closed(close_reason reason) {
   if (closed_) return;
   closed_ = true;
-  if (auto s = session_.lock()) s->on_transport_close(*this, reason);
+  if (auto s = session_.lock()) s->transport_closed(*this, reason);
 }
 
 }  // namespace engineio::detail

@@ -40,7 +40,7 @@ void polling_transport::on_poll(pending_request req) {
     noop.push_back(make_text_packet(packet_type::noop));
     return send(std::move(noop));
   }
-  if (auto s = session_.lock()) s->on_drain(*this);
+  if (auto s = session_.lock()) s->transport_drained(*this);
 }
 
 void polling_transport::on_poll_abandoned(unsigned long poll_id) {
@@ -87,7 +87,7 @@ void polling_transport::deliver(std::string_view body, bool binary_body) {
       replaced = detail::replace_invalid_utf8(p.data);
       p.data = replaced;
     }
-    s->on_packet(*this, p);
+    s->receive(*this, p);
   }
   if (payload.error) {
     if (auto s = session_.lock()) s->fail(close_reason::parse_error);
@@ -110,7 +110,7 @@ void polling_transport::send(std::vector<outgoing> packets) {
   }
   req.respond(std::move(res));
   if (should_close_) return report_closed();
-  if (auto s = session_.lock()) s->on_drain(*this);
+  if (auto s = session_.lock()) s->transport_drained(*this);
 }
 
 response polling_transport::make_poll_response(const request& req, std::string body, bool binary) {
@@ -154,7 +154,7 @@ void polling_transport::report_closed() {
   if (closed_) return;
   closed_ = true;
   close_timeout_->cancel();
-  if (auto s = session_.lock()) s->on_transport_close(*this, close_reason::transport_close);
+  if (auto s = session_.lock()) s->transport_closed(*this, close_reason::transport_close);
 }
 
 }  // namespace engineio::detail

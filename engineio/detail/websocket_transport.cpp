@@ -70,7 +70,7 @@ void websocket_transport::on_read(beast::error_code ec) {
       ws_.got_text() ? decode_text_packet(frame, protocol_) : decode_binary_frame(frame, protocol_);
   if (auto s = session_.lock()) {
     if (p) {
-      s->on_packet(*this, *p);
+      s->receive(*this, *p);
     } else {
       s->fail(close_reason::parse_error);
     }
@@ -91,7 +91,7 @@ void websocket_transport::write_next() {
     next_ = 0;
     writing_ = false;
     if (close_requested_) return do_close();
-    if (auto s = session_.lock()) s->on_drain(*this);
+    if (auto s = session_.lock()) s->transport_drained(*this);
     return;
   }
   writing_ = true;
@@ -178,7 +178,7 @@ void websocket_transport::close_socket() {
 void websocket_transport::report_closed(close_reason reason) {
   if (closed_) return;
   closed_ = true;
-  if (auto s = session_.lock()) s->on_transport_close(*this, reason);
+  if (auto s = session_.lock()) s->transport_closed(*this, reason);
 }
 
 }  // namespace engineio::detail

@@ -35,6 +35,10 @@
 //   lookup({room, id}, ack)                ack this server's synchronous lookups, sorted:
 //       {ids: the namespace's socket ids, count: their number, members: room's members,
 //        rooms: the rooms of socket id, or null}
+//   conn-watch(ack)                        listens on socket.conn and acks; the log gets
+//       "packet:T" per packet received, "create:T" per packet created (T its type digit),
+//       "flush:N" (N packets), "drain", "heartbeat", "upgrading", "upgrade"
+//   conn-log(ack)                          acks that log
 //   remote({rooms, except, action, room, event, args, close}, ack)
 //       fetchSockets(), then on each socket: emit(event, ...args) | join(room) |
 //       leave(room) | disconnect(close); then ack() (a throwing action, e.g.
@@ -182,6 +186,21 @@ function handlers(socket) {
     const [[spec = {}], ack] = split(a);
     const s = socket.compress(spec.compress === true);
     (spec.volatile ? s.volatile : s).emit(spec.event, ...(spec.args ?? []));
+    ack();
+  });
+  socket.on("conn-watch", (...a) => {
+    const [, ack] = split(a);
+    const log = [];
+    const digit = { open: 0, close: 1, ping: 2, pong: 3, message: 4, upgrade: 5, noop: 6 };
+    const { conn } = socket;
+    conn.on("packet", (p) => log.push(`packet:${digit[p.type]}`));
+    conn.on("packetCreate", (p) => log.push(`create:${digit[p.type]}`));
+    conn.on("flush", (q) => log.push(`flush:${q.length}`));
+    conn.on("drain", () => log.push("drain"));
+    conn.on("heartbeat", () => log.push("heartbeat"));
+    conn.on("upgrading", () => log.push("upgrading"));
+    conn.on("upgrade", () => log.push("upgrade"));
+    socket.on("conn-log", (...b) => split(b)[1]([...log]));
     ack();
   });
   socket.on("lookup", (...a) => {

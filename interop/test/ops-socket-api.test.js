@@ -73,6 +73,14 @@ for (const target of OPS_TARGETS) {
       assert.deepEqual(received(A, "v"), [[1], [2]]);
     });
 
+    for (const transport of ["websocket", "polling"]) {
+      it(`socket.conn events over ${transport}: packetCreate, flush, drain, then packet`, T, async (t) => {
+        const A = await connect(t, server, "A", { transport });
+        await A.call("conn-watch");
+        assert.deepEqual((await A.call("conn-log"))[0], ["create:4", "flush:1", "drain", "packet:4"]);
+      });
+    }
+
     describe("/guarded: a namespace middleware refusing with data", () => {
       for (const [transport, auth] of [
         ["websocket", undefined],

@@ -251,3 +251,59 @@ TEST_F(SessionTest, ClosePacketFromClientIsTransportClose) {
   polling->receive("1");
   EXPECT_EQ(events.events.back(), "close:transport close");
 }
+
+// Node's socket.conn events, in Node's order: packet before its effect, packetCreate per packet,
+// flush then drain around each hand-over to the transport, heartbeat on the client's proof of
+// life, upgrading once the probe is answered.
+TEST_F(SessionTest, ConnListenersSeeWhatNodeEmits) {
+  auto polling = std::make_shared<fake_transport>(transport_kind::polling);
+  auto s = make(protocol_version::v4);
+  s->start(polling);
+  std::vector<std::string> log;
+  s->on_packet([&](const packet& p) { log.push_back("packet:" + std::string(1, static_cast<char>(p.type))); });
+  s->on_packet_create([&](const outgoing& o) { log.push_back("create:" + *o.bytes); });
+  s->on_flush([&](const std::vector<outgoing>& q) {
+    log.push_back("flush:" + std::to_string(q.size()));
+  });
+  s->on_drain([&] { log.push_back("drain"); });
+  s->on_heartbeat([&] { log.push_back("heartbeat"); });
+  s->on_upgrading([&] { log.push_back("upgrading"); });
+
+  s->send_text("a");  // the poll was answered by the open packet: this one waits
+  s->send_text("b");
+  polling->make_writable();
+  EXPECT_EQ(log, (std::vector<std::string>{"create:4a", "create:4b", "flush:2", "drain"}));
+  log.clear();
+
+  clock.advance(300ms);  // the ping waits for a GET
+  polling->make_writable();
+  polling->receive("3");
+  EXPECT_EQ(log, (std::vector<std::string>{"create:2", "flush:1", "drain", "packet:3",
+                                           "heartbeat"}));
+  log.clear();
+
+  auto ws = std::make_shared<fake_transport>(transport_kind::websocket);
+  s->begin_upgrade(ws);
+  ws->receive("2probe");  // the probe is the new transport's business: no packet event
+  ws->receive("5");
+  EXPECT_EQ(log, std::vector<std::string>{"upgrading"});
+}
+
+TEST_F(SessionTest, ConnListenersMayThrowSendOrClose) {
+  auto ws = std::make_shared<fake_transport>(transport_kind::websocket);
+  auto s = make(protocol_version::v4);
+  s->start(ws);
+  int flushes = 0;
+  s->on_packet([](const packet&) { throw std::runtime_error("listener bug"); });
+  s->on_flush([&](const std::vector<outgoing>&) {
+    if (++flushes == 1) s->send_text("from flush");  // flushes again from inside
+  });
+  ws->receive("4hello");
+  EXPECT_EQ(events.events.back(), "message:hello");  // the throw was logged, the packet went on
+  s->send_text("first");
+  EXPECT_EQ(ws->sent, (std::vector<std::string>{ws->sent[0], "4first", "4from flush"}));
+
+  s->on_packet([&](const packet&) { s->close(); });
+  ws->receive("4ignored");  // closed by the listener: the message is not delivered
+  EXPECT_NE(events.events.back(), "message:ignored");
+}

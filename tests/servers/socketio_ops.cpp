@@ -26,6 +26,10 @@
 //   lookup({room, id}, ack)                ack this server's synchronous lookups, sorted:
 //       {ids: the namespace's socket ids, count: their number, members: room's members,
 //        rooms: the rooms of socket id, or null}
+//   conn-watch(ack)                        listens on socket.conn and acks; the log gets
+//       "packet:T" per packet received, "create:T" per packet created (T its type digit),
+//       "flush:N" (N packets), "drain", "heartbeat", "upgrading", "upgrade"
+//   conn-log(ack)                          acks that log
 //   remote({rooms, except, action, room, event, args, close}, ack)
 //       fetchSockets(), then on each RemoteSocket: emit(event, ...args) | join(room) |
 //       leave(room) | disconnect(close); ack once all were asked; or with action "ask",
@@ -178,6 +182,26 @@ void handlers(sio::socket& s) {
     s.compress(spec["compress"].as_bool());
     if (spec["volatile"].as_bool()) s.volatile_();
     s.emit_args(spec["event"].as_string(), spec["args"].as_array());
+    ack();
+  });
+  s.on("conn-watch", [](sio::socket& s, const sio::args&, sio::ack ack) {
+    auto log = std::make_shared<sio::array>();
+    auto& conn = *s.conn();
+    auto add = [log](std::string entry) { log->emplace_back(std::move(entry)); };
+    conn.on_packet([add](const eio::packet& p) {
+      add("packet:" + std::string(1, static_cast<char>(p.type)));
+    });
+    conn.on_packet_create([add](const eio::outgoing& p) {
+      add("create:" + std::string(1, p.binary ? '4' : p.bytes->front()));
+    });
+    conn.on_flush([add](const std::vector<eio::outgoing>& q) {
+      add("flush:" + std::to_string(q.size()));
+    });
+    conn.on_drain([add] { add("drain"); });
+    conn.on_heartbeat([add] { add("heartbeat"); });
+    conn.on_upgrading([add] { add("upgrading"); });
+    s.on_upgrade([add](sio::socket&) { add("upgrade"); });
+    s.on("conn-log", [log](sio::socket&, const sio::args&, sio::ack reply) { reply(*log); });
     ack();
   });
   s.on("lookup", [](sio::socket& s, const sio::args& a, sio::ack ack) {

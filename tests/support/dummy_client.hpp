@@ -62,7 +62,7 @@ class dummy_client {
   /// The client goes away (a transport close).
   void close() {
     io_.engine().post(shard_, [l = link_] {
-      if (auto s = l->owner()) s->on_transport_close(*l, engineio::close_reason::transport_close);
+      if (auto s = l->owner()) s->transport_closed(*l, engineio::close_reason::transport_close);
     });
   }
 
@@ -84,7 +84,7 @@ class dummy_client {
         closed = true;
         changed.notify_all();
       }
-      if (auto s = owner()) s->on_transport_close(*this, engineio::close_reason::forced_close);
+      if (auto s = owner()) s->transport_closed(*this, engineio::close_reason::forced_close);
     }
     std::shared_ptr<engineio::session> owner() { return session_.lock(); }
 
@@ -110,7 +110,7 @@ class dummy_client {
       if (!s) return;
       auto p =
           binary ? engineio::decode_binary_frame(frame, v) : engineio::decode_text_packet(frame, v);
-      p ? s->on_packet(*l, *p) : s->fail(engineio::close_reason::parse_error);
+      p ? s->receive(*l, *p) : s->fail(engineio::close_reason::parse_error);
     });
   }
 

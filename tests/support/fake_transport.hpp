@@ -26,21 +26,21 @@ class fake_transport final : public engineio::transport {
     closed = true;
     if (!reports_close) return;  // as a polling transport waiting for the client's next GET
     if (auto s = session_.lock())
-      s->on_transport_close(*this, engineio::close_reason::transport_close);
+      s->transport_closed(*this, engineio::close_reason::transport_close);
   }
   void discard() override { discarded = true; }
 
   /// The client parks a new GET (polling) or a write completed (WebSocket).
   void make_writable() {
     writable_ = true;
-    if (auto s = session_.lock()) s->on_drain(*this);
+    if (auto s = session_.lock()) s->transport_drained(*this);
   }
   /// The client sends one text packet.
   void receive(std::string_view text,
                engineio::protocol_version v = engineio::protocol_version::v4) {
     auto p = engineio::decode_text_packet(text, v);
     if (auto s = session_.lock())
-      p ? s->on_packet(*this, *p) : s->fail(engineio::close_reason::parse_error);
+      p ? s->receive(*this, *p) : s->fail(engineio::close_reason::parse_error);
   }
 
   std::vector<std::string> sent;
