@@ -116,18 +116,32 @@ struct handshake client::make_handshake(value auth, std::int64_t issued) const {
   return hs;
 }
 
+void client::refuse_connect(const std::string& name, const char* message) {
+  write(encode(
+      packet{packet_type::connect_error, name, std::nullopt, value(object{{"message", message}})},
+      parser()));
+}
+
 void client::connect(const std::string& name, value auth) {
-  auto refuse = [&](const char* message) {
-    write(encode(
-        packet{packet_type::connect_error, name, std::nullopt, value(object{{"message", message}})},
-        parser()));
-  };
   if (sockets_.size() + pending_.size() >= server_.options().max_namespaces_per_client) {
-    return refuse("Too many namespaces");
+    return refuse_connect(name, "Too many namespaces");
   }
-  auto nsp = server_.enter(name, auth);
-  if (!nsp) return refuse("Invalid namespace");
   pending_.insert(name);
+  server_.enter(name, auth, shard(),
+                [self = weak_from_this(), name, auth](std::shared_ptr<namespace_> nsp) mutable {
+                  auto c = self.lock();
+                  if (c) return c->connect_to(name, std::move(nsp), std::move(auth));
+                  if (nsp) nsp->owner().leave(*nsp, false);  // the client went meanwhile
+                });
+}
+
+void client::connect_to(const std::string& name, std::shared_ptr<namespace_> nsp, value auth) {
+  if (!nsp || closed_) {
+    pending_.erase(name);
+    if (nsp) server_.leave(*nsp, false);
+    if (!nsp && !closed_) refuse_connect(name, "Invalid namespace");
+    return;
+  }
   if (auto* store = nsp->recovery();
       store && auth["pid"].is_string() && auth["offset"].is_string()) {
     if (auto previous = store->restore(auth["pid"].as_string(), auth["offset"].as_string())) {

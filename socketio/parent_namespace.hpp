@@ -23,6 +23,13 @@ namespace socketio {
 
 /// Decides whether a namespace name (with the client's auth) may be created.
 using namespace_matcher = std::function<bool(std::string_view name, const value& auth)>;
+/// The answer of an asynchronous matcher: `next(true)` accepts the name. Call it once, from any
+/// thread, later if need be, while the server runs.
+using namespace_next = std::function<void(bool accepted)>;
+/// Node's `io.of((name, auth, next) => ...)`, for an answer that needs a lookup (a database).
+/// Runs on the connecting client's shard; copy what you keep of `name` and `auth`.
+using async_namespace_matcher =
+    std::function<void(const std::string& name, const value& auth, namespace_next next)>;
 
 /// The parent's adapter: every operation goes to each child's adapter.
 class parent_adapter final : public adapter {

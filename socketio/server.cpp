@@ -191,56 +191,90 @@ namespace_& server::of(const std::regex& pattern) {
   // Node tests a name with RegExp.test: anywhere in it, unless the pattern is anchored.
   auto shared = std::make_shared<const std::regex>(pattern);
   return add_parent(
-      [shared](std::string_view name, const value&) {
-        return std::regex_search(name.begin(), name.end(), *shared);
+      [shared](const std::string& name, const value&, const namespace_next& next) {
+        next(std::regex_search(name, *shared));
       },
       shared);
 }
 
 namespace_& server::of(namespace_matcher matcher) {
+  return add_parent(
+      [matcher = std::move(matcher)](const std::string& name, const value& auth,
+                                     const namespace_next& next) { next(matcher(name, auth)); },
+      nullptr);
+}
+
+namespace_& server::of(async_namespace_matcher matcher) {
   return add_parent(std::move(matcher), nullptr);
 }
 
-namespace_& server::add_parent(namespace_matcher matcher,
+namespace_& server::add_parent(async_namespace_matcher matcher,
                                std::shared_ptr<const std::regex> pattern) {
   std::lock_guard lock(namespaces_mutex_);
   // Node names parents "/_0", "/_1", ...; they are never joined directly.
   auto name = "/_" + std::to_string(parents_.size());
   auto parent =
       make_namespace(name, [](namespace_& nsp) { return std::make_unique<parent_adapter>(nsp); });
-  parents_.push_back(
-      {std::make_shared<const namespace_matcher>(std::move(matcher)), std::move(pattern), parent});
+  parents_.push_back({std::make_shared<const async_namespace_matcher>(std::move(matcher)),
+                      std::move(pattern), parent});
   return *parent;
 }
 
-std::shared_ptr<namespace_> server::enter(const std::string& name, const value& auth) {
+// One CONNECT asking the dynamic parents in turn, as Node's _checkNamespace. Matchers are user
+// code: they run unlocked, as one may call of() or find(), and a slow one must not hold up
+// CONNECTs on the other shards. Each answer comes back to the client's shard, so the child is
+// made and announced there.
+struct server::matching : std::enable_shared_from_this<matching> {
+  matching(server& io, std::string name, value auth, unsigned home, entered done)
+      : io(io), name(std::move(name)), auth(std::move(auth)), home(home), done(std::move(done)) {}
+
+  server& io;
+  std::string name;
+  value auth;
+  unsigned home;
+  entered done;
+  std::vector<std::pair<std::shared_ptr<const async_namespace_matcher>, namespace_*>> parents{};
+
+  void ask(std::size_t index) {
+    if (index == parents.size()) return done(nullptr);
+    auto answered = std::make_shared<std::atomic<bool>>(false);
+    namespace_next next = [self = shared_from_this(), index, answered](bool accepted) {
+      if (answered->exchange(true)) return;  // a second answer is ignored
+      auto resume = [self, index, accepted] {
+        if (!accepted) return self->ask(index + 1);
+        self->done(self->io.create(self->name, self->parents[index].second, purpose::connect));
+      };
+      if (self->io.engine().current_shard() == self->home) return resume();
+      self->io.engine().post(self->home, std::move(resume));
+    };
+    const auto& match = *parents[index].first;
+    try {
+      match(name, auth, next);
+    } catch (const std::exception& e) {
+      engineio::log_warning("namespace matcher threw: {}", e.what());
+      next(false);
+    } catch (...) {
+      engineio::log_warning("namespace matcher threw");
+      next(false);
+    }
+  }
+};
+
+void server::enter(const std::string& name, const value& auth, unsigned home, entered done) {
+  std::shared_ptr<namespace_> existing;
+  auto run = std::make_shared<matching>(*this, name, auth, home, std::move(done));
   {
     std::lock_guard lock(namespaces_mutex_);
     if (auto it = namespaces_.find(name); it != namespaces_.end()) {
       ++it->second->members_;
-      return it->second;
+      existing = it->second;
+    } else {
+      for (const auto& p : parents_) run->parents.emplace_back(p.matcher, p.nsp.get());
     }
   }
-  return match_dynamic(name, auth);
-}
-
-std::shared_ptr<namespace_> server::match_dynamic(const std::string& name, const value& auth) {
-  if (name.size() > opts_.max_namespace_length) return nullptr;
-  // Matchers are user code: they run unlocked, as one may call of() or find(), and a slow one
-  // must not hold up CONNECTs on the other shards.
-  std::vector<std::pair<std::shared_ptr<const namespace_matcher>, namespace_*>> parents;
-  {
-    std::lock_guard lock(namespaces_mutex_);
-    for (const auto& parent : parents_) parents.emplace_back(parent.matcher, parent.nsp.get());
-  }
-  for (const auto& [matcher, parent] : parents) {
-    bool accepted = false;
-    const auto& match = *matcher;  // a lambda may not capture a structured binding (Clang 14)
-    engineio::guarded("namespace matcher", [&] { accepted = match(name, auth); });
-    if (!accepted) continue;
-    return create(name, parent, purpose::connect);
-  }
-  return nullptr;
+  if (existing) return run->done(std::move(existing));
+  if (name.size() > opts_.max_namespace_length) return run->done(nullptr);
+  run->ask(0);
 }
 
 void server::leave(namespace_& nsp, bool connected) {

@@ -110,9 +110,12 @@ class server : private engineio::handler {
   /// RegExp.test; anchor it with ^...$ for whole names) or `matcher` accepts becomes a
   /// namespace on first connection, with the parent's middlewares and handlers (Node's
   /// `io.of(/regex/)` and `io.of(fn)`; the matcher answers at once, on a shard thread, and may
-  /// call `of()` and `find()`).
+  /// call `of()` and `find()`). Parents are asked in the order they were made.
   namespace_& of(const std::regex& pattern);
   namespace_& of(namespace_matcher matcher);
+  /// The same with a matcher that answers through `next`, later if need be: the client's
+  /// CONNECT waits for it (the connect timeout still runs).
+  namespace_& of(async_namespace_matcher matcher);
   /// Node's `io.on("new_namespace")`: a namespace other than "/" was created, by `of()` or as a
   /// dynamic parent's child (then on the connecting client's shard).
   void on_new_namespace(std::function<void(namespace_&)> handler);
@@ -178,12 +181,15 @@ class server : private engineio::handler {
  private:
   friend class client;
   friend class namespace_;
-  /// The namespace a CONNECT for `name` joins: an existing one, or a child that a dynamic parent
-  /// accepts (nullptr when none does, the name is too long, or `max_dynamic_namespaces` are
-  /// there already). A child counts the socket as a member until `leave`.
-  std::shared_ptr<namespace_> enter(const std::string& name, const value& auth);
-  std::shared_ptr<namespace_> match_dynamic(const std::string& name, const value& auth);
-  namespace_& add_parent(namespace_matcher matcher, std::shared_ptr<const std::regex> pattern);
+  /// Gives `done`, on shard `home`, the namespace a CONNECT for `name` joins: an existing one
+  /// (at once), or a child that a dynamic parent accepts (nullptr when none does, the name is
+  /// too long, or `max_dynamic_namespaces` are there already). The namespace counts the socket
+  /// as a member until `leave`.
+  using entered = std::function<void(std::shared_ptr<namespace_>)>;
+  void enter(const std::string& name, const value& auth, unsigned home, entered done);
+  struct matching;
+  namespace_& add_parent(async_namespace_matcher matcher,
+                         std::shared_ptr<const std::regex> pattern);
   /// Who asks for a namespace: the application (of(): it is never removed) or a CONNECT (a
   /// child is capped by max_dynamic_namespaces and counts the socket as a member).
   enum class purpose { application, connect };
@@ -212,7 +218,7 @@ class server : private engineio::handler {
   std::mutex namespaces_mutex_;
   std::map<std::string, std::shared_ptr<namespace_>, std::less<>> namespaces_;
   struct dynamic_parent {
-    std::shared_ptr<const namespace_matcher> matcher;  // shared: called outside the lock
+    std::shared_ptr<const async_namespace_matcher> matcher;  // shared: called outside the lock
     std::shared_ptr<const std::regex> pattern;         // for io.of(regex) only
     std::shared_ptr<namespace_> nsp;
   };

@@ -11,8 +11,9 @@
 //
 // Namespaces "/", "/chat" and the dynamic /^\/dyn-\d+$/ (a parent namespace:
 // its children, e.g. "/dyn-1", are created on their first connection and
-// inherit its middleware and handlers) and /^\/find-\d+/ (a name that starts
-// so); a middleware sets socket.data = {name: handshake.auth.name ?? null, node: X}.
+// inherit its middleware and handlers), /^\/find-\d+/ (a name that starts
+// so) and /lookup-N (an asynchronous matcher accepts it 20 ms later when N is
+// even); a middleware sets socket.data = {name: handshake.auth.name ?? null, node: X}.
 // The child /dyn-0 is made at start with io.of() and joins its sockets to room
 // "explicit". On "/": new-namespaces(ack) acks the names new_namespace announced.
 // On "/chat": room-events(ack) acks the adapter's create-room, join-room, leave-room and
@@ -308,7 +309,11 @@ function socketApi(socket) {
 const created = []; // names new_namespace announced
 io.on("new_namespace", (nsp) => created.push(nsp.name));
 const dynamic = io.of(/^\/dyn-\d+$/);
-for (const nsp of [io.of("/"), io.of("/chat"), dynamic, io.of(/^\/find-\d+/)]) {
+const lookedUp = io.of((name, auth, next) => {
+  const accepted = /^\/lookup-\d*[02468]$/.test(name);
+  setTimeout(() => next(null, accepted), 20);
+});
+for (const nsp of [io.of("/"), io.of("/chat"), dynamic, io.of(/^\/find-\d+/), lookedUp]) {
   nsp.use((socket, next) => {
     socket.data = { name: socket.handshake.auth?.name ?? null, node: name };
     next();

@@ -232,6 +232,32 @@ for (const target of OPS_TARGETS) {
       });
     }
 
+    for (const [nsp, accepted] of [
+      ["/lookup-4", true],
+      ["/lookup-5", false],
+    ]) {
+      it(`an asynchronous matcher answers later: ${nsp} is ${accepted ? "accepted" : "refused"}`, T, async (t) => {
+        const attempt = connect(t, server, "X", { nsp, transport: "websocket", auth: { name: "x" } });
+        if (!accepted) return assert.rejects(attempt, { message: "Invalid namespace" });
+        const me = await (await attempt).me();
+        assert.equal(me.nsp, nsp);
+        assert.deepEqual(me.data, { name: "x", node: NODE_NAME });
+      });
+    }
+
+    it("a client that leaves while the asynchronous matcher decides leaves nothing behind", T, async (t) => {
+      const nsp = `/lookup-${process.pid}0`;
+      const m = manager(t, server, "websocket");
+      const opened = new Promise((resolve) => m.once("open", resolve));
+      m.socket(nsp).connect(); // its CONNECT goes as soon as the connection is open
+      await opened;
+      await sleep(5);
+      m.engine.close(); // before the matcher's answer, 20 ms after the CONNECT
+      await sleep(50);
+      const A = await connect(t, server, "A", { nsp, transport: "polling" });
+      assert.deepEqual((await A.call("lookup", { room: A.id, id: A.id }))[0].ids, [A.id]);
+    });
+
     it("new_namespace announces a child made on connection", T, async (t) => {
       const nsp = freshChild();
       await connect(t, server, "A", { nsp, transport: "polling" });

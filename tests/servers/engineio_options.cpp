@@ -19,15 +19,13 @@
 // --deny-param: allow_request answers after a 10 ms timer and refuses requests whose query has
 // deny=1, with the message "denied by test".
 
-#include <boost/asio/steady_timer.hpp>
-
 #include <cstdlib>
 #include <functional>
 #include <iostream>
 #include <string>
 #include <string_view>
-#include <thread>
 
+#include "delayed_runner.hpp"
 #include "engineio/server.hpp"
 
 using namespace std::chrono_literals;
@@ -41,34 +39,6 @@ struct echo : eio::handler {
   void on_close(eio::session&, eio::close_reason) override {}
 };
 
-// The hook's timers run on their own loop, as a user's auth lookup would.
-class delayed_gate {
- public:
-  delayed_gate() : thread_([this] { context_.run(); }) {}
-  ~delayed_gate() {
-    work_.reset();
-    context_.stop();
-    thread_.join();
-  }
-  void later(std::function<void()> f) {
-    auto timer = std::make_shared<boost::asio::steady_timer>(context_, 10ms);
-    timer->async_wait([timer, f = std::move(f)](boost::system::error_code) { f(); });
-  }
-  void check(const eio::request_info& req, eio::allow_request_callback done) {
-    bool deny = req.query_param("deny") == "1";
-    auto timer = std::make_shared<boost::asio::steady_timer>(context_, 10ms);
-    timer->async_wait([timer, deny, done = std::move(done)](boost::system::error_code) {
-      done(deny ? "denied by test" : "", !deny);
-    });
-  }
-
- private:
-  boost::asio::io_context context_;
-  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_{
-      context_.get_executor()};
-  std::thread thread_;
-};
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -77,7 +47,7 @@ int main(int argc, char** argv) {
   opts.ping_timeout = 200ms;
   int port = 3001;
   unsigned threads = 1;
-  delayed_gate gate;
+  sio_test::delayed_runner gate;
   bool with_headers = false;
   bool with_middlewares = false;
   for (int i = 1; i < argc; ++i) {
@@ -113,7 +83,8 @@ int main(int argc, char** argv) {
           .expires = std::chrono::system_clock::time_point(std::chrono::seconds(1'700'000'000))};
     } else if (arg == "--deny-param") {
       opts.allow_request = [&gate](const eio::request_info& req, eio::allow_request_callback done) {
-        gate.check(req, std::move(done));
+        bool deny = req.query_param("deny") == "1";
+        gate.later(10ms, [deny, done = std::move(done)] { done(deny ? "denied by test" : "", !deny); });
       };
     } else if (arg == "--initial-packet") {
       opts.initial_packet = value();
@@ -155,7 +126,7 @@ int main(int argc, char** argv) {
     server.use([&gate](const eio::request_info& req, eio::string_pairs&,
                        const eio::middleware_next& next) {
       auto mw = std::string(req.query_param("mw").value_or(""));
-      gate.later([mw, next] {
+      gate.later(10ms, [mw, next] {
         if (mw == "fail") return next.fail();
         if (mw == "401") return next.respond(401, "no entry");
         next();

@@ -4,9 +4,10 @@
 //
 //   socketio_ops [--port N] [--threads N] [--name X]
 //
-// Namespaces "/", "/chat" and the dynamic /^\/dyn-\d+$/ (children created on first connection)
-// and /^\/find-\d+/ (a name that starts so); a middleware sets socket.data = {name: auth.name or
-// null, node: X}. The child /dyn-0 is made at start with io.of() and joins its sockets to room
+// Namespaces "/", "/chat" and the dynamic /^\/dyn-\d+$/ (children created on first connection),
+// /^\/find-\d+/ (a name that starts so) and /lookup-N (an asynchronous matcher accepts it 20 ms
+// later, from another thread, when N is even); a middleware sets socket.data = {name: auth.name
+// or null, node: X}. The child /dyn-0 is made at start with io.of() and joins its sockets to room
 // "explicit". On "/": new-namespaces(ack) acks the names new_namespace announced.
 // On "/chat": room-events(ack) acks the adapter's create-room, join-room, leave-room and
 // delete-room events so far for rooms named "re-*", as "join re-1 alice" (auth name).
@@ -62,6 +63,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "delayed_runner.hpp"
 #include "socketio/socketio.hpp"
 
 using namespace std::chrono_literals;
@@ -284,6 +286,7 @@ int main(int argc, char** argv) {
     if (arg == "--threads") opts.threads = static_cast<unsigned>(std::atoi(argv[i + 1]));
     if (arg == "--name") name = argv[i + 1];
   }
+  sio_test::delayed_runner lookups;  // before io: stops after it
   sio::server io(opts);
   std::mutex created_mutex;
   sio::array created;  // names new_namespace announced
@@ -292,8 +295,14 @@ int main(int argc, char** argv) {
     created.emplace_back(nsp.name());
   });
   auto& dynamic = io.of(std::regex("^/dyn-\\d+$"));
-  for (sio::namespace_* nsp :
-       {&io.of("/"), &io.of("/chat"), &dynamic, &io.of(std::regex("^/find-\\d+"))}) {
+  auto& looked_up = io.of([&lookups](const std::string& name, const sio::value&,
+                                      sio::namespace_next next) {
+    static const std::regex even("^/lookup-\\d*[02468]$");
+    bool accepted = std::regex_search(name, even);
+    lookups.later(20ms, [next = std::move(next), accepted] { next(accepted); });
+  });
+  for (sio::namespace_* nsp : {&io.of("/"), &io.of("/chat"), &dynamic,
+                               &io.of(std::regex("^/find-\\d+")), &looked_up}) {
     nsp->use([name](sio::socket& s, sio::next next) {
       const auto& auth = s.handshake().auth;
       s.data() = sio::object{{"name", auth.contains("name") ? auth["name"] : sio::value()},

@@ -89,6 +89,59 @@ TEST_F(Lifecycle, MatcherMayUseTheServer) {
   EXPECT_EQ(ws->read().substr(0, 14), R"(40/dyn,{"sid":)");
 }
 
+// The answers come from a thread of no shard, some twice; the first client leaves before its
+// answer: its child is made, finds no one, and goes; the second joins a fresh one.
+TEST_F(Lifecycle, AsynchronousMatcherAnswersFromAnotherThread) {
+  start();
+  std::mutex mutex;
+  std::vector<sio::namespace_next> waiting;
+  auto& parent =
+      io_->of([&](const std::string& name, const sio::value&, sio::namespace_next next) {
+        if (name == "/throws") throw std::runtime_error("lookup failed");
+        std::lock_guard lock(mutex);
+        waiting.push_back(std::move(next));
+      });
+  std::atomic<int> connections{0};
+  parent.on_connection([&](sio::socket&) { ++connections; });
+  listen();
+  auto answer = [&](bool accepted) {
+    EXPECT_TRUE(eventually([&] {
+      std::lock_guard lock(mutex);
+      return !waiting.empty();
+    }));
+    std::lock_guard lock(mutex);
+    auto next = std::move(waiting.front());
+    waiting.erase(waiting.begin());
+    std::thread([next, accepted] {
+      next(accepted);
+      next(!accepted);  // ignored
+    }).join();
+  };
+  {
+    auto gone = connect_ws();
+    gone->send_text("40/dyn,");
+    EXPECT_TRUE(eventually([&] {
+      std::lock_guard lock(mutex);
+      return !waiting.empty();
+    }));
+  }
+  std::this_thread::sleep_for(50ms);  // the server sees the close
+  answer(true);
+  EXPECT_TRUE(eventually([&] { return io_->find("/dyn") == nullptr; }));
+  EXPECT_EQ(connections, 0);
+
+  auto ws = connect_ws();
+  ws->send_text("40/dyn,");
+  answer(true);
+  EXPECT_EQ(ws->read().substr(0, 14), R"(40/dyn,{"sid":)");
+  EXPECT_EQ(connections, 1);
+  ws->send_text("40/refused,");
+  answer(false);
+  EXPECT_EQ(ws->read(), R"(44/refused,{"message":"Invalid namespace"})");
+  ws->send_text("40/throws,");
+  EXPECT_EQ(ws->read(), R"(44/throws,{"message":"Invalid namespace"})");
+}
+
 TEST_F(Lifecycle, SecondConnectWhileMiddlewareRunsLeavesOneSocketAtMost) {
   start();
   std::atomic<int> connections{0};
