@@ -20,7 +20,8 @@ using std::chrono::milliseconds;
 /// Node's `cors` option (the `cors` npm package's options).
 struct cors_options {
   /// Allowed origins: `{"*"}` answers `*`; one other entry is sent as is; several entries are
-  /// matched against the request's Origin and reflected when one matches.
+  /// matched against the request's Origin and reflected when one matches. Empty (Node's
+  /// `origin: false`): no CORS for the request, and a preflight goes on to the server.
   std::vector<std::string> origin{"*"};
   /// When set, replaces `origin`: the request's Origin is reflected when it returns true (Node's
   /// `origin: true` is a predicate that always returns true).
@@ -32,7 +33,17 @@ struct cors_options {
   std::vector<std::string> exposed_headers{};
   std::optional<std::chrono::seconds> max_age{};
   unsigned options_success_status = 204;
+  /// Node's `preflightContinue`: a preflight gets its headers and goes on to the engine
+  /// middlewares and the server (which refuses an OPTIONS request) instead of being answered.
+  bool preflight_continue = false;
 };
+
+/// The options for one request from a CORS delegate, or nullopt to fail the request (Node's
+/// `callback(err)`: 400 code 3, MIDDLEWARE_FAILURE).
+using cors_callback = std::function<void(std::optional<cors_options>)>;
+/// Node's `cors: (req, callback) => ...` (the cors package's options delegate): decides per
+/// request, later and from any thread if need be (an origin looked up in a database).
+using cors_delegate = std::function<void(const request_info& req, cors_callback done)>;
 
 /// Node's `cookie` option: the sticky-session cookie holding the sid.
 /// The server throws std::invalid_argument at construction for a value Node's `cookie`
@@ -65,7 +76,7 @@ struct per_message_deflate_options {
   bool server_no_context_takeover = false;
   bool client_no_context_takeover = false;
   /// ws's serverMaxWindowBits and clientMaxWindowBits, 8..15 (15 is "not set"): the LZ77
-  /// window is 2^bits bytes; the server uses at least 9 (zlib treats 8 as 9). As in ws, an
+  /// window is 2^bits bytes; 8 is negotiated as 9 (zlib treats 8 as 9). As in ws, an
   /// upgrade whose offers all ask a smaller server window, or, with a client window set, do not
   /// offer client_max_window_bits or offer a smaller one, is refused with 400.
   int server_max_window_bits = 15;
@@ -97,6 +108,9 @@ struct options {
   /// Node's `allowEIO3`: also speak Engine.IO v3 (then a request without `EIO` is v3).
   bool allow_eio3 = false;
   std::optional<cors_options> cors{};
+  /// Per-request CORS options; when set, `cors` is not used. It runs before the engine
+  /// middlewares, as Node's cors middleware does.
+  cors_delegate cors_for_request{};
   std::optional<cookie_options> cookie{};
   allow_request_hook allow_request{};
   /// Node's `initialPacket`: a message sent right after the open packet.

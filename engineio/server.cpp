@@ -1,12 +1,14 @@
 #include "engineio/server.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 
 #include <stdexcept>
 #include <thread>
 
 #include "engineio/detail/engine.hpp"
+#include "engineio/detail/middleware_chain.hpp"
 
 namespace engineio {
 
@@ -116,6 +118,20 @@ std::optional<unsigned> server::current_shard() const noexcept {
   auto* here = detail::shard::current();
   if (!here || !engine_->owns(*here)) return std::nullopt;
   return here->index();
+}
+
+shard_handle server::handle(unsigned shard) {
+  return {engine_->liveness(), engine_->shard_executor(shard)};
+}
+
+void shard_handle::dispatch(std::function<void()> task) const {
+  std::unique_lock lock(alive_->mutex);
+  if (!alive_->alive) return;
+  if (executor_.running_in_this_thread()) {
+    lock.unlock();
+    return task();
+  }
+  boost::asio::post(executor_, std::move(task));
 }
 
 boost::asio::any_io_executor this_shard_executor() {

@@ -19,6 +19,7 @@
 /// accepted. Handler calls for one session run on that session's shard, one at a time.
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/io_context.hpp>
 
 #include <condition_variable>
 #include <cstdint>
@@ -39,7 +40,25 @@ namespace engineio {
 
 namespace detail {
 class engine;
-}
+struct engine_liveness;
+}  // namespace detail
+
+/// Runs tasks on one shard for as long as its server lives; copyable, usable from any thread.
+class shard_handle {
+ public:
+  /// Runs `task` now when called on the shard, else posts it there; once the server is gone,
+  /// drops it.
+  void dispatch(std::function<void()> task) const;
+
+ private:
+  friend class server;
+  shard_handle(std::shared_ptr<detail::engine_liveness> alive,
+               boost::asio::io_context::executor_type executor)
+      : alive_(std::move(alive)), executor_(std::move(executor)) {}
+
+  std::shared_ptr<detail::engine_liveness> alive_;
+  boost::asio::io_context::executor_type executor_;
+};
 
 class server {
  public:
@@ -99,6 +118,9 @@ class server {
   boost::asio::any_io_executor executor(unsigned shard);
   /// The shard whose thread is calling; nullopt on threads that are not this server's.
   std::optional<unsigned> current_shard() const noexcept;
+  /// A way back to shard `shard` that user code may keep and call from any thread, even after
+  /// the server is gone (a hook's answer that comes late).
+  shard_handle handle(unsigned shard);
 
   /// Opens a session over a transport of the caller's own (an in-process client, a test double)
   /// on shard `shard`, later, as if `request` had been a handshake: the handler hears `on_open`,

@@ -35,22 +35,16 @@ struct session::listeners {
 
 namespace {
 
-// Each listener is copied before it runs, so one that adds another cannot pull the vector from
-// under the running one.
+// Runs a copy of the list, as Node's emit does: a listener may add listeners, or close the
+// session (which drops them), while the others run.
 template <typename... Args>
-void notify(const std::vector<std::function<void(const Args&...)>>& list, std::string_view event,
+void notify(std::vector<std::function<void(const Args&...)>> list, std::string_view event,
             const Args&... args) {
-  for (std::size_t i = 0; i < list.size(); ++i) {
-    auto listener = list[i];
-    guarded(event, [&] { listener(args...); });
-  }
+  for (const auto& listener : list) guarded(event, [&] { listener(args...); });
 }
 
-void notify(const std::vector<std::function<void()>>& list, std::string_view event) {
-  for (std::size_t i = 0; i < list.size(); ++i) {
-    auto listener = list[i];
-    guarded(event, listener);
-  }
+void notify(std::vector<std::function<void()>> list, std::string_view event) {
+  for (const auto& listener : list) guarded(event, listener);
 }
 
 }  // namespace
@@ -62,28 +56,36 @@ session::listeners& session::conn_listeners() {
   return *listeners_;
 }
 
+template <typename F>
+void session::add_listener(std::vector<F> listeners::*list, F fn) {
+  // A closed session has dropped its listeners for good: one that holds the session (through
+  // socket.conn()) would otherwise keep it alive.
+  if (state_ == state::closed) return;
+  (conn_listeners().*list).push_back(std::move(fn));
+}
+
 void session::on_packet(std::function<void(const packet&)> fn) {
-  conn_listeners().packet.push_back(std::move(fn));
+  add_listener(&listeners::packet, std::move(fn));
 }
 
 void session::on_packet_create(std::function<void(const outgoing&)> fn) {
-  conn_listeners().packet_create.push_back(std::move(fn));
+  add_listener(&listeners::packet_create, std::move(fn));
 }
 
 void session::on_heartbeat(std::function<void()> fn) {
-  conn_listeners().heartbeat.push_back(std::move(fn));
+  add_listener(&listeners::heartbeat, std::move(fn));
 }
 
 void session::on_flush(std::function<void(const std::vector<outgoing>&)> fn) {
-  conn_listeners().flush.push_back(std::move(fn));
+  add_listener(&listeners::flush, std::move(fn));
 }
 
 void session::on_drain(std::function<void()> fn) {
-  conn_listeners().drain.push_back(std::move(fn));
+  add_listener(&listeners::drain, std::move(fn));
 }
 
 void session::on_upgrading(std::function<void()> fn) {
-  conn_listeners().upgrading.push_back(std::move(fn));
+  add_listener(&listeners::upgrading, std::move(fn));
 }
 
 void session::start(std::shared_ptr<transport> first) {
@@ -165,7 +167,7 @@ void session::flush() {
   if (!ready()) return;
   if (listeners_) {
     // A flush listener that sends flushes again from inside: then nothing is left here.
-    notify(listeners_->flush, "flush listener", queue_);
+    notify(listeners_->flush, "flush listener", std::vector<outgoing>(queue_));
     if (!ready()) return;
   }
   std::vector<outgoing> batch;
@@ -340,6 +342,7 @@ void session::finish(close_reason reason) {
     transport_->close();
   }
   auto keep_alive = shared_from_this();  // the callbacks below may drop the last owner
+  listeners_.reset();  // a listener may hold the session: let it go
   events_->on_close(*this, reason);
   if (on_closed_) on_closed_(*this);
 }

@@ -122,6 +122,8 @@ class session : public std::enable_shared_from_this<session> {
   std::string open_packet_json() const;
   struct listeners;
   listeners& conn_listeners();
+  template <typename F>
+  void add_listener(std::vector<F> listeners::*list, F fn);
 
   std::string id_;
   unsigned shard_;

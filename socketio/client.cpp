@@ -163,19 +163,17 @@ void client::connect_to(const std::string& name, std::shared_ptr<namespace_> nsp
 void client::run_middleware(const std::shared_ptr<socket>& s, std::size_t index) {
   const auto& middlewares = s->nsp().middlewares();
   if (index == middlewares.size()) return finish_connect(s, std::nullopt);
-  // `next` may be called later and from any thread: it comes back to this shard.
+  // `next` may be called later and from any thread, even after the server is gone: it comes
+  // back to this shard, while there is one.
   std::weak_ptr<client> self = weak_from_this();
-  auto& owner = server_;
-  unsigned home = shard();
-  next go([self, s, index, &owner, home](std::optional<connect_error> error) {
-    auto resume = [self, s, index, error = std::move(error)]() mutable {
+  next go([self, s, index, home = server_.engine().handle(shard())](
+              std::optional<connect_error> error) {
+    home.dispatch([self, s, index, error = std::move(error)]() mutable {
       auto c = self.lock();
       if (!c) return;
       if (error) return c->finish_connect(s, std::move(error));
       c->run_middleware(s, index + 1);
-    };
-    if (owner.engine().current_shard() == home) return resume();
-    owner.engine().post(home, std::move(resume));
+    });
   });
   try {
     middlewares[index](*s, std::move(go));

@@ -226,12 +226,16 @@ namespace_& server::add_parent(async_namespace_matcher matcher,
 // made and announced there.
 struct server::matching : std::enable_shared_from_this<matching> {
   matching(server& io, std::string name, value auth, unsigned home, entered done)
-      : io(io), name(std::move(name)), auth(std::move(auth)), home(home), done(std::move(done)) {}
+      : io(io),
+        name(std::move(name)),
+        auth(std::move(auth)),
+        home(io.engine().handle(home)),
+        done(std::move(done)) {}
 
-  server& io;
+  server& io;  // used on the shard only, while the handle says the server is there
   std::string name;
   value auth;
-  unsigned home;
+  engineio::shard_handle home;
   entered done;
   std::vector<std::pair<std::shared_ptr<const async_namespace_matcher>, namespace_*>> parents{};
 
@@ -240,12 +244,10 @@ struct server::matching : std::enable_shared_from_this<matching> {
     auto answered = std::make_shared<std::atomic<bool>>(false);
     namespace_next next = [self = shared_from_this(), index, answered](bool accepted) {
       if (answered->exchange(true)) return;  // a second answer is ignored
-      auto resume = [self, index, accepted] {
-        if (!accepted) return self->ask(index + 1);
-        self->done(self->io.create(self->name, self->parents[index].second, purpose::connect));
-      };
-      if (self->io.engine().current_shard() == self->home) return resume();
-      self->io.engine().post(self->home, std::move(resume));
+      self->home.dispatch([self, index, accepted] {
+        if (accepted) return self->accept(index);
+        self->ask(index + 1);
+      });
     };
     const auto& match = *parents[index].first;
     try {
@@ -258,22 +260,31 @@ struct server::matching : std::enable_shared_from_this<matching> {
       next(false);
     }
   }
+
+  // Another CONNECT may have made the child while this one waited (Node looks again too): it is
+  // joined, not made and announced a second time.
+  void accept(std::size_t index) {
+    if (auto existing = io.join_existing(name)) return done(std::move(existing));
+    done(io.create(name, parents[index].second, purpose::connect));
+  }
 };
 
+std::shared_ptr<namespace_> server::join_existing(const std::string& name) {
+  std::lock_guard lock(namespaces_mutex_);
+  auto it = namespaces_.find(name);
+  if (it == namespaces_.end()) return nullptr;
+  ++it->second->members_;
+  return it->second;
+}
+
 void server::enter(const std::string& name, const value& auth, unsigned home, entered done) {
-  std::shared_ptr<namespace_> existing;
+  if (auto existing = join_existing(name)) return done(std::move(existing));
+  if (name.size() > opts_.max_namespace_length) return done(nullptr);
   auto run = std::make_shared<matching>(*this, name, auth, home, std::move(done));
   {
     std::lock_guard lock(namespaces_mutex_);
-    if (auto it = namespaces_.find(name); it != namespaces_.end()) {
-      ++it->second->members_;
-      existing = it->second;
-    } else {
-      for (const auto& p : parents_) run->parents.emplace_back(p.matcher, p.nsp.get());
-    }
+    for (const auto& p : parents_) run->parents.emplace_back(p.matcher, p.nsp.get());
   }
-  if (existing) return run->done(std::move(existing));
-  if (name.size() > opts_.max_namespace_length) return run->done(nullptr);
   run->ask(0);
 }
 

@@ -188,6 +188,8 @@ class server : private engineio::handler {
   using entered = std::function<void(std::shared_ptr<namespace_>)>;
   void enter(const std::string& name, const value& auth, unsigned home, entered done);
   struct matching;
+  /// The namespace `name` if it exists, counting one more member.
+  std::shared_ptr<namespace_> join_existing(const std::string& name);
   namespace_& add_parent(async_namespace_matcher matcher,
                          std::shared_ptr<const std::regex> pattern);
   /// Who asks for a namespace: the application (of(): it is never removed) or a CONNECT (a

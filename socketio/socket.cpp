@@ -148,7 +148,7 @@ std::string_view socket::transport() const noexcept {
 
 std::shared_ptr<engineio::session> socket::conn() const noexcept {
   auto c = client_.lock();
-  return c ? c->session().shared_from_this() : nullptr;
+  return c ? c->session().weak_from_this().lock() : nullptr;
 }
 
 void socket::complete_connect() {

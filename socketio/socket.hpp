@@ -111,8 +111,9 @@ class socket : public std::enable_shared_from_this<socket> {
   remote_socket ref() const;
   /// "polling" or "websocket": the transport the connection uses now.
   std::string_view transport() const noexcept;
-  /// Node's `socket.conn`: the Engine.IO connection (its listeners, transport, request); null
-  /// once the socket is disconnected. Use it on this socket's shard.
+  /// Node's `socket.conn`: the Engine.IO connection (its listeners, transport, request), on this
+  /// socket's shard; null once the connection is gone. Its listeners go when it closes; one
+  /// that captures a socket must not outlive that socket (check `connected()`).
   std::shared_ptr<engineio::session> conn() const noexcept;
 
   /// In a middleware, the rooms are joined once the socket connects (a refused one joins none).

@@ -1,6 +1,8 @@
 #include "engineio/detail/cors.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <memory>
 #include <string>
 
 namespace engineio::detail {
@@ -43,15 +45,17 @@ void add_origin(const cors_options& cors, std::string_view origin, http::fields&
 
 }  // namespace
 
-void add_cors_headers(const cors_options& cors, const request& req, bool preflight,
-                      http::fields& out) {
-  add_origin(cors, req[http::field::origin], out);
+void add_cors_headers(const cors_options& cors, std::string_view origin,
+                      std::string_view requested_headers, bool preflight, http::fields& out) {
+  if (!cors_enabled(cors)) return;
+  add_origin(cors, origin, out);
   if (cors.credentials) out.set(http::field::access_control_allow_credentials, "true");
   if (preflight) {
     out.set(http::field::access_control_allow_methods, join(cors.methods));
     if (cors.allowed_headers.empty()) {
-      auto requested = req[http::field::access_control_request_headers];
-      if (!requested.empty()) out.set(http::field::access_control_allow_headers, requested);
+      if (!requested_headers.empty()) {
+        out.set(http::field::access_control_allow_headers, requested_headers);
+      }
       add_vary(out, "Access-Control-Request-Headers");
     } else {
       out.set(http::field::access_control_allow_headers, join(cors.allowed_headers));
@@ -62,6 +66,27 @@ void add_cors_headers(const cors_options& cors, const request& req, bool preflig
   if (!cors.exposed_headers.empty()) {
     out.set(http::field::access_control_expose_headers, join(cors.exposed_headers));
   }
+}
+
+request_middleware cors_middleware(cors_delegate delegate) {
+  return [delegate = std::move(delegate)](const request_info& req, string_pairs& headers,
+                                          const middleware_next& next) {
+    bool preflight = req.method == "OPTIONS";
+    auto once = std::make_shared<std::atomic<bool>>(false);
+    delegate(req, [&req, &headers, next, preflight, once](std::optional<cors_options> cors) {
+      if (once->exchange(true)) return;  // the headers may be on their way already
+      if (!cors) return next.fail();
+      http::fields fields;
+      add_cors_headers(*cors, req.header("origin").value_or(""),
+                       req.header("access-control-request-headers").value_or(""), preflight,
+                       fields);
+      for (const auto& f : fields) headers.emplace_back(f.name_string(), f.value());
+      if (preflight && cors_enabled(*cors) && !cors->preflight_continue) {
+        return next.respond(cors->options_success_status);
+      }
+      next();
+    });
+  };
 }
 
 }  // namespace engineio::detail

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "engineio/detail/cookie.hpp"
+#include "engineio/detail/cors.hpp"
 #include "engineio/log.hpp"
 
 namespace engineio::detail {
@@ -74,6 +75,7 @@ engine::engine(options opts, handler& events, unsigned threads)
   for (unsigned i = 0; i < std::max(threads, 1u); ++i) {
     shards_.push_back(std::make_unique<shard>(i));
   }
+  if (opts_->cors_for_request) middlewares_.push_back(cors_middleware(opts_->cors_for_request));
 }
 
 engine::~engine() {

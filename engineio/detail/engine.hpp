@@ -48,6 +48,10 @@ class engine {
   unsigned shard_count() const noexcept { return static_cast<unsigned>(shards_.size()); }
   void post(unsigned shard, std::function<void()> task);
   asio::any_io_executor executor(unsigned shard) { return shards_.at(shard)->executor(); }
+  asio::io_context::executor_type shard_executor(unsigned shard) {
+    return shards_.at(shard)->context().get_executor();
+  }
+  const std::shared_ptr<engine_liveness>& liveness() const noexcept { return liveness_; }
   bool owns(const shard& s) const noexcept {
     return s.index() < shards_.size() && shards_[s.index()].get() == &s;
   }
@@ -69,7 +73,9 @@ class engine {
   /// After the middlewares: `extra` are their headers.
   void route_engine(std::shared_ptr<http_connection> conn, request req, bool upgrade,
                     http::fields extra);
-  void run_middlewares(const std::shared_ptr<http_connection>& conn, request req, bool upgrade);
+  /// `preflight`: CORS headers of a preflight that goes on; the middlewares' come over them.
+  void run_middlewares(const std::shared_ptr<http_connection>& conn, request req, bool upgrade,
+                       http::fields preflight);
   void route_upgrade(std::shared_ptr<http_connection> conn, request req,
                      std::string_view transport_name, const std::string& sid, http::fields extra);
   void on_session_request(shard& owner, pending_request pending, const std::string& sid);

@@ -103,7 +103,7 @@ void merge_headers(http::fields& into, const http::fields& from) {
 // middlewares' (`extra`).
 http::fields engine_headers(const request& req, const options& opts, const http::fields& extra) {
   http::fields headers;
-  if (opts.cors) add_cors_headers(*opts.cors, req, false, headers);
+  if (opts.cors && !opts.cors_for_request) add_cors_headers(*opts.cors, req, false, headers);
   merge_headers(headers, extra);
   return headers;
 }
@@ -116,6 +116,13 @@ void accept_websocket(counted_socket socket, request req, const options& opts, h
   auto ws = std::make_shared<websocket_stream>(std::move(socket.socket));
   auto slot = std::make_shared<connection_slot>(std::move(socket.slot));
   configure_websocket(*ws, opts);
+  if (opts.per_message_deflate) {
+    if (auto offer = deflate_offer_to_accept(req, *opts.per_message_deflate)) {
+      req.set(http::field::sec_websocket_extensions, *offer);
+    } else {
+      req.erase(http::field::sec_websocket_extensions);
+    }
+  }
   if (auto subprotocol = first_subprotocol(req); !subprotocol.empty()) {
     extra.set(http::field::sec_websocket_protocol, subprotocol);  // ws takes the first offered
   }
@@ -196,16 +203,23 @@ void engine::route(std::shared_ptr<http_connection> conn, request req) {
   // Without the websocket transport Node attaches no upgrade handler, so an upgrade request is
   // answered as any other request (a JSON error).
   bool upgrade = enabled(transport_kind::websocket) && is_upgrade_request(req);
-  // Node's cors middleware comes before the user's and answers a preflight itself.
-  if (!upgrade && opts_->cors && req.method() == http::verb::options) {
-    http::fields headers;
-    add_cors_headers(*opts_->cors, req, true, headers);
-    pending_request(std::move(req), std::move(conn), std::move(headers))
-        .respond(static_cast<http::status>(opts_->cors->options_success_status));
-    return;
+  // Node's cors middleware comes before the user's and answers a preflight itself, unless told
+  // to let it go on (then the server refuses the OPTIONS request, with the preflight headers).
+  http::fields preflight;
+  const auto& cors = opts_->cors;
+  if (!upgrade && cors && !opts_->cors_for_request && cors_enabled(*cors) &&
+      req.method() == http::verb::options) {
+    add_cors_headers(*cors, req, true, preflight);
+    if (!cors->preflight_continue) {
+      pending_request(std::move(req), std::move(conn), std::move(preflight))
+          .respond(static_cast<http::status>(cors->options_success_status));
+      return;
+    }
   }
-  if (middlewares_.empty()) return route_engine(std::move(conn), std::move(req), upgrade, {});
-  run_middlewares(conn, std::move(req), upgrade);
+  if (middlewares_.empty()) {
+    return route_engine(std::move(conn), std::move(req), upgrade, std::move(preflight));
+  }
+  run_middlewares(conn, std::move(req), upgrade, std::move(preflight));
 }
 
 void engine::route_engine(std::shared_ptr<http_connection> conn, request req, bool upgrade,
@@ -222,12 +236,15 @@ void engine::route_engine(std::shared_ptr<http_connection> conn, request req, bo
 }
 
 void engine::run_middlewares(const std::shared_ptr<http_connection>& conn, request req,
-                             bool upgrade) {
+                             bool upgrade, http::fields preflight) {
   auto remote = conn->remote_address();
   auto info = make_request_info(req, parse_query(req.target()).params, remote);
   auto r = std::make_shared<request>(std::move(req));
-  auto done = [this, conn, r, upgrade, remote](middleware_outcome out) {
+  auto done = [this, conn, r, upgrade, remote,
+               preflight = std::move(preflight)](middleware_outcome out) mutable {
     using kind = middleware_outcome::kind;
+    merge_headers(preflight, out.headers);
+    out.headers = std::move(preflight);
     if (out.what == kind::proceed) {
       return route_engine(conn, std::move(*r), upgrade, std::move(out.headers));
     }
@@ -378,7 +395,13 @@ std::shared_ptr<session> engine::create_session(shard& home, std::string sid,
   cfg.timers = home.timers();
   cfg.request = std::move(info);
   cfg.on_closed = [this, &home](session& s) {
-    if (home.sessions().erase(s.id()) > 0) --clients_;
+    auto it = home.sessions().find(s.id());
+    if (it == home.sessions().end()) return;
+    // Freed on the shard's next turn, not under whoever closed it: a broadcast writing to it, or
+    // a listener of its own, is still up the stack.
+    asio::post(home.context(), [last = std::move(it->second)] {});
+    home.sessions().erase(it);
+    --clients_;
   };
   auto s = std::make_shared<session>(std::move(cfg));
   home.sessions().emplace(s->id(), s);

@@ -84,6 +84,8 @@ struct window_request {
 };
 
 struct deflate_offer {
+  bool server_no_context_takeover = false;
+  bool client_no_context_takeover = false;
   window_request server{};
   window_request client{};
 };
@@ -93,6 +95,8 @@ struct deflate_offer {
 bool read_deflate_param(std::string_view name, std::optional<std::string_view> value,
                         deflate_offer& offer) {
   if (name == "client_no_context_takeover" || name == "server_no_context_takeover") {
+    (name.front() == 'c' ? offer.client_no_context_takeover : offer.server_no_context_takeover) =
+        true;
     return !value;
   }
   auto read_window = [&](window_request& window, bool value_required) {
@@ -121,15 +125,14 @@ bool acceptable(const deflate_offer& offer, const per_message_deflate_options& o
   return true;
 }
 
-// Extension offers (`name; param; param=value, ...`); permessage-deflate's parameters are checked
-// as ws does when it would negotiate it: known names, each once, valid values, and at least one
-// offer it can accept.
-bool valid_extensions(std::string_view header, const per_message_deflate_options& opts) {
-  bool offered = false;
-  bool accepted = false;
+// The permessage-deflate offers of an extension list (`name; param; param=value, ...`), or
+// nullopt when ws would refuse the list: a malformed one, or a permessage-deflate parameter
+// that is unknown, repeated or out of range. Names are case-sensitive, as in ws.
+std::optional<std::vector<deflate_offer>> deflate_offers(std::string_view header) {
+  std::vector<deflate_offer> offers;
   for (auto offer : split_list(header, ',')) {
     auto parts = split_list(offer, ';');
-    if (!is_token(parts.front())) return false;
+    if (!is_token(parts.front())) return std::nullopt;
     bool deflate = parts.front() == "permessage-deflate";
     deflate_offer asked;
     std::vector<std::string_view> seen;
@@ -139,20 +142,27 @@ bool valid_extensions(std::string_view header, const per_message_deflate_options
       std::optional<std::string_view> value;
       if (equals != std::string_view::npos) {
         value = param_value(it->substr(equals + 1));
-        if (!value) return false;
+        if (!value) return std::nullopt;
       }
-      if (!is_token(name)) return false;
+      if (!is_token(name)) return std::nullopt;
       if (!deflate) continue;
-      if (std::find(seen.begin(), seen.end(), name) != seen.end()) return false;
-      if (!read_deflate_param(name, value, asked)) return false;
+      if (std::find(seen.begin(), seen.end(), name) != seen.end()) return std::nullopt;
+      if (!read_deflate_param(name, value, asked)) return std::nullopt;
       seen.push_back(name);
     }
-    if (deflate) {
-      offered = true;
-      accepted = accepted || acceptable(asked, opts);
-    }
+    if (deflate) offers.push_back(asked);
   }
-  return !offered || accepted;
+  return offers;
+}
+
+// ws checks the offers when it may negotiate: a well-formed list with, when it offers
+// permessage-deflate, one offer ws can accept.
+bool valid_extensions(std::string_view header, const per_message_deflate_options& opts) {
+  auto offers = deflate_offers(header);
+  if (!offers) return false;
+  return offers->empty() || std::any_of(offers->begin(), offers->end(), [&](const auto& offer) {
+           return acceptable(offer, opts);
+         });
 }
 
 }  // namespace
@@ -201,6 +211,23 @@ std::optional<response> websocket_refusal(
     return upgrade_refusal("Invalid or unacceptable Sec-WebSocket-Extensions header");
   }
   return std::nullopt;
+}
+
+std::optional<std::string> deflate_offer_to_accept(const request& req,
+                                                   const per_message_deflate_options& opts) {
+  auto offers = deflate_offers(req[http::field::sec_websocket_extensions]);
+  if (!offers) return std::nullopt;
+  auto chosen = std::find_if(offers->begin(), offers->end(),
+                             [&](const auto& offer) { return acceptable(offer, opts); });
+  // Beast would answer a server window of 8 with 9, more than the client allows.
+  if (chosen == offers->end() || chosen->server.bits == 8) return std::nullopt;
+  std::string out = "permessage-deflate";
+  if (chosen->server_no_context_takeover) out += "; server_no_context_takeover";
+  if (chosen->client_no_context_takeover) out += "; client_no_context_takeover";
+  if (chosen->server.bits) out += "; server_max_window_bits=" + std::to_string(*chosen->server.bits);
+  if (chosen->client.named) out += "; client_max_window_bits";
+  if (chosen->client.bits) out += "=" + std::to_string(*chosen->client.bits);
+  return out;
 }
 
 std::string_view first_subprotocol(const request& req) {

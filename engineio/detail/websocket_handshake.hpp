@@ -3,6 +3,7 @@
 // that gets an upgrade wrong gets the status and text Node gives, not Beast's own.
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "engineio/detail/http.hpp"
@@ -23,6 +24,12 @@ response upgrade_refusal(std::string_view message, http::status status = http::s
 /// when it would upgrade.
 std::optional<response> websocket_refusal(
     const request& req, const std::optional<per_message_deflate_options>& deflate);
+
+/// The one permessage-deflate offer ws would negotiate, written plainly, for Beast (which reads
+/// only the first offer, names in any case, and numbers with leading zeros); nothing when none
+/// should be negotiated.
+std::optional<std::string> deflate_offer_to_accept(const request& req,
+                                                   const per_message_deflate_options& opts);
 
 /// The subprotocol `ws` answers with: the first one offered (empty when none).
 std::string_view first_subprotocol(const request& req);

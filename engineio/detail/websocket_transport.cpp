@@ -1,5 +1,6 @@
 #include "engineio/detail/websocket_transport.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include "engineio/detail/shard.hpp"
@@ -28,8 +29,9 @@ void configure_websocket(websocket_stream& ws, const options& opts) {
     deflate.compLevel = opts.per_message_deflate->level;
     deflate.server_no_context_takeover = opts.per_message_deflate->server_no_context_takeover;
     deflate.client_no_context_takeover = opts.per_message_deflate->client_no_context_takeover;
-    deflate.server_max_window_bits = opts.per_message_deflate->server_max_window_bits;
-    deflate.client_max_window_bits = opts.per_message_deflate->client_max_window_bits;
+    // Beast refuses 8 (zlib treats it as 9 anyway).
+    deflate.server_max_window_bits = std::max(opts.per_message_deflate->server_max_window_bits, 9);
+    deflate.client_max_window_bits = std::max(opts.per_message_deflate->client_max_window_bits, 9);
     deflate.memLevel = opts.per_message_deflate->mem_level;
     ws.set_option(deflate);
   }

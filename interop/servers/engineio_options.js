@@ -7,12 +7,17 @@
 //     [--initial-packet TEXT] [--deflate] [--no-compression]
 //     [--websocket-only] [--polling-only] [--no-upgrades] [--headers]
 //     [--cookie-attributes] [--middlewares] [--deflate-no-context] [--deflate-window-bits]
+//     [--cors-preflight-continue] [--cors-delegate]
 //
 // --threads is accepted and ignored (Node has one event loop).
 // --deny-param: allowRequest answers after 10 ms and refuses deny=1.
 // --cookie-attributes: the cookie with every attribute: maxAge 60 s, domain example.com,
 // expires 1700000000 s after the epoch, secure, partitioned, priority high, sameSite none.
 // --deflate-no-context: --deflate with server and client context takeover off.
+// --cors-preflight-continue: cors for http://a.example whose preflights go on to engine.io.
+// --cors-delegate: a cors options delegate answering 10 ms later: a query with cors=fail fails
+// the request, cors=off turns CORS off, anything else gets origins http://a.example and
+// http://b.example with credentials.
 // --deflate-window-bits: --deflate with a server window of 2^10 and a client window of 2^11.
 // --middlewares: two engine middlewares. The first sets "X-Middleware: 1"; the second answers
 // 10 ms later: mw=fail calls next(error), mw=401 ends the answer with 401 "no entry", anything
@@ -26,7 +31,8 @@ const USAGE =
   "usage: engineio_options [--port N] [--threads N] [--path P] [--eio3] [--cors-origin O]... " +
   "[--cors-credentials] [--cookie] [--deny-param] [--initial-packet TEXT] [--deflate] " +
   "[--no-compression] [--websocket-only] [--polling-only] [--no-upgrades] [--headers] " +
-  "[--cookie-attributes] [--middlewares] [--deflate-no-context] [--deflate-window-bits]\n";
+  "[--cookie-attributes] [--middlewares] [--deflate-no-context] [--deflate-window-bits] " +
+  "[--cors-preflight-continue] [--cors-delegate]\n";
 
 function parseArgs(argv) {
   const o = { port: process.env.PORT ?? "3001", path: "/engine.io/", origins: [] };
@@ -34,6 +40,7 @@ function parseArgs(argv) {
     "--eio3", "--cors-credentials", "--cookie", "--deny-param", "--deflate",
     "--no-compression", "--websocket-only", "--polling-only", "--no-upgrades", "--headers",
     "--cookie-attributes", "--middlewares", "--deflate-no-context", "--deflate-window-bits",
+    "--cors-preflight-continue", "--cors-delegate",
   ]);
   const valued = new Set(["--port", "--threads", "--path", "--cors-origin", "--initial-packet"]);
   for (let i = 0; i < argv.length; i++) {
@@ -87,6 +94,17 @@ function engineOptions(o) {
   }
   if (o.initialPacket !== undefined) opts.initialPacket = o.initialPacket;
   if (o["--deflate"]) opts.perMessageDeflate = { threshold: 1024 };
+  if (o["--cors-preflight-continue"]) opts.cors = { origin: "http://a.example", preflightContinue: true };
+  if (o["--cors-delegate"]) {
+    opts.cors = (req, callback) => {
+      const mode = new URL(req.url, "http://localhost").searchParams.get("cors");
+      setTimeout(() => {
+        if (mode === "fail") return callback(new Error("refused by test"));
+        if (mode === "off") return callback(null, { origin: false });
+        callback(null, { origin: ["http://a.example", "http://b.example"], credentials: true });
+      }, 10);
+    };
+  }
   if (o["--deflate-window-bits"]) {
     opts.perMessageDeflate = { threshold: 1024, serverMaxWindowBits: 10, clientMaxWindowBits: 11 };
   }

@@ -172,6 +172,60 @@ compareOptions("cors with credentials", ["--cors-origin", A, "--cors-credentials
   },
 ]);
 
+compareOptions("cors, preflight continues", ["--cors-preflight-continue"], [
+  {
+    name: "preflight of a handshake: the server refuses OPTIONS, with the preflight headers",
+    run: async (s) => {
+      const res = await preflight(A)(s);
+      const raw = await request(s, { method: "OPTIONS", path: HANDSHAKE, headers: { origin: A } });
+      return { status: res.status, headers: res.headers, error: obs(raw) };
+    },
+    expect: { status: 400, headers: preflightOk({ [ACAO]: A }, ["origin"]).headers, error: eioError(2) },
+  },
+  {
+    name: "preflight on a session: 500 from the polling transport",
+    run: async (s) => {
+      const path = eioPath({ ...V4, sid: (await handshake(s)).sid });
+      const res = await preflight(A, path)(s);
+      return { status: res.status, headers: res.headers };
+    },
+    expect: { status: 500, headers: preflightOk({ [ACAO]: A }, ["origin"]).headers },
+  },
+]);
+
+const withCors = (mode) => eioPath({ ...V4, cors: mode });
+compareOptions("cors, per-request delegate", ["--cors-delegate"], [
+  {
+    name: "GET handshake from an allowed origin, answered later",
+    run: async (s) => corsObs(await request(s, { path: withCors("x"), headers: { origin: B } })),
+    expect: { status: 200, headers: { [ACAO]: B, [ACAC]: "true", vary: ["origin"] } },
+  },
+  { name: "preflight", run: preflight(A, withCors("x")), expect: preflightOk({ [ACAO]: A, [ACAC]: "true" }, ["origin"]) },
+  {
+    name: "the delegate fails: 400 code 3",
+    run: async (s) => obs(await request(s, { path: withCors("fail"), headers: { origin: A } })),
+    expect: eioError(3),
+  },
+  {
+    name: "origin false: no CORS headers, and a preflight goes on to the server",
+    run: async (s) => {
+      const get = corsObs(await request(s, { path: withCors("off"), headers: { origin: A } }));
+      const pre = await preflight(A, withCors("off"))(s);
+      return { get, pre: { status: pre.status, headers: pre.headers } };
+    },
+    expect: { get: { status: 200, headers: {} }, pre: { status: 400, headers: {} } },
+  },
+  {
+    name: "websocket handshake: the 101 carries the delegate's headers",
+    run: async (s) => {
+      const w = await openWs(s, { ...WS, cors: "x" }, { headers: { origin: A } });
+      w.ws.close();
+      return corsObs({ status: 101, headers: w.headers });
+    },
+    expect: { status: 101, headers: { [ACAO]: A, [ACAC]: "true", vary: ["origin"] } },
+  },
+]);
+
 compareOptions("cors, credentials alone (any origin)", ["--cors-credentials"], [
   {
     name: "GET handshake",

@@ -350,3 +350,20 @@ TEST(AllowRequest, AThrowingHookRefusesTheRequest) {
   EXPECT_EQ(answer.status, 403u);
   s.stop();
 }
+
+// Node's ws takes window bits of 8; Beast refuses them, which once ended the shard thread at the
+// first upgrade. The server uses 9 instead.
+TEST(PerMessageDeflate, WindowBitsOfEightServeUpgrades) {
+  options o;
+  o.per_message_deflate =
+      per_message_deflate_options{.server_max_window_bits = 8, .client_max_window_bits = 8};
+  echo_handler events;
+  server srv(o, events, 1);
+  srv.listen("127.0.0.1", 0);
+  srv.start();
+  ws_client ws(srv.port(), "/engine.io/?EIO=4&transport=websocket");
+  EXPECT_EQ(ws.read().substr(0, 8), R"(0{"sid":)");
+  ws.send_text("4hello");
+  EXPECT_EQ(ws.read(), "4hello");
+  srv.stop();
+}

@@ -44,7 +44,8 @@ TEST(WebsocketHandshake, UpgradeIsWhatNodeHandsToUpgradeListeners) {
 
 TEST(WebsocketHandshake, AWellFormedRequestPasses) {
   EXPECT_FALSE(websocket_refusal(upgrade(), deflate_on));
-  EXPECT_FALSE(websocket_refusal(upgrade({{http::field::sec_websocket_protocol, "a, b,c"}}), deflate_on));
+  EXPECT_FALSE(
+      websocket_refusal(upgrade({{http::field::sec_websocket_protocol, "a, b,c"}}), deflate_on));
 }
 
 TEST(WebsocketHandshake, RefusalsCarryWsTextsAndClose) {
@@ -128,4 +129,30 @@ TEST(WebsocketHandshake, DeflateOffersMustAllowTheConfiguredWindows) {
         "permessage-deflate, permessage-deflate; client_max_window_bits=15", "x-other"}) {
     EXPECT_EQ(refusal(offer(e), windows), "") << e;
   }
+}
+
+// Beast negotiates only the first offer it finds, in any case, and reads leading zeros: it is
+// handed the one ws would pick, written plainly.
+TEST(WebsocketHandshake, TheOfferWsWouldNegotiateIsHandedToBeast) {
+  auto pick = [](std::string_view e, const engineio::per_message_deflate_options& opts = {}) {
+    auto offer =
+        deflate_offer_to_accept(upgrade({{http::field::sec_websocket_extensions, e}}), opts);
+    return offer.value_or("none");
+  };
+  const engineio::per_message_deflate_options windows{.server_max_window_bits = 10,
+                                                      .client_max_window_bits = 11};
+  EXPECT_EQ(pick("permessage-deflate, permessage-deflate; client_max_window_bits=15", windows),
+            "permessage-deflate; client_max_window_bits=15");
+  EXPECT_EQ(pick("permessage-deflate; server_max_window_bits=9, permessage-deflate",
+                 {.server_max_window_bits = 10}),
+            "permessage-deflate");
+  EXPECT_EQ(pick("PERMESSAGE-DEFLATE; server_max_window_bits=9"), "none");
+  EXPECT_EQ(pick("x-foo, permessage-deflate; client_max_window_bits=09"),
+            "permessage-deflate; client_max_window_bits=9");
+  EXPECT_EQ(pick("permessage-deflate; server_max_window_bits=8"), "none");
+  EXPECT_EQ(pick("permessage-deflate; client_no_context_takeover; server_no_context_takeover; "
+                 "client_max_window_bits"),
+            "permessage-deflate; server_no_context_takeover; client_no_context_takeover; "
+            "client_max_window_bits");
+  EXPECT_EQ(pick("permessage-deflate; foo"), "none");
 }

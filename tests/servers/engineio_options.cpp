@@ -6,7 +6,12 @@
 //                    [--deflate] [--no-compression] [--websocket-only] [--polling-only]
 //                    [--no-upgrades] [--max-connections N] [--headers] [--cookie-attributes]
 //                    [--middlewares] [--deflate-no-context] [--deflate-window-bits]
+//                    [--cors-preflight-continue] [--cors-delegate]
 //
+// --cors-preflight-continue: cors for http://a.example whose preflights go on to the server.
+// --cors-delegate: a CORS delegate answering 10 ms later, from the gate's thread: a query with
+// cors=fail fails the request, cors=off turns CORS off, anything else gets origins
+// http://a.example and http://b.example with credentials.
 // --deflate-no-context: --deflate with server and client context takeover off.
 // --deflate-window-bits: --deflate with a server window of 2^10 and a client window of 2^11.
 // --middlewares: two engine middlewares. The first adds "X-Middleware: 1" to every answer; the
@@ -67,6 +72,18 @@ int main(int argc, char** argv) {
         opts.cors->origin.clear();
       }
       opts.cors->origin.push_back(value());
+    } else if (arg == "--cors-preflight-continue") {
+      opts.cors = eio::cors_options{.origin = {"http://a.example"}, .preflight_continue = true};
+    } else if (arg == "--cors-delegate") {
+      opts.cors_for_request = [&gate](const eio::request_info& req, eio::cors_callback done) {
+        auto mode = std::string(req.query_param("cors").value_or(""));
+        gate.later(10ms, [mode, done = std::move(done)] {
+          if (mode == "fail") return done(std::nullopt);
+          if (mode == "off") return done(eio::cors_options{.origin = {}});
+          done(eio::cors_options{.origin = {"http://a.example", "http://b.example"},
+                                 .credentials = true});
+        });
+      };
     } else if (arg == "--cors-credentials") {
       if (!opts.cors) opts.cors.emplace();
       opts.cors->credentials = true;

@@ -382,6 +382,34 @@ TEST_F(Lifecycle, ServerShortcutsAndSend) {
   EXPECT_TRUE(rooms.get_future().get().contains("all"));
 }
 
+// Conn listeners run inside sends: one that closes its connection while a broadcast writes to it
+// must not free the session (and its client) under that broadcast (run under ASan in CI).
+TEST_F(Lifecycle, ConnListenerClosingInsideABroadcast) {
+  start();
+  io_->on_connection([](sio::socket& s) {
+    s.join("room");
+    std::weak_ptr<eio::session> conn = s.conn();
+    s.conn()->on_packet_create([conn](const eio::outgoing& p) {
+      if (auto c = conn.lock(); c && p.bytes->find("bye") != std::string::npos) c->close(true);
+    });
+    s.conn()->on_drain([conn] {
+      if (auto c = conn.lock()) c->close();
+    });
+    s.on("shout", [](sio::socket& s, const sio::args&) {
+      s.nsp().to("room").emit("bye", sio::binary{"\x01"});  // two frames per recipient
+    });
+  });
+  listen();
+  auto first = connect_ws();
+  auto second = connect_ws();
+  first->send_text("40");
+  second->send_text("40");
+  EXPECT_EQ(first->read().substr(0, 8), R"(40{"sid")");
+  EXPECT_EQ(second->read().substr(0, 8), R"(40{"sid")");
+  first->send_text(R"(42["shout"])");
+  EXPECT_TRUE(eventually([&] { return io_->engine().clients_count() == 0; }));
+}
+
 // Per-user rooms joined during authentication, as Node allows: they take effect on connection.
 TEST_F(Lifecycle, RoomsJoinedInAMiddlewareAreJoinedOnConnection) {
   start();
