@@ -5,10 +5,13 @@
 /// it themselves (an authentication check, helmet-like headers).
 ///
 /// ```cpp
-/// io.engine().use([](const eio::request_info& req, eio::string_pairs& headers,
+/// io.engine().use([](eio::request_info& req, eio::string_pairs& headers,
 ///                    eio::middleware_next next) {
 ///   headers.emplace_back("X-Frame-Options", "DENY");
-///   req.header("authorization") ? next() : next.respond(401, "Unauthorized");
+///   auto token = req.header("authorization");
+///   if (!token) return next.respond(401, "Unauthorized");
+///   req.set_local("user", std::string(*token));  // s.conn()->request().local<std::string>("user")
+///   next();
 /// });
 /// ```
 
@@ -49,9 +52,10 @@ class middleware_next {
 };
 
 /// `headers` go out with whatever answer the request gets (Node's `res.setHeader`); one that
-/// Node's setHeader would refuse (a CR or LF in it) is dropped with a warning. A middleware that
-/// throws fails its request, as a rejected one does in Node.
+/// Node's setHeader would refuse (a CR or LF in it) is dropped with a warning. `req.set_local`
+/// attaches a value to a handshake's session (Node's `req.session = ...`), before `next()`. A
+/// middleware that throws fails its request, as a rejected one does in Node.
 using request_middleware =
-    std::function<void(const request_info& req, string_pairs& headers, middleware_next next)>;
+    std::function<void(request_info& req, string_pairs& headers, middleware_next next)>;
 
 }  // namespace engineio

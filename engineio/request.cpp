@@ -65,4 +65,9 @@ std::optional<std::string_view> request_info::query_param(std::string_view name)
   return query.last(name);
 }
 
+void request_info::set_local(std::string name, std::any value) {
+  if (!locals) locals = std::make_shared<request_locals>();
+  (*locals)[std::move(name)] = std::move(value);
+}
+
 }  // namespace engineio

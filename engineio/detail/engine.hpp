@@ -68,21 +68,24 @@ class engine {
 
  private:
   // router.cpp
+  /// `locals`: what the middlewares attached, for a new session.
   void route_polling(pending_request pending, std::string_view transport_name,
-                     const std::string& sid);
+                     const std::string& sid, std::shared_ptr<request_locals> locals);
   /// After the middlewares: `extra` are their headers.
   void route_engine(std::shared_ptr<http_connection> conn, request req, bool upgrade,
-                    http::fields extra);
+                    http::fields extra, std::shared_ptr<request_locals> locals);
   /// `preflight`: CORS headers of a preflight that goes on; the middlewares' come over them.
   void run_middlewares(const std::shared_ptr<http_connection>& conn, request req, bool upgrade,
                        http::fields preflight);
   void route_upgrade(std::shared_ptr<http_connection> conn, request req,
-                     std::string_view transport_name, const std::string& sid, http::fields extra);
+                     std::string_view transport_name, const std::string& sid, http::fields extra,
+                     std::shared_ptr<request_locals> locals);
   void on_session_request(shard& owner, pending_request pending, const std::string& sid);
   void on_session_upgrade(shard& owner, counted_socket socket, request req, const std::string& sid,
                           const http::fields& extra);
-  void handshake_polling(pending_request pending);
-  void handshake_websocket(std::shared_ptr<http_connection> conn, request req, http::fields extra);
+  void handshake_polling(pending_request pending, std::shared_ptr<request_locals> locals);
+  void handshake_websocket(std::shared_ptr<http_connection> conn, request req, http::fields extra,
+                           std::shared_ptr<request_locals> locals);
   std::optional<protocol_version> protocol_of(const request& req) const;
   bool enabled(transport_kind kind) const;
   /// Tells the connection_error listeners that `req` was refused with `code`.
@@ -94,7 +97,8 @@ class engine {
   /// into `out`, in place of the headers of the same names.
   void add_listener_headers(const request& req, const std::string& remote, bool handshake,
                             http::fields& out) const;
-  void check_allowed(const request& req, const std::string& remote, shard& home,
+  /// The allow_request hook sees `info`, the request as the session will keep it.
+  void check_allowed(const request_info& info, shard& home,
                      std::function<void(std::string message, bool success)> then);
   std::shared_ptr<session> create_session(shard& home, std::string sid, protocol_version protocol,
                                           request_info info);

@@ -61,7 +61,7 @@ void middleware_run::answer(std::size_t step, middleware_outcome::kind what, uns
           self->awaited_ = step + 1;
           return self->run_step(step + 1);
         }
-        middleware_outcome out{what, status, std::move(body), {}};
+        middleware_outcome out{what, status, std::move(body), {}, self->info_.locals};
         for (auto [name, value] : self->headers_) {
           if (valid_header(name, value)) {
             out.headers.insert(name, value);

@@ -28,6 +28,7 @@ struct middleware_outcome {
   unsigned status = 0;
   std::string body;
   http::fields headers;  // the middlewares' headers that may go out
+  std::shared_ptr<request_locals> locals{};  // what they attached to the request
 };
 
 class middleware_run : public std::enable_shared_from_this<middleware_run> {

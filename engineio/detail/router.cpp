@@ -217,22 +217,23 @@ void engine::route(std::shared_ptr<http_connection> conn, request req) {
     }
   }
   if (middlewares_.empty()) {
-    return route_engine(std::move(conn), std::move(req), upgrade, std::move(preflight));
+    return route_engine(std::move(conn), std::move(req), upgrade, std::move(preflight), nullptr);
   }
   run_middlewares(conn, std::move(req), upgrade, std::move(preflight));
 }
 
 void engine::route_engine(std::shared_ptr<http_connection> conn, request req, bool upgrade,
-                          http::fields extra) {
+                          http::fields extra, std::shared_ptr<request_locals> locals) {
   auto query = parse_query(req.target());
   auto transport_name = std::string(query.get("transport").value_or(""));
   auto sid = std::string(query.get("sid").value_or(""));
   if (upgrade) {
-    return route_upgrade(std::move(conn), std::move(req), transport_name, sid, std::move(extra));
+    return route_upgrade(std::move(conn), std::move(req), transport_name, sid, std::move(extra),
+                         std::move(locals));
   }
   auto headers = engine_headers(req, *opts_, extra);
   route_polling(pending_request(std::move(req), std::move(conn), std::move(headers)),
-                transport_name, sid);
+                transport_name, sid, std::move(locals));
 }
 
 void engine::run_middlewares(const std::shared_ptr<http_connection>& conn, request req,
@@ -246,7 +247,8 @@ void engine::run_middlewares(const std::shared_ptr<http_connection>& conn, reque
     merge_headers(preflight, out.headers);
     out.headers = std::move(preflight);
     if (out.what == kind::proceed) {
-      return route_engine(conn, std::move(*r), upgrade, std::move(out.headers));
+      return route_engine(conn, std::move(*r), upgrade, std::move(out.headers),
+                          std::move(out.locals));
     }
     auto headers = upgrade ? out.headers : engine_headers(*r, *opts_, out.headers);
     if (out.what == kind::fail) {
@@ -285,7 +287,7 @@ void engine::refuse(pending_request& pending, request_error code, string_pairs c
 }
 
 void engine::route_polling(pending_request pending, std::string_view transport_name,
-                           const std::string& sid) {
+                           const std::string& sid, std::shared_ptr<request_locals> locals) {
   auto kind = parse_transport(transport_name);
   if (!kind || !enabled(*kind)) {
     return refuse(pending, request_error::unknown_transport, {{"transport", transport_name}});
@@ -311,7 +313,7 @@ void engine::route_polling(pending_request pending, std::string_view transport_n
   if (*kind == transport_kind::websocket) {
     return refuse(pending, request_error::bad_request, {{"name", "TRANSPORT_HANDSHAKE_ERROR"}});
   }
-  handshake_polling(std::move(pending));
+  handshake_polling(std::move(pending), std::move(locals));
 }
 
 void engine::on_session_request(shard& owner, pending_request pending, const std::string& sid) {
@@ -339,11 +341,10 @@ void engine::on_session_request(shard& owner, pending_request pending, const std
   polling->on_request(std::move(pending));
 }
 
-void engine::check_allowed(const request& req, const std::string& remote, shard& home,
+void engine::check_allowed(const request_info& info, shard& home,
                            std::function<void(std::string message, bool success)> then) {
   if (!opts_->allow_request) return then({}, true);
   auto answered = std::make_shared<std::atomic<bool>>(false);
-  auto info = make_request_info(req, parse_query(req.target()).params, remote);
   auto answer = [answered, alive = liveness_, home = home.executor(), then = std::move(then)](
                     const std::string& message, bool success) {
     if (answered->exchange(true)) return;  // the hook answers once
@@ -417,12 +418,15 @@ void engine::open_session(std::shared_ptr<transport> t, request_info request,
   });
 }
 
-void engine::handshake_polling(pending_request pending) {
+void engine::handshake_polling(pending_request pending, std::shared_ptr<request_locals> locals) {
   auto& home = pending.connection().home();
   auto remote = pending.connection().remote_address();
   auto p = std::make_shared<pending_request>(std::move(pending));
+  auto info = std::make_shared<request_info>(
+      make_request_info(p->req(), parse_query(p->req().target()).params, remote));
+  info->locals = std::move(locals);
   check_allowed(
-      p->req(), remote, home, [this, p, &home, remote](const std::string& message, bool success) {
+      *info, home, [this, p, &home, remote, info](const std::string& message, bool success) {
         auto query = parse_query(p->req().target());
         if (!success) return refuse(*p, request_error::forbidden, {{"message", message}}, message);
         auto protocol = protocol_of(p->req());
@@ -437,8 +441,7 @@ void engine::handshake_polling(pending_request pending) {
         tcfg.opts = opts_;
         tcfg.executor = home.executor();
         tcfg.timers = home.timers();
-        auto s = create_session(home, generate_sid(home.index()), *protocol,
-                                make_request_info(p->req(), std::move(query.params), remote));
+        auto s = create_session(home, generate_sid(home.index()), *protocol, std::move(*info));
         if (opts_->cookie)
           p->headers().set(http::field::set_cookie, serialize_cookie(*opts_->cookie, s->id()));
         add_listener_headers(p->req(), remote, true, p->headers());
@@ -450,7 +453,7 @@ void engine::handshake_polling(pending_request pending) {
 
 void engine::route_upgrade(std::shared_ptr<http_connection> conn, request req,
                            std::string_view transport_name, const std::string& sid,
-                           http::fields extra) {
+                           http::fields extra, std::shared_ptr<request_locals> locals) {
   auto refuse = [&](request_error e, string_pairs context) {
     report_refusal(req, conn->remote_address(), e, std::move(context));
     pending_request(std::move(req), conn, {}).respond(upgrade_refusal(default_message(e)));
@@ -467,7 +470,8 @@ void engine::route_upgrade(std::shared_ptr<http_connection> conn, request req,
     if (req.method() != http::verb::get) {
       return refuse(request_error::bad_handshake_method, {{"method", req.method_string()}});
     }
-    return handshake_websocket(std::move(conn), std::move(req), std::move(extra));
+    return handshake_websocket(std::move(conn), std::move(req), std::move(extra),
+                               std::move(locals));
   }
 
   auto owner = sid_shard(sid, static_cast<unsigned>(shards_.size()));
@@ -533,14 +537,17 @@ void engine::on_session_upgrade(shard& owner, counted_socket socket, request req
 }
 
 void engine::handshake_websocket(std::shared_ptr<http_connection> conn, request req,
-                                 http::fields extra) {
+                                 http::fields extra, std::shared_ptr<request_locals> locals) {
   auto& home = conn->home();
   auto remote = conn->remote_address();
   auto r = std::make_shared<request>(std::move(req));
+  auto info = std::make_shared<request_info>(
+      make_request_info(*r, parse_query(r->target()).params, remote));
+  info->locals = std::move(locals);
   check_allowed(
-      *r, remote, home,
-      [this, conn, r, &home, remote, extra = std::move(extra)](const std::string& message,
-                                                               bool success) {
+      *info, home,
+      [this, conn, r, &home, remote, info, extra = std::move(extra)](const std::string& message,
+                                                                     bool success) {
         auto query = parse_query(r->target());
         auto refuse = [&](request_error e, string_pairs context, std::string_view text) {
           report_refusal(*r, remote, e, std::move(context));
@@ -565,7 +572,6 @@ void engine::handshake_websocket(std::shared_ptr<http_connection> conn, request 
           auto e = request_error::unsupported_protocol_version;
           return refuse(e, {{"protocol", node_protocol(query)}}, default_message(e));
         }
-        auto info = make_request_info(*r, std::move(query.params), remote);
         auto sid = generate_sid(home.index());
         // Node forgets the session cookie on a WebSocket handshake; we send it for sticky
         // sessions, beside any cookie of the middlewares and listeners.
@@ -573,11 +579,10 @@ void engine::handshake_websocket(std::shared_ptr<http_connection> conn, request 
           headers.insert(http::field::set_cookie, serialize_cookie(*opts_->cookie, sid));
         accept_websocket(
             conn->release_socket(), std::move(*r), *opts_, std::move(headers),
-            [this, &home, protocol, sid, info = std::move(info)](websocket_stream ws,
-                                                                 connection_slot slot) mutable {
+            [this, &home, protocol, sid, info](websocket_stream ws, connection_slot slot) {
               open_websocket_transport(
                   std::move(ws), std::move(slot), *protocol, opts_, [&](auto transport) {
-                    create_session(home, sid, *protocol, std::move(info))->start(transport);
+                    create_session(home, sid, *protocol, std::move(*info))->start(transport);
                     return true;
                   });
             });

@@ -130,9 +130,9 @@ export function connect(t, server, label, { nsp = "/", transport = "default", au
   return connected(label, socket);
 }
 
-/** A Manager (one Engine.IO connection for several namespaces), closed after `t`. */
-export function manager(t, server, transport = "default") {
-  const m = new Manager(server.base, { ...BASE_OPTS, ...TRANSPORTS[transport] });
+/** A Manager (one Engine.IO connection for several namespaces), closed after `t`; `extra` adds client options. */
+export function manager(t, server, transport = "default", extra = {}) {
+  const m = new Manager(server.base, { ...BASE_OPTS, ...TRANSPORTS[transport], ...extra });
   t.after(() => m.engine?.close());
   return m;
 }

@@ -36,6 +36,8 @@
 //   lookup({room, id}, ack)                ack this server's synchronous lookups, sorted:
 //       {ids: the namespace's socket ids, count: their number, members: room's members,
 //        rooms: the rooms of socket id, or null}
+//   request-user(ack)                      acks what an engine middleware attached to the
+//       handshake request as "user" (the query's user parameter), or null
 //   conn-watch(ack)                        listens on socket.conn and acks; the log gets
 //       "packet:T" per packet received, "create:T" per packet created (T its type digit),
 //       "flush:N" (N packets), "drain", "heartbeat", "upgrading", "upgrade"
@@ -102,6 +104,11 @@ const httpServer = http.createServer((req, res) => {
 });
 
 const io = new Server(httpServer, { path: "/socket.io/", serveClient: false });
+io.engine.use((req, res, next) => {
+  const user = new URL(req.url, "http://localhost").searchParams.get("user");
+  if (user !== null) req.user = user;
+  next();
+});
 
 /** A room or a list of rooms (absent = none). */
 const strings = (v) => (v == null ? [] : Array.isArray(v) ? v : [v]);
@@ -188,6 +195,10 @@ function handlers(socket) {
     const s = socket.compress(spec.compress === true);
     (spec.volatile ? s.volatile : s).emit(spec.event, ...(spec.args ?? []));
     ack();
+  });
+  socket.on("request-user", (...a) => {
+    const [, ack] = split(a);
+    ack(socket.request.user ?? null);
   });
   socket.on("conn-watch", (...a) => {
     const [, ack] = split(a);

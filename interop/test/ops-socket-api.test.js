@@ -74,6 +74,14 @@ for (const target of OPS_TARGETS) {
     });
 
     for (const transport of ["websocket", "polling"]) {
+      it(`an engine middleware attaches a value to the ${transport} handshake: socket.request`, T, async (t) => {
+        const m = manager(t, server, transport, { query: { user: "ann" } });
+        const U = await connectOn(m, "U", "/");
+        assert.deepEqual(await U.call("request-user"), ["ann"]);
+        const A = await connect(t, server, "A", { transport });
+        assert.deepEqual(await A.call("request-user"), [null]);
+      });
+
       it(`socket.conn events over ${transport}: packetCreate, flush, drain, then packet`, T, async (t) => {
         const A = await connect(t, server, "A", { transport });
         await A.call("conn-watch");

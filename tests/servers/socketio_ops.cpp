@@ -27,6 +27,8 @@
 //   lookup({room, id}, ack)                ack this server's synchronous lookups, sorted:
 //       {ids: the namespace's socket ids, count: their number, members: room's members,
 //        rooms: the rooms of socket id, or null}
+//   request-user(ack)                      acks what an engine middleware attached to the
+//       handshake request as "user" (the query's user parameter), or null
 //   conn-watch(ack)                        listens on socket.conn and acks; the log gets
 //       "packet:T" per packet received, "create:T" per packet created (T its type digit),
 //       "flush:N" (N packets), "drain", "heartbeat", "upgrading", "upgrade"
@@ -186,6 +188,10 @@ void handlers(sio::socket& s) {
     s.emit_args(spec["event"].as_string(), spec["args"].as_array());
     ack();
   });
+  s.on("request-user", [](sio::socket& s, const sio::args&, sio::ack ack) {
+    const auto* user = s.conn()->request().local<std::string>("user");
+    ack(user ? sio::value(*user) : sio::value());
+  });
   s.on("conn-watch", [](sio::socket& s, const sio::args&, sio::ack ack) {
     auto log = std::make_shared<sio::array>();
     auto& conn = *s.conn();
@@ -288,6 +294,10 @@ int main(int argc, char** argv) {
   }
   sio_test::delayed_runner lookups;  // before io: stops after it
   sio::server io(opts);
+  io.engine().use([](eio::request_info& req, eio::string_pairs&, const eio::middleware_next& next) {
+    if (auto user = req.query_param("user")) req.set_local("user", std::string(*user));
+    next();
+  });
   std::mutex created_mutex;
   sio::array created;  // names new_namespace announced
   io.on_new_namespace([&](sio::namespace_& nsp) {
