@@ -113,6 +113,12 @@ struct options {
   cors_delegate cors_for_request{};
   std::optional<cookie_options> cookie{};
   allow_request_hook allow_request{};
+  /// Node's `engine.generateId`: the id of a new session, from its handshake request. It must be
+  /// 1..128 characters of [A-Za-z0-9_.~-] and unique among open sessions; otherwise (or when it
+  /// throws) the server logs a warning and uses an id of its own. Custom ids are found through
+  /// a table shared by the shards, which the default ids (the shard in their first character)
+  /// do without.
+  std::function<std::string(const request_info& req)> generate_id{};
   /// Node's `initialPacket`: a message sent right after the open packet.
   std::optional<std::string> initial_packet{};
   std::optional<per_message_deflate_options> per_message_deflate{};  // off, as in Node

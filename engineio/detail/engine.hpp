@@ -4,7 +4,10 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <boost/asio/steady_timer.hpp>
@@ -100,6 +103,11 @@ class engine {
   /// The allow_request hook sees `info`, the request as the session will keep it.
   void check_allowed(const request_info& info, shard& home,
                      std::function<void(std::string message, bool success)> then);
+  /// A new session's id on `home`: the application's, when it gives a usable one, else ours.
+  std::string new_sid(const shard& home, const request_info& info);
+  /// The shard owning session `sid`, or nullopt when no shard can.
+  std::optional<unsigned> shard_of(const std::string& sid);
+  void release_sid(const std::string& sid);
   std::shared_ptr<session> create_session(shard& home, std::string sid, protocol_version protocol,
                                           request_info info);
 
@@ -125,6 +133,9 @@ class engine {
   bool backoff_logged_ = false;
   std::uint16_t port_ = 0;
   std::atomic<std::size_t> clients_{0};
+  /// Sessions whose id came from options::generate_id, with their shard.
+  std::mutex custom_sids_mutex_;
+  std::unordered_map<std::string, unsigned> custom_sids_;
   unsigned next_shard_ = 0;
   bool started_ = false;
   bool stopped_ = false;

@@ -6,6 +6,7 @@
 #include <boost/beast/websocket/rfc6455.hpp>
 
 #include <algorithm>
+#include <cctype>
 
 #include "engineio/detail/cookie.hpp"
 #include "engineio/detail/cors.hpp"
@@ -112,7 +113,7 @@ http::fields engine_headers(const request& req, const options& opts, const http:
 // open stream and its connection slot (or drops both).
 template <typename Then>
 void accept_websocket(counted_socket socket, request req, const options& opts, http::fields extra,
-                      Then then) {
+                      Then then, std::function<void()> on_failure = {}) {
   auto ws = std::make_shared<websocket_stream>(std::move(socket.socket));
   auto slot = std::make_shared<connection_slot>(std::move(socket.slot));
   configure_websocket(*ws, opts);
@@ -133,10 +134,11 @@ void accept_websocket(counted_socket socket, request req, const options& opts, h
         }));
   }
   auto shared_req = std::make_shared<request>(std::move(req));
-  ws->async_accept(*shared_req,
-                   [ws, slot, shared_req, then = std::move(then)](beast::error_code ec) mutable {
-                     if (!ec) then(std::move(*ws), std::move(*slot));
-                   });
+  ws->async_accept(*shared_req, [ws, slot, shared_req, then = std::move(then),
+                                 on_failure = std::move(on_failure)](beast::error_code ec) mutable {
+    if (!ec) return then(std::move(*ws), std::move(*slot));
+    if (on_failure) on_failure();
+  });
 }
 
 // The transport for an accepted WebSocket: our own framing with corked writes, unless
@@ -297,7 +299,7 @@ void engine::route_polling(pending_request pending, std::string_view transport_n
                   {{"name", "INVALID_ORIGIN"}, {"origin", pending.req()[http::field::origin]}});
   }
   if (!sid.empty()) {
-    auto owner = sid_shard(sid, static_cast<unsigned>(shards_.size()));
+    auto owner = shard_of(sid);
     if (!owner) return refuse(pending, request_error::unknown_sid, {{"sid", sid}});
     auto& target = *shards_[*owner];
     if (target.running_here()) return on_session_request(target, std::move(pending), sid);
@@ -385,6 +387,48 @@ std::optional<protocol_version> engine::protocol_of(const request& req) const {
   return protocol;
 }
 
+namespace {
+
+bool usable_custom_sid(std::string_view id) {
+  constexpr std::string_view others = "_.~-";
+  return !id.empty() && id.size() <= 128 && std::all_of(id.begin(), id.end(), [&](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+           others.find(c) != std::string_view::npos;
+  });
+}
+
+}  // namespace
+
+std::string engine::new_sid(const shard& home, const request_info& info) {
+  if (!opts_->generate_id) return generate_sid(home.index());
+  std::string id;
+  guarded("generate_id", [&] { id = opts_->generate_id(info); });
+  if (!usable_custom_sid(id)) {
+    log_warning("generate_id gave an id that is empty, too long or not URL-safe; using our own");
+    return generate_sid(home.index());
+  }
+  std::lock_guard lock(custom_sids_mutex_);
+  if (!custom_sids_.emplace(id, home.index()).second) {
+    log_warning("generate_id gave the id of an open session; using our own");
+    return generate_sid(home.index());
+  }
+  return id;
+}
+
+std::optional<unsigned> engine::shard_of(const std::string& sid) {
+  if (opts_->generate_id) {
+    std::lock_guard lock(custom_sids_mutex_);
+    if (auto it = custom_sids_.find(sid); it != custom_sids_.end()) return it->second;
+  }
+  return sid_shard(sid, static_cast<unsigned>(shards_.size()));
+}
+
+void engine::release_sid(const std::string& sid) {
+  if (!opts_->generate_id) return;
+  std::lock_guard lock(custom_sids_mutex_);
+  custom_sids_.erase(sid);
+}
+
 std::shared_ptr<session> engine::create_session(shard& home, std::string sid,
                                                 protocol_version protocol, request_info info) {
   session::config cfg;
@@ -402,6 +446,7 @@ std::shared_ptr<session> engine::create_session(shard& home, std::string sid,
     // a listener of its own, is still up the stack.
     asio::post(home.context(), [last = std::move(it->second)] {});
     home.sessions().erase(it);
+    release_sid(s.id());
     --clients_;
   };
   auto s = std::make_shared<session>(std::move(cfg));
@@ -414,7 +459,8 @@ void engine::open_session(std::shared_ptr<transport> t, request_info request,
                           protocol_version protocol, unsigned shard) {
   auto& home = *shards_.at(shard);
   post(shard, [this, &home, t = std::move(t), request = std::move(request), protocol]() mutable {
-    create_session(home, generate_sid(home.index()), protocol, std::move(request))->start(t);
+    auto sid = new_sid(home, request);
+    create_session(home, std::move(sid), protocol, std::move(request))->start(t);
   });
 }
 
@@ -441,7 +487,8 @@ void engine::handshake_polling(pending_request pending, std::shared_ptr<request_
         tcfg.opts = opts_;
         tcfg.executor = home.executor();
         tcfg.timers = home.timers();
-        auto s = create_session(home, generate_sid(home.index()), *protocol, std::move(*info));
+        auto sid = new_sid(home, *info);
+        auto s = create_session(home, std::move(sid), *protocol, std::move(*info));
         if (opts_->cookie)
           p->headers().set(http::field::set_cookie, serialize_cookie(*opts_->cookie, s->id()));
         add_listener_headers(p->req(), remote, true, p->headers());
@@ -474,7 +521,7 @@ void engine::route_upgrade(std::shared_ptr<http_connection> conn, request req,
                                std::move(locals));
   }
 
-  auto owner = sid_shard(sid, static_cast<unsigned>(shards_.size()));
+  auto owner = shard_of(sid);
   if (!owner) return refuse(request_error::unknown_sid, {{"sid", sid}});
   auto& target = *shards_[*owner];
   auto socket = conn->release_socket();
@@ -572,7 +619,7 @@ void engine::handshake_websocket(std::shared_ptr<http_connection> conn, request 
           auto e = request_error::unsupported_protocol_version;
           return refuse(e, {{"protocol", node_protocol(query)}}, default_message(e));
         }
-        auto sid = generate_sid(home.index());
+        auto sid = new_sid(home, *info);
         // Node forgets the session cookie on a WebSocket handshake; we send it for sticky
         // sessions, beside any cookie of the middlewares and listeners.
         if (opts_->cookie)
@@ -585,7 +632,8 @@ void engine::handshake_websocket(std::shared_ptr<http_connection> conn, request 
                     create_session(home, sid, *protocol, std::move(*info))->start(transport);
                     return true;
                   });
-            });
+            },
+            [this, sid] { release_sid(sid); });
       });
 }
 

@@ -7,13 +7,14 @@
 //     [--initial-packet TEXT] [--deflate] [--no-compression]
 //     [--websocket-only] [--polling-only] [--no-upgrades] [--headers]
 //     [--cookie-attributes] [--middlewares] [--deflate-no-context] [--deflate-window-bits]
-//     [--cors-preflight-continue] [--cors-delegate]
+//     [--cors-preflight-continue] [--cors-delegate] [--generate-id]
 //
 // --threads is accepted and ignored (Node has one event loop).
 // --deny-param: allowRequest answers after 10 ms and refuses deny=1.
 // --cookie-attributes: the cookie with every attribute: maxAge 60 s, domain example.com,
 // expires 1700000000 s after the epoch, secure, partitioned, priority high, sameSite none.
 // --deflate-no-context: --deflate with server and client context takeover off.
+// --generate-id: session ids "id-<the query's idtag parameter>".
 // --cors-preflight-continue: cors for http://a.example whose preflights go on to engine.io.
 // --cors-delegate: a cors options delegate answering 10 ms later: a query with cors=fail fails
 // the request, cors=off turns CORS off, anything else gets origins http://a.example and
@@ -32,7 +33,7 @@ const USAGE =
   "[--cors-credentials] [--cookie] [--deny-param] [--initial-packet TEXT] [--deflate] " +
   "[--no-compression] [--websocket-only] [--polling-only] [--no-upgrades] [--headers] " +
   "[--cookie-attributes] [--middlewares] [--deflate-no-context] [--deflate-window-bits] " +
-  "[--cors-preflight-continue] [--cors-delegate]\n";
+  "[--cors-preflight-continue] [--cors-delegate] [--generate-id]\n";
 
 function parseArgs(argv) {
   const o = { port: process.env.PORT ?? "3001", path: "/engine.io/", origins: [] };
@@ -40,7 +41,7 @@ function parseArgs(argv) {
     "--eio3", "--cors-credentials", "--cookie", "--deny-param", "--deflate",
     "--no-compression", "--websocket-only", "--polling-only", "--no-upgrades", "--headers",
     "--cookie-attributes", "--middlewares", "--deflate-no-context", "--deflate-window-bits",
-    "--cors-preflight-continue", "--cors-delegate",
+    "--cors-preflight-continue", "--cors-delegate", "--generate-id",
   ]);
   const valued = new Set(["--port", "--threads", "--path", "--cors-origin", "--initial-packet"]);
   for (let i = 0; i < argv.length; i++) {
@@ -128,6 +129,7 @@ const httpServer = http.createServer((req, res) => {
 
 const engine = new Server(engineOptions(o));
 engine.attach(httpServer, { path: o.path });
+if (o["--generate-id"]) engine.generateId = (req) => `id-${req._query.idtag ?? ""}`;
 
 if (o["--middlewares"]) {
   engine.use((req, res, next) => {

@@ -226,6 +226,43 @@ compareOptions("cors, per-request delegate", ["--cors-delegate"], [
   },
 ]);
 
+let idtags = 0;
+const idtag = () => `t${process.pid}x${++idtags}`;
+compareOptions("generate_id", ["--generate-id"], [
+  {
+    name: "polling: the handshake's sid is the application's, and serves the session",
+    run: async (s) => {
+      const tag = idtag();
+      const { sid } = await handshake(s, { extra: { idtag: tag } });
+      const p = await post(s, sid, "4hello");
+      const g = await poll(s, sid);
+      return { sid: sid === `id-${tag}`, post: p.status, echo: g.text };
+    },
+    expect: { sid: true, post: 200, echo: "4hello" },
+  },
+  {
+    name: "websocket: the open packet carries it",
+    run: async (s) => {
+      const tag = idtag();
+      const w = await openWs(s, { ...WS, idtag: tag });
+      const open = JSON.parse((await w.next()).slice(1));
+      w.ws.close();
+      return open.sid === `id-${tag}`;
+    },
+    expect: true,
+  },
+]);
+
+describeOptions("generate_id, client", ["--generate-id"], (server) => {
+  test("engine.io-client upgrades a session whose id is the application's", T, async (t) => {
+    const tag = idtag();
+    const socket = await connectV4(t, server, { query: { idtag: tag } });
+    await upgraded(socket);
+    assert.equal(socket.id, `id-${tag}`);
+    assert.equal(await echo(socket, "after upgrade"), "after upgrade");
+  });
+});
+
 compareOptions("cors, credentials alone (any origin)", ["--cors-credentials"], [
   {
     name: "GET handshake",

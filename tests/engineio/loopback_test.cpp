@@ -367,3 +367,36 @@ TEST(PerMessageDeflate, WindowBitsOfEightServeUpgrades) {
   EXPECT_EQ(ws.read(), "4hello");
   srv.stop();
 }
+
+// Node's generateId: an id that is unusable, already open or thrown falls back to ours; custom
+// ids reach their shard through the shared table.
+TEST(GenerateId, CustomIdsRouteAndBadOnesFallBack) {
+  options o;
+  o.generate_id = [](const request_info& req) -> std::string {
+    auto tag = std::string(req.query_param("tag").value_or(""));
+    if (tag == "throw") throw std::runtime_error("id service down");
+    return tag;
+  };
+  echo_handler events;
+  server srv(o, events, 2);
+  srv.listen("127.0.0.1", 0);
+  srv.start();
+  auto open = [&](const std::string& tag) {
+    auto res =
+        send_http(srv.port(), http::verb::get, "/engine.io/?EIO=4&transport=polling&tag=" + tag);
+    EXPECT_EQ(res.status, 200u);
+    return sid_of(res.body);
+  };
+  for (int i = 0; i < 4; ++i) {  // both shards
+    auto tag = "user-" + std::to_string(i);
+    ASSERT_EQ(open(tag), tag);
+    auto url = "/engine.io/?EIO=4&transport=polling&sid=" + tag;
+    EXPECT_EQ(send_http(srv.port(), http::verb::post, url, "4hi").status, 200u);
+    EXPECT_EQ(send_http(srv.port(), http::verb::get, url).body, "4hi");
+  }
+  EXPECT_EQ(open("user-0").size(), 20u);  // in use
+  EXPECT_EQ(open("a%22b").size(), 20u);   // not URL-safe
+  EXPECT_EQ(open(std::string(129, 'x')).size(), 20u);
+  EXPECT_EQ(open("throw").size(), 20u);
+  srv.stop();
+}

@@ -6,8 +6,9 @@
 //                    [--deflate] [--no-compression] [--websocket-only] [--polling-only]
 //                    [--no-upgrades] [--max-connections N] [--headers] [--cookie-attributes]
 //                    [--middlewares] [--deflate-no-context] [--deflate-window-bits]
-//                    [--cors-preflight-continue] [--cors-delegate]
+//                    [--cors-preflight-continue] [--cors-delegate] [--generate-id]
 //
+// --generate-id: session ids "id-<the query's idtag parameter>".
 // --cors-preflight-continue: cors for http://a.example whose preflights go on to the server.
 // --cors-delegate: a CORS delegate answering 10 ms later, from the gate's thread: a query with
 // cors=fail fails the request, cors=off turns CORS off, anything else gets origins
@@ -72,6 +73,10 @@ int main(int argc, char** argv) {
         opts.cors->origin.clear();
       }
       opts.cors->origin.push_back(value());
+    } else if (arg == "--generate-id") {
+      opts.generate_id = [](const eio::request_info& req) {
+        return "id-" + std::string(req.query_param("idtag").value_or(""));
+      };
     } else if (arg == "--cors-preflight-continue") {
       opts.cors = eio::cors_options{.origin = {"http://a.example"}, .preflight_continue = true};
     } else if (arg == "--cors-delegate") {
