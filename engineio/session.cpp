@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "engineio/detail/base64.hpp"
+#include "engineio/detail/timer.hpp"
 #include "engineio/log.hpp"
 
 namespace engineio {
@@ -342,7 +343,7 @@ void session::finish(close_reason reason) {
     transport_->close();
   }
   auto keep_alive = shared_from_this();  // the callbacks below may drop the last owner
-  listeners_.reset();  // a listener may hold the session: let it go
+  listeners_.reset();                    // a listener may hold the session: let it go
   events_->on_close(*this, reason);
   if (on_closed_) on_closed_(*this);
 }

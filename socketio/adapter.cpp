@@ -236,7 +236,7 @@ void adapter::broadcast(const packet& p, const broadcast_options& opts) {
   each_shard([encoded, structured, opts](room_index& index) {
     // A snapshot: an outgoing listener may join, leave or disconnect while the walk goes on.
     for (auto& s : matching(index, opts)) {
-      s->notify_outgoing(*structured);
+      s->notify_outgoing(*structured, {});
       if (s->connected()) s->owner().write(*encoded, opts.flags.volatile_, opts.flags.compress);
     }
   });
@@ -256,10 +256,10 @@ void adapter::broadcast_with_ack(const packet& p, const broadcast_options& opts,
               on_response = std::move(on_response)](room_index& index) {
     auto recipients = matching(index, opts);
     for (auto& s : recipients) {
-      s->notify_outgoing(*structured);
+      s->notify_outgoing(*structured, {});
       auto id = s->expect_ack(
           [on_response](ack_result r) { on_response(r.values.empty() ? value() : r.values[0]); },
-          opts.flags.timeout);
+          opts.flags.timeout, {});
       if (s->connected())
         s->owner().write(numbered->with_id(id), opts.flags.volatile_, opts.flags.compress);
     }

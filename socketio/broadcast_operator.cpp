@@ -7,6 +7,7 @@
 
 #include "engineio/log.hpp"
 #include "socketio/client.hpp"
+#include "socketio/detail/session_store.hpp"
 #include "socketio/namespace.hpp"
 #include "socketio/server.hpp"
 

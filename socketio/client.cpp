@@ -8,6 +8,7 @@
 #include "engineio/log.hpp"
 #include "engineio/sid.hpp"
 #include "socketio/detail/query_object.hpp"
+#include "socketio/detail/session_store.hpp"
 #include "socketio/namespace.hpp"
 #include "socketio/server.hpp"
 
@@ -50,29 +51,29 @@ void client::start() {
   if (protocol() == engineio::protocol_version::v3) connect("/", object{});
 }
 
-void client::on_message(std::string_view text) {
-  on_decoded(decoder_.add_text(text));
+void client::receive_text(std::string_view text) {
+  decoded(decoder_.add_text(text));
 }
 
-void client::on_binary(std::string_view bytes) {
-  on_decoded(decoder_.add_binary(bytes));
+void client::receive_binary(std::string_view bytes) {
+  decoded(decoder_.add_binary(bytes));
 }
 
-void client::on_decoded(decoder::status status) {
+void client::decoded(decoder::status status) {
   switch (status) {
     case decoder::status::complete:
-      return on_packet(decoder_.take());
+      return dispatch(decoder_.take());
     case decoder::status::waiting:
       return;
     case decoder::status::error:
       // Node's Client.onerror: every socket's error listeners hear why, then the connection
       // closes.
-      for (auto& [name, s] : std::map(sockets_)) s->report_error(decoder_.error());
+      for (auto& [name, s] : std::map(sockets_)) s->report_error(decoder_.error(), {});
       return session_.close();
   }
 }
 
-void client::on_packet(packet p) {
+void client::dispatch(packet p) {
   std::string name = p.nsp;
   value auth = p.data && p.data->is_object() ? *p.data : value(object{});
   if (protocol() == engineio::protocol_version::v3) {
@@ -94,7 +95,7 @@ void client::on_packet(packet p) {
   if (it != sockets_.end() && p.type != packet_type::connect &&
       p.type != packet_type::connect_error) {
     auto s = it->second;
-    return s->receive(std::move(p));
+    return s->receive(std::move(p), {});
   }
   close();  // Node: "invalid state"
 }
@@ -166,8 +167,8 @@ void client::run_middleware(const std::shared_ptr<socket>& s, std::size_t index)
   // `next` may be called later and from any thread, even after the server is gone: it comes
   // back to this shard, while there is one.
   std::weak_ptr<client> self = weak_from_this();
-  next go([self, s, index, home = server_.engine().handle(shard())](
-              std::optional<connect_error> error) {
+  next go([self, s, index,
+           home = server_.engine().handle(shard())](std::optional<connect_error> error) {
     home.dispatch([self, s, index, error = std::move(error)]() mutable {
       auto c = self.lock();
       if (!c) return;
@@ -201,7 +202,7 @@ void client::finish_connect(const std::shared_ptr<socket>& s, std::optional<conn
   }
   sockets_[name] = s;      // the handlers below still use `s`
   connect_timer_.reset();  // cancels the wait
-  s->complete_connect();
+  s->complete_connect({});
   for (const auto& handler : std::vector(s->nsp().connection_handlers())) {
     if (!s->connected()) break;
     engineio::guarded("connection handler", [&] { handler(*s); });
@@ -234,25 +235,25 @@ void client::close() {
   // Closing the session can end it at once (WebSocket), and the session owns this client.
   auto self = shared_from_this();
   session_.close();
-  on_close(disconnect_reason::forced_server_close);
+  finish(disconnect_reason::forced_server_close);
 }
 
-void client::on_upgrade() {
+void client::notify_upgrade() {
   auto sockets = sockets_;
-  for (auto& [name, s] : sockets) s->notify_upgrade();
+  for (auto& [name, s] : sockets) s->notify_upgrade({});
 }
 
-void client::on_engine_close(engineio::close_reason reason) {
-  on_close(from_engine(reason));
+void client::engine_closed(engineio::close_reason reason) {
+  finish(from_engine(reason));
 }
 
-void client::on_close(disconnect_reason reason) {
+void client::finish(disconnect_reason reason) {
   if (closed_) return;
   closed_ = true;
   connect_timer_.reset();
   auto sockets = std::move(sockets_);
   sockets_.clear();
-  for (auto& [name, s] : sockets) s->finish(reason);
+  for (auto& [name, s] : sockets) s->finish(reason, {});
 }
 
 }  // namespace socketio

@@ -27,10 +27,10 @@ class client : public std::enable_shared_from_this<client> {
 
   /// Arms the connect timeout; a v3 client is joined to "/" at once (it sends no CONNECT).
   void start();
-  void on_message(std::string_view text);
-  void on_binary(std::string_view bytes);
-  void on_engine_close(engineio::close_reason reason);
-  void on_upgrade();
+  void receive_text(std::string_view text);
+  void receive_binary(std::string_view bytes);
+  void engine_closed(engineio::close_reason reason);
+  void notify_upgrade();
 
   /// Queues an encoded packet; a volatile one is dropped when the transport is busy, and one
   /// without `compress` is sent uncompressed.
@@ -48,8 +48,8 @@ class client : public std::enable_shared_from_this<client> {
   struct handshake make_handshake(value auth, std::int64_t issued) const;
 
  private:
-  void on_decoded(decoder::status status);
-  void on_packet(packet p);
+  void decoded(decoder::status status);
+  void dispatch(packet p);
   void connect(const std::string& name, value auth);
   /// The CONNECT for `name` continues with the namespace it joins (null: none).
   void connect_to(const std::string& name, std::shared_ptr<namespace_> nsp, value auth);
@@ -57,7 +57,7 @@ class client : public std::enable_shared_from_this<client> {
   void run_middleware(const std::shared_ptr<socket>& s, std::size_t index);
   void finish_connect(const std::shared_ptr<socket>& s, std::optional<connect_error> error);
   void close();
-  void on_close(disconnect_reason reason);
+  void finish(disconnect_reason reason);
 
   server& server_;
   engineio::session& session_;  // owns this client

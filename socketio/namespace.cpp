@@ -1,6 +1,7 @@
 #include "socketio/namespace.hpp"
 
 #include "engineio/log.hpp"
+#include "socketio/detail/session_store.hpp"
 #include "socketio/server.hpp"
 
 namespace socketio {
@@ -15,6 +16,8 @@ namespace_::namespace_(server& owner, std::string name, const adapter_factory& m
                                       recovery->max_persisted_sessions});
   }
 }
+
+namespace_::~namespace_() = default;
 
 void namespace_::release(bool connected) {
   if (!detached_) server_.leave(*this, connected);  // detached: the server may be gone

@@ -21,10 +21,13 @@
 
 #include "socketio/adapter.hpp"
 #include "socketio/broadcast_operator.hpp"
-#include "socketio/detail/session_store.hpp"
 #include "socketio/socket.hpp"
 
 namespace socketio {
+
+namespace detail {
+class session_store;  // socketio/detail/session_store.hpp
+}  // namespace detail
 
 class server;
 
@@ -53,6 +56,7 @@ class namespace_ : public std::enable_shared_from_this<namespace_> {
  public:
   /// `make_adapter` overrides the server's adapter factory (dynamic namespace parents).
   namespace_(server& owner, std::string name, const adapter_factory& make_adapter = {});
+  ~namespace_();
   namespace_(const namespace_&) = delete;
   namespace_& operator=(const namespace_&) = delete;
 

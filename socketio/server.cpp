@@ -73,7 +73,7 @@ void server::disconnect_all_sockets() {
   std::lock_guard lock(namespaces_mutex_);
   for (auto& [name, nsp] : namespaces_) {
     nsp->adapter().each_local_socket(
-        [](socket& s) { s.finish(disconnect_reason::server_shutting_down); });
+        [](socket& s) { s.finish(disconnect_reason::server_shutting_down, {}); });
   }
 }
 
@@ -307,19 +307,19 @@ void server::on_open(engineio::session& s) {
 }
 
 void server::on_message(engineio::session& s, std::string_view text) {
-  client_of(s).on_message(text);
+  client_of(s).receive_text(text);
 }
 
 void server::on_binary(engineio::session& s, std::string_view bytes) {
-  client_of(s).on_binary(bytes);
+  client_of(s).receive_binary(bytes);
 }
 
 void server::on_upgrade(engineio::session& s) {
-  client_of(s).on_upgrade();
+  client_of(s).notify_upgrade();
 }
 
 void server::on_close(engineio::session& s, engineio::close_reason reason) {
-  client_of(s).on_engine_close(reason);
+  client_of(s).engine_closed(reason);
 }
 
 }  // namespace socketio

@@ -221,7 +221,7 @@ class server : private engineio::handler {
   std::map<std::string, std::shared_ptr<namespace_>, std::less<>> namespaces_;
   struct dynamic_parent {
     std::shared_ptr<const async_namespace_matcher> matcher;  // shared: called outside the lock
-    std::shared_ptr<const std::regex> pattern;         // for io.of(regex) only
+    std::shared_ptr<const std::regex> pattern;               // for io.of(regex) only
     std::shared_ptr<namespace_> nsp;
   };
   std::vector<dynamic_parent> parents_;

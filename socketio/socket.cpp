@@ -12,6 +12,7 @@
 #include "engineio/sid.hpp"
 #include "socketio/broadcast_operator.hpp"
 #include "socketio/client.hpp"
+#include "socketio/detail/session_store.hpp"
 #include "socketio/namespace.hpp"
 #include "socketio/server.hpp"
 
@@ -61,7 +62,8 @@ void ack::send(args values) const {
   unsigned shard = s->shard();
   auto reply = [s = std::move(s), id = state_->id, values = std::move(values)]() mutable {
     if (!s->connected()) return;
-    s->send_packet(packet{packet_type::ack, s->nsp().name(), id, value(array(std::move(values)))});
+    s->send_packet(packet{packet_type::ack, s->nsp().name(), id, value(array(std::move(values)))},
+                   {}, {});
   };
   if (engine.current_shard() == shard) return reply();
   engine.post(shard, std::move(reply));
@@ -151,7 +153,7 @@ std::shared_ptr<engineio::session> socket::conn() const noexcept {
   return c ? c->session().weak_from_this().lock() : nullptr;
 }
 
-void socket::complete_connect() {
+void socket::complete_connect(detail::internal_key /*unused*/) {
   connected_ = true;
   ++nsp_->connected_sockets_;
   auto rooms = std::vector<room>(rooms_.begin(), rooms_.end());
@@ -163,16 +165,17 @@ void socket::complete_connect() {
   join(rooms);
   // Node sends the missed events first; the client holds them until its CONNECT arrives.
   for (auto& data : std::exchange(missed_, {})) {
-    send_packet(packet{packet_type::event, nsp_->name(), std::nullopt, std::move(data)});
+    send_packet(packet{packet_type::event, nsp_->name(), std::nullopt, std::move(data)}, {}, {});
   }
   value connect_data;
   if (owner().protocol() != engineio::protocol_version::v3) {
     connect_data =
         pid_.empty() ? value(object{{"sid", id_}}) : value(object{{"sid", id_}, {"pid", pid_}});
   }
-  send_packet(packet{
-      packet_type::connect, nsp_->name(), std::nullopt,
-      connect_data.is_null() ? std::nullopt : std::optional<value>(std::move(connect_data))});
+  send_packet(
+      packet{packet_type::connect, nsp_->name(), std::nullopt,
+             connect_data.is_null() ? std::nullopt : std::optional<value>(std::move(connect_data))},
+      {}, {});
 }
 
 void socket::join(const room& r) {
@@ -217,8 +220,8 @@ void socket::emit_args(std::string_view event, args values) {
   if (auto* store = nsp_->recovery(); store && !flags.volatile_)
     store->record(values, broadcast_options{.rooms = {id_}});
   packet p{packet_type::event, nsp_->name(), std::nullopt, value(array(std::move(values)))};
-  notify_outgoing(p);
-  send_packet(p, flags);
+  notify_outgoing(p, {});
+  send_packet(p, flags, {});
 }
 
 void socket::emit_with_ack(std::string_view event, args values, ack_callback cb,
@@ -234,8 +237,8 @@ void socket::emit_with_ack(std::string_view event, args values, ack_callback cb,
   add_ack(id, pending, timeout);
   values.insert(values.begin(), value(event));
   packet p{packet_type::event, nsp_->name(), id, value(array(std::move(values)))};
-  notify_outgoing(p);
-  send_packet(p, flags);
+  notify_outgoing(p, {});
+  send_packet(p, flags, {});
 }
 
 void socket::add_ack(std::uint64_t id, const std::shared_ptr<pending_ack>& pending,
@@ -278,7 +281,7 @@ void socket::notify_rare(std::vector<Listener> rare_listeners::*list, std::strin
   if (rare_) notify(rare_.get()->*list, what, values...);
 }
 
-void socket::notify_outgoing(const packet& p) {
+void socket::notify_outgoing(const packet& p, detail::internal_key /*unused*/) {
   if (!rare_ || rare_->any_outgoing.empty() || !p.data) return;
   // A cluster adapter passes on whatever `data` another node sent: only events have a name.
   const auto& data = p.data->as_array();
@@ -288,8 +291,8 @@ void socket::notify_outgoing(const packet& p) {
   notify_rare(&rare_listeners::any_outgoing, "outgoing listener", event, values);
 }
 
-std::uint64_t socket::expect_ack(ack_callback cb,
-                                 std::optional<std::chrono::milliseconds> timeout) {
+std::uint64_t socket::expect_ack(ack_callback cb, std::optional<std::chrono::milliseconds> timeout,
+                                 detail::internal_key /*unused*/) {
   auto id = next_ack_id_++;
   auto pending = std::make_shared<pending_ack>();
   pending->cb = std::move(cb);
@@ -367,17 +370,13 @@ void socket::remove_any(std::vector<any_entry> rare_listeners::*list,
   std::erase_if(entries, [&](const any_entry& e) { return !id || e.id == *id; });
 }
 
-void socket::send_packet(const packet& p) {
-  send_packet(p, emit_flags{});
-}
-
-void socket::send_packet(const packet& p, emit_flags flags) {
+void socket::send_packet(const packet& p, emit_flags flags, detail::internal_key /*unused*/) {
   // Node drops what is sent on a closed connection; here the client may be gone too.
   if (closed_) return;
   if (auto c = client_.lock()) c->write(encode(p, c->parser()), flags.volatile_, flags.compress);
 }
 
-void socket::receive(packet p) {
+void socket::receive(packet p, detail::internal_key /*unused*/) {
   if (!connected_) return;
   switch (p.type) {
     case packet_type::event:
@@ -387,7 +386,7 @@ void socket::receive(packet p) {
     case packet_type::binary_ack:
       return on_ack(std::move(p));
     case packet_type::disconnect:
-      return finish(disconnect_reason::client_namespace_disconnect);
+      return finish(disconnect_reason::client_namespace_disconnect, {});
     default:
       return;
   }
@@ -412,7 +411,7 @@ void socket::run_middlewares(std::size_t index, std::string event, args values, 
   event_next next = [self, index, event, shared_values, reply](std::optional<std::string> error) {
     auto s = self.lock();
     if (!s) return;
-    if (error) return s->report_error(*error);
+    if (error) return s->report_error(*error, {});
     s->run_middlewares(index + 1, event, std::move(*shared_values), reply);
   };
   engineio::guarded("socket middleware", [&] {
@@ -439,22 +438,22 @@ void socket::on_ack(packet p) {
   pending->complete(ack_result{std::nullopt, std::move(p.data->as_array())});
 }
 
-void socket::report_error(const std::string& message) {
+void socket::report_error(const std::string& message, detail::internal_key /*unused*/) {
   notify_rare(&rare_listeners::error, "error listener", message);
 }
 
 void socket::disconnect(bool close) {
   if (!connected_) return;
   if (close) return owner().disconnect_all();
-  send_packet(packet{packet_type::disconnect, nsp_->name(), std::nullopt, std::nullopt});
-  finish(disconnect_reason::server_namespace_disconnect);
+  send_packet(packet{packet_type::disconnect, nsp_->name(), std::nullopt, std::nullopt}, {}, {});
+  finish(disconnect_reason::server_namespace_disconnect, {});
 }
 
-void socket::notify_upgrade() {
+void socket::notify_upgrade(detail::internal_key /*unused*/) {
   notify_rare(&rare_listeners::upgrade, "upgrade listener");
 }
 
-void socket::finish(disconnect_reason reason) {
+void socket::finish(disconnect_reason reason, detail::internal_key /*unused*/) {
   if (!connected_) return;
   auto self = shared_from_this();  // the client drops its reference below
   notify_rare(&rare_listeners::disconnecting, "disconnecting listener", reason);

@@ -31,7 +31,6 @@
 #include <vector>
 
 #include "socketio/adapter.hpp"
-#include "socketio/detail/session_store.hpp"
 #include "socketio/error.hpp"
 #include "socketio/handshake.hpp"
 #include "socketio/packet.hpp"
@@ -41,12 +40,36 @@ namespace engineio {
 class session;
 }
 
+namespace sio_test {
+struct internals;
+}
+
 namespace socketio {
 
+class ack;
+class adapter;
+class broadcast_operator;
 class client;
 class namespace_;
+class server;
 class socket;
-class broadcast_operator;
+
+namespace detail {
+struct restored_session;  // socketio/detail/session_store.hpp
+
+/// The key to a socket's internal members (the passkey idiom): only the library's own classes
+/// can make one, so those members, public for them, are not part of the API.
+class internal_key {
+  friend class socketio::ack;
+  friend class socketio::adapter;
+  friend class socketio::broadcast_operator;
+  friend class socketio::client;
+  friend class socketio::server;
+  friend class socketio::socket;
+  friend struct ::sio_test::internals;
+  internal_key() = default;
+};
+}  // namespace detail
 
 /// The reply function of an event the client sent with an ack callback. Calling it more than
 /// once sends nothing more; calling it when the client asked for no ack does nothing. It may be
@@ -211,32 +234,32 @@ class socket : public std::enable_shared_from_this<socket> {
   /// connection.
   void disconnect(bool close = false);
 
-  // Used by the client and the namespace.
+  // The library's own (the client, the namespace, the adapter): see detail::internal_key.
   /// Joined: the socket joins its rooms and the client gets the CONNECT answer.
-  void complete_connect();
-  void receive(packet p);
+  void complete_connect(detail::internal_key);
+  void receive(packet p, detail::internal_key);
   /// The socket is gone for `reason`: its disconnect listeners run and it leaves its rooms.
-  void finish(disconnect_reason reason);
+  void finish(disconnect_reason reason, detail::internal_key);
   /// The connection moved to WebSocket: the upgrade listeners run.
-  void notify_upgrade();
+  void notify_upgrade(detail::internal_key);
   /// Hands `message` to the error listeners (a refused event, or a packet the connection could
   /// not decode, as Node's `socket._onerror`).
-  void report_error(const std::string& message);
+  void report_error(const std::string& message, detail::internal_key);
   struct emit_flags {
     bool volatile_ = false;
     bool compress = true;
   };
-  void send_packet(const packet& p);
-  void send_packet(const packet& p, emit_flags flags);
+  void send_packet(const packet& p, emit_flags flags, detail::internal_key);
   /// Tells the outgoing catch-all listeners about an event sent to this socket (broadcasts too,
   /// as Node's adapter does).
-  void notify_outgoing(const packet& p);
+  void notify_outgoing(const packet& p, detail::internal_key);
   /// Registers a reply expected for a packet that a broadcast with acks sends to this socket, and
   /// gives the ack id to send it with: `cb` gets the reply only. It is forgotten after `timeout`,
   /// on disconnection, or past `max_pending_acks`; the broadcast reports the missing reply.
-  std::uint64_t expect_ack(ack_callback cb,
-                           std::optional<std::chrono::milliseconds> timeout = std::nullopt);
-  /// The connection; only while connected (a client disconnects its sockets before it goes).
+  std::uint64_t expect_ack(ack_callback cb, std::optional<std::chrono::milliseconds> timeout,
+                           detail::internal_key);
+  /// The connection (Node's `socket.client`); only while connected (a client disconnects its
+  /// sockets before it goes).
   client& owner() noexcept;
   unsigned shard() const noexcept { return shard_; }
   /// Acks this socket waits for from its client.

@@ -27,7 +27,7 @@ struct middleware_outcome {
   enum class kind { proceed, fail, respond } what = kind::proceed;
   unsigned status = 0;
   std::string body;
-  http::fields headers;  // the middlewares' headers that may go out
+  http::fields headers;                      // the middlewares' headers that may go out
   std::shared_ptr<request_locals> locals{};  // what they attached to the request
 };
 

@@ -160,9 +160,8 @@ std::optional<std::vector<deflate_offer>> deflate_offers(std::string_view header
 bool valid_extensions(std::string_view header, const per_message_deflate_options& opts) {
   auto offers = deflate_offers(header);
   if (!offers) return false;
-  return offers->empty() || std::any_of(offers->begin(), offers->end(), [&](const auto& offer) {
-           return acceptable(offer, opts);
-         });
+  return offers->empty() || std::any_of(offers->begin(), offers->end(),
+                                        [&](const auto& offer) { return acceptable(offer, opts); });
 }
 
 }  // namespace
@@ -224,7 +223,8 @@ std::optional<std::string> deflate_offer_to_accept(const request& req,
   std::string out = "permessage-deflate";
   if (chosen->server_no_context_takeover) out += "; server_no_context_takeover";
   if (chosen->client_no_context_takeover) out += "; client_no_context_takeover";
-  if (chosen->server.bits) out += "; server_max_window_bits=" + std::to_string(*chosen->server.bits);
+  if (chosen->server.bits)
+    out += "; server_max_window_bits=" + std::to_string(*chosen->server.bits);
   if (chosen->client.named) out += "; client_max_window_bits";
   if (chosen->client.bits) out += "=" + std::to_string(*chosen->client.bits);
   return out;

@@ -260,11 +260,12 @@ TEST_F(SessionTest, ConnListenersSeeWhatNodeEmits) {
   auto s = make(protocol_version::v4);
   s->start(polling);
   std::vector<std::string> log;
-  s->on_packet([&](const packet& p) { log.push_back("packet:" + std::string(1, static_cast<char>(p.type))); });
-  s->on_packet_create([&](const outgoing& o) { log.push_back("create:" + *o.bytes); });
-  s->on_flush([&](const std::vector<outgoing>& q) {
-    log.push_back("flush:" + std::to_string(q.size()));
+  s->on_packet([&](const packet& p) {
+    log.push_back("packet:" + std::string(1, static_cast<char>(p.type)));
   });
+  s->on_packet_create([&](const outgoing& o) { log.push_back("create:" + *o.bytes); });
+  s->on_flush(
+      [&](const std::vector<outgoing>& q) { log.push_back("flush:" + std::to_string(q.size())); });
   s->on_drain([&] { log.push_back("drain"); });
   s->on_heartbeat([&] { log.push_back("heartbeat"); });
   s->on_upgrading([&] { log.push_back("upgrading"); });
@@ -278,8 +279,8 @@ TEST_F(SessionTest, ConnListenersSeeWhatNodeEmits) {
   clock.advance(300ms);  // the ping waits for a GET
   polling->make_writable();
   polling->receive("3");
-  EXPECT_EQ(log, (std::vector<std::string>{"create:2", "flush:1", "drain", "packet:3",
-                                           "heartbeat"}));
+  EXPECT_EQ(log,
+            (std::vector<std::string>{"create:2", "flush:1", "drain", "packet:3", "heartbeat"}));
   log.clear();
 
   auto ws = std::make_shared<fake_transport>(transport_kind::websocket);

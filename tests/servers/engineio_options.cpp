@@ -106,7 +106,8 @@ int main(int argc, char** argv) {
     } else if (arg == "--deny-param") {
       opts.allow_request = [&gate](const eio::request_info& req, eio::allow_request_callback done) {
         bool deny = req.query_param("deny") == "1";
-        gate.later(10ms, [deny, done = std::move(done)] { done(deny ? "denied by test" : "", !deny); });
+        gate.later(10ms,
+                   [deny, done = std::move(done)] { done(deny ? "denied by test" : "", !deny); });
       };
     } else if (arg == "--initial-packet") {
       opts.initial_packet = value();

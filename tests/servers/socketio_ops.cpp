@@ -202,9 +202,8 @@ void handlers(sio::socket& s) {
     conn.on_packet_create([add](const eio::outgoing& p) {
       add("create:" + std::string(1, p.binary ? '4' : p.bytes->front()));
     });
-    conn.on_flush([add](const std::vector<eio::outgoing>& q) {
-      add("flush:" + std::to_string(q.size()));
-    });
+    conn.on_flush(
+        [add](const std::vector<eio::outgoing>& q) { add("flush:" + std::to_string(q.size())); });
     conn.on_drain([add] { add("drain"); });
     conn.on_heartbeat([add] { add("heartbeat"); });
     conn.on_upgrading([add] { add("upgrading"); });
@@ -305,14 +304,14 @@ int main(int argc, char** argv) {
     created.emplace_back(nsp.name());
   });
   auto& dynamic = io.of(std::regex("^/dyn-\\d+$"));
-  auto& looked_up = io.of([&lookups](const std::string& name, const sio::value&,
-                                      sio::namespace_next next) {
-    static const std::regex even("^/lookup-\\d*[02468]$");
-    bool accepted = std::regex_search(name, even);
-    lookups.later(20ms, [next = std::move(next), accepted] { next(accepted); });
-  });
-  for (sio::namespace_* nsp : {&io.of("/"), &io.of("/chat"), &dynamic,
-                               &io.of(std::regex("^/find-\\d+")), &looked_up}) {
+  auto& looked_up =
+      io.of([&lookups](const std::string& name, const sio::value&, sio::namespace_next next) {
+        static const std::regex even("^/lookup-\\d*[02468]$");
+        bool accepted = std::regex_search(name, even);
+        lookups.later(20ms, [next = std::move(next), accepted] { next(accepted); });
+      });
+  for (sio::namespace_* nsp :
+       {&io.of("/"), &io.of("/chat"), &dynamic, &io.of(std::regex("^/find-\\d+")), &looked_up}) {
     nsp->use([name](sio::socket& s, sio::next next) {
       const auto& auth = s.handshake().auth;
       s.data() = sio::object{{"name", auth.contains("name") ? auth["name"] : sio::value()},

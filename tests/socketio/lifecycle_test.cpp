@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "socketio/socketio.hpp"
+#include "support/internals.hpp"
 #include "support/loopback.hpp"
 
 using namespace std::chrono_literals;
@@ -95,12 +96,11 @@ TEST_F(Lifecycle, AsynchronousMatcherAnswersFromAnotherThread) {
   start();
   std::mutex mutex;
   std::vector<sio::namespace_next> waiting;
-  auto& parent =
-      io_->of([&](const std::string& name, const sio::value&, sio::namespace_next next) {
-        if (name == "/throws") throw std::runtime_error("lookup failed");
-        std::lock_guard lock(mutex);
-        waiting.push_back(std::move(next));
-      });
+  auto& parent = io_->of([&](const std::string& name, const sio::value&, sio::namespace_next next) {
+    if (name == "/throws") throw std::runtime_error("lookup failed");
+    std::lock_guard lock(mutex);
+    waiting.push_back(std::move(next));
+  });
   std::atomic<int> connections{0};
   parent.on_connection([&](sio::socket&) { ++connections; });
   listen();
@@ -480,7 +480,8 @@ TEST_F(Acks, BroadcastAckEntriesExpireSilently) {
   std::atomic<bool> called{false};
   io_->engine().post(0, [&] {
     for (int i = 0; i < 100; ++i)
-      socket_->expect_ack([&](const sio::ack_result&) { called = true; }, 10ms);
+      socket_->expect_ack([&](const sio::ack_result&) { called = true; }, 10ms,
+                          sio_test::internals::key());
   });
   EXPECT_TRUE(eventually([&] { return pending_acks() == 0; }));
   EXPECT_FALSE(called);  // the broadcast reports what is missing, not each recipient
@@ -526,7 +527,8 @@ TEST_F(Acks, SocketUsedAfterItsConnectionIsGoneDoesNothing) {
     socket_->emit("late");
     socket_->emit_with_ack("late", {}, [&](const sio::ack_result&) { called = true; });
     socket_->send_packet(sio::packet{sio::packet_type::event, "/", std::nullopt,
-                                     sio::value(sio::array{sio::value("late")})});
+                                     sio::value(sio::array{sio::value("late")})},
+                         {}, sio_test::internals::key());
     socket_->transport();
     EXPECT_EQ(socket_->handshake().auth, sio::value(sio::object{}));
   });
