@@ -124,13 +124,19 @@ class namespace_ : public std::enable_shared_from_this<namespace_> {
   /// Called by cluster adapters, on shard 0, with [event, ...args].
   void deliver_server_event(const args& values, server_reply reply);
 
-  // Used by the client, the sockets and the broadcast operator.
+  /// Its rooms and broadcasts (Node's `nsp.adapter`).
+  class adapter& adapter() noexcept {
+    return *adapter_;
+  }
+
+ private:
+  friend class broadcast_operator;
+  friend class client;
+  friend class server;
+  friend class socket;
   const std::vector<middleware>& middlewares() const noexcept { return middlewares_; }
   const std::vector<connection_handler>& connection_handlers() const noexcept {
     return connection_handlers_;
-  }
-  class adapter& adapter() noexcept {
-    return *adapter_;
   }
   /// Replaces the adapter (before the server runs); empty means the in-memory one.
   void init_adapter(const adapter_factory& make_adapter);
@@ -138,10 +144,6 @@ class namespace_ : public std::enable_shared_from_this<namespace_> {
   bool is_dynamic_parent() const noexcept { return dynamic_parent_; }
   /// The recovery store, when connection state recovery is on.
   detail::session_store* recovery() noexcept { return recovery_.get(); }
-
- private:
-  friend class server;
-  friend class socket;
   /// One of this namespace's sockets is gone (`connected`: it had joined).
   void release(bool connected);
   /// The server is going: the adapter goes with it (a Redis client must not outlive the shards),
