@@ -25,6 +25,8 @@
 
 namespace engineio::detail {
 
+class polling_transport;
+
 class websocket_transport;
 
 class engine {
@@ -65,6 +67,10 @@ class engine {
 
   /// Every request read by a connection comes here, on the connection's shard.
   void route(std::shared_ptr<http_connection> conn, request req);
+  /// From a request's header, its body still to come: a POST for a session tells the session
+  /// (see polling_transport::body_started). Nothing for other requests.
+  std::optional<streamed_body> announce_body(const request& header);
+  void end_body(const streamed_body& body, bool premature);
 
   /// The user's routes; filled before start().
   http_routes& routes() noexcept { return routes_; }
@@ -103,6 +109,8 @@ class engine {
   /// The allow_request hook sees `info`, the request as the session will keep it.
   void check_allowed(const request_info& info, shard& home,
                      std::function<void(std::string message, bool success)> then);
+  /// Runs `f` on session `sid`'s shard with its polling transport, if it has one then.
+  void with_polling(const std::string& sid, std::function<void(polling_transport&)> f);
   /// A new session's id on `home`: the application's, when it gives a usable one, else ours.
   std::string new_sid(const shard& home, const request_info& info);
   /// The shard owning session `sid`, or nullopt when no shard can.
@@ -134,6 +142,7 @@ class engine {
   std::uint16_t port_ = 0;
   std::atomic<std::size_t> clients_{0};
   /// Sessions whose id came from options::generate_id, with their shard.
+  std::atomic<std::uint64_t> posts_{0};  // numbers announced POSTs
   std::mutex custom_sids_mutex_;
   std::unordered_map<std::string, unsigned> custom_sids_;
   unsigned next_shard_ = 0;

@@ -43,6 +43,17 @@ void http_connection::do_read() {
     self->timed_out_ = true;
     self->stream_.socket().cancel(ec);
   });
+  streamed_.reset();
+  http::async_read_header(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
+}
+
+// A POST whose body is still on its way is announced to its session first, as Node's polling
+// transport knows a data request from its start: another POST meanwhile is an overlap.
+void http_connection::on_header(beast::error_code ec) {
+  if (ec || parser_->is_done()) return on_read(ec);
+  streamed_ = engine_.announce_body(parser_->get());
   http::async_read(
       stream_, buffer_, *parser_,
       [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
@@ -50,6 +61,9 @@ void http_connection::do_read() {
 
 void http_connection::on_read(beast::error_code ec) {
   request_timer_.cancel();
+  // Cut off before its end (not merely too large, which Node answers and forgets): the session
+  // ends. Otherwise the body is in, and whatever answers the request, it no longer streams.
+  if (streamed_) engine_.end_body(*streamed_, ec && ec != http::error::body_limit);
   if (timed_out_) {
     // Node answers a request that did not arrive in time with 408; an idle keep-alive
     // connection is just closed.

@@ -6,6 +6,8 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -26,6 +28,12 @@ struct counted_socket {
   connection_slot slot;
 };
 
+/// A POST for session `sid` announced from its header, its body still to come.
+struct streamed_body {
+  std::uint64_t id;
+  std::string sid;
+};
+
 class http_connection : public std::enable_shared_from_this<http_connection> {
  public:
   http_connection(tcp::socket socket, engine& owner, shard& home, connection_slot slot);
@@ -44,10 +52,14 @@ class http_connection : public std::enable_shared_from_this<http_connection> {
   counted_socket release_socket();
 
   shard& home() noexcept { return home_; }
+  /// The number under which the current request's body was announced while it arrived; 0 when
+  /// it came with its header.
+  std::uint64_t streamed_post() const noexcept { return streamed_ ? streamed_->id : 0; }
   const std::string& remote_address() const noexcept { return remote_address_; }
 
  private:
   void do_read();
+  void on_header(beast::error_code ec);
   void on_read(beast::error_code ec);
   void reply_and_close(http::status status);
   void watch_peer();
@@ -65,6 +77,7 @@ class http_connection : public std::enable_shared_from_this<http_connection> {
   std::string remote_address_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<streamed_body> streamed_;
   bool awaiting_answer_ = false;
   bool watching_ = false;
   bool resume_after_watch_ = false;

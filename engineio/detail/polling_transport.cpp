@@ -50,7 +50,31 @@ void polling_transport::on_poll_abandoned(unsigned long poll_id) {
   if (auto s = session_.lock()) s->fail(close_reason::transport_error);
 }
 
+// An overlap ("data request overlap from client" in Node) ends the session when the overlapping
+// POST is in, so that it gets Node's plain 400 rather than an unknown sid.
+void polling_transport::body_started(std::uint64_t post) {
+  (streaming_post_ == 0 ? streaming_post_ : overlapping_post_) = post;
+}
+
+void polling_transport::body_ended(std::uint64_t post, bool premature) {
+  bool tracked = post == streaming_post_ || post == overlapping_post_;
+  if (post == streaming_post_) streaming_post_ = 0;
+  // Node: "data request connection closed prematurely"; or the overlap, which Node would have
+  // ended the session for already.
+  if (tracked && premature) {
+    if (auto s = session_.lock()) s->fail(close_reason::transport_error);
+  }
+}
+
 void polling_transport::on_data(pending_request req) {
+  auto post = req.connection().streamed_post();
+  bool overlap = (streaming_post_ != 0 && streaming_post_ != post) ||
+                 (overlapping_post_ != 0 && overlapping_post_ == post);
+  if (overlap) {
+    req.respond(http::status::bad_request);
+    if (auto s = session_.lock()) s->fail(close_reason::transport_error);
+    return;
+  }
   auto content_type = req.req()[http::field::content_type];
   bool binary_body = content_type == "application/octet-stream";
   if (binary_body && cfg_.protocol == protocol_version::v4) {

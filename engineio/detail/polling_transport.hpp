@@ -29,6 +29,12 @@ class polling_transport final : public transport,
 
   /// A request for this session, on the session's shard.
   void on_request(pending_request req);
+  /// A POST for this session, numbered `post`, whose body is still arriving (Node's dataReq);
+  /// a second one meanwhile is an overlap that ends the session.
+  void body_started(std::uint64_t post);
+  /// That POST's body is done: read (`premature` false, whatever became of the request) or cut
+  /// off with its connection, which ends the session as in Node.
+  void body_ended(std::uint64_t post, bool premature);
 
   transport_kind kind() const noexcept override { return transport_kind::polling; }
   bool writable() const noexcept override { return poll_.has_value(); }
@@ -48,6 +54,8 @@ class polling_transport final : public transport,
   config cfg_;
   std::optional<pending_request> poll_;
   unsigned long poll_id_ = 0;
+  std::uint64_t streaming_post_ = 0;    // the POST whose body is arriving; 0: none
+  std::uint64_t overlapping_post_ = 0;  // one that began meanwhile
   bool discarded_ = false;
   bool should_close_ = false;
   bool closed_ = false;

@@ -318,6 +318,34 @@ void engine::route_polling(pending_request pending, std::string_view transport_n
   handshake_polling(std::move(pending), std::move(locals));
 }
 
+std::optional<streamed_body> engine::announce_body(const request& header) {
+  if (header.method() != http::verb::post) return std::nullopt;
+  auto target = header.target();
+  if (target.substr(0, opts_->path.size()) != opts_->path) return std::nullopt;
+  auto sid = parse_query(target).get("sid");
+  if (!sid || sid->empty()) return std::nullopt;
+  streamed_body body{++posts_, std::string(*sid)};
+  with_polling(body.sid, [id = body.id](polling_transport& t) { t.body_started(id); });
+  return body;
+}
+
+void engine::end_body(const streamed_body& body, bool premature) {
+  with_polling(body.sid, [id = body.id, premature](polling_transport& t) {
+    t.body_ended(id, premature);
+  });
+}
+
+void engine::with_polling(const std::string& sid, std::function<void(polling_transport&)> f) {
+  auto owner = shard_of(sid);
+  if (!owner) return;
+  auto& target = *shards_[*owner];
+  asio::post(target.context(), [&target, sid, f = std::move(f)] {
+    auto it = target.sessions().find(sid);
+    if (it == target.sessions().end()) return;
+    if (auto* polling = it->second->transport_as<polling_transport>()) f(*polling);
+  });
+}
+
 void engine::on_session_request(shard& owner, pending_request pending, const std::string& sid) {
   auto it = owner.sessions().find(sid);
   if (it == owner.sessions().end()) {

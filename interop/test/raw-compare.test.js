@@ -3,6 +3,8 @@
 // state afterwards where it matters). `expect` records what Node's engine.io
 // 6.6 does.
 import assert from "node:assert/strict";
+import net from "node:net";
+import { once } from "node:events";
 import { sleep } from "../lib/time.js";
 import { request, eioPath, handshake, poll, post, openWs, rawExchange, rawUpgrade } from "../lib/raw.js";
 import { compareCases, obs, eioError, handshakeShape, wsRejected } from "../lib/compare.js";
@@ -26,6 +28,20 @@ const WS_QUERY = { EIO: "4", transport: "websocket" };
 const upgradeWith = (headers, query = WS_QUERY) => (s) => rawUpgrade(s, query, { headers });
 
 const get = (query) => (server) => request(server, { path: eioPath(query) }).then(obs);
+
+/** A POST for `sid` that announces 10 bytes of body and sends 2: its body is still arriving. */
+async function startSlowPost(server, sid) {
+  const sock = net.connect(server.port, "127.0.0.1");
+  await once(sock, "connect");
+  sock.on("error", () => {});
+  const path = eioPath({ EIO: "4", transport: "polling", sid });
+  sock.write(
+    `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain;charset=UTF-8\r\n` +
+      "Content-Length: 10\r\n\r\n4a",
+  );
+  await sleep(50);
+  return sock;
+}
 
 /** A session with one GET parked on it. */
 async function parkedSession(server) {
@@ -205,6 +221,28 @@ compareCases("raw requests, node twin vs cpp", [
       return { second: obs(second), parked: obs(await parked), after: obs(await poll(s, sid)) };
     },
     expect: { second: EMPTY_400, parked: CLOSE_PACKET, after: UNKNOWN_SID },
+  },
+  {
+    name: "a POST while another's body is still arriving: 400, session closed",
+    run: async (s) => {
+      const { sid } = await handshake(s);
+      const slow = await startSlowPost(s, sid);
+      const second = await post(s, sid, "4b");
+      const after = await poll(s, sid);
+      slow.destroy();
+      return { second: obs(second), after: obs(after) };
+    },
+    expect: { second: EMPTY_400, after: UNKNOWN_SID },
+  },
+  {
+    name: "a POST whose connection closes before its body ends: the session is closed",
+    run: async (s) => {
+      const { sid } = await handshake(s);
+      (await startSlowPost(s, sid)).destroy();
+      await sleep(50);
+      return obs(await poll(s, sid));
+    },
+    expect: UNKNOWN_SID,
   },
   {
     name: "POST of a close packet: ok, the parked GET gets a noop, then the session is gone",
