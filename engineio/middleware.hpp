@@ -53,7 +53,8 @@ class middleware_next {
 
 /// `headers` go out with whatever answer the request gets (Node's `res.setHeader`); one that
 /// Node's setHeader would refuse (a CR or LF in it) is dropped with a warning. `req.set_local`
-/// attaches a value to a handshake's session (Node's `req.session = ...`), before `next()`. A
+/// attaches a value to a handshake's session (Node's `req.session = ...`), before `next()`; the
+/// locals are all that goes further, the rest being the request as received. A
 /// middleware that throws fails its request, as a rejected one does in Node.
 using request_middleware =
     std::function<void(request_info& req, string_pairs& headers, middleware_next next)>;

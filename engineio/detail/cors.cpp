@@ -5,6 +5,8 @@
 #include <memory>
 #include <string>
 
+#include "engineio/log.hpp"
+
 namespace engineio::detail {
 namespace {
 
@@ -73,7 +75,7 @@ request_middleware cors_middleware(cors_delegate delegate) {
                                           const middleware_next& next) {
     bool preflight = req.method == "OPTIONS";
     auto once = std::make_shared<std::atomic<bool>>(false);
-    delegate(req, [&req, &headers, next, preflight, once](std::optional<cors_options> cors) {
+    cors_callback done = [&req, &headers, next, preflight, once](std::optional<cors_options> cors) {
       if (once->exchange(true)) return;  // the headers may be on their way already
       if (!cors) return next.fail();
       http::fields fields;
@@ -85,7 +87,15 @@ request_middleware cors_middleware(cors_delegate delegate) {
         return next.respond(cors->options_success_status);
       }
       next();
-    });
+    };
+    // A delegate that throws after handing `done` to another thread must not race it: the
+    // throw answers through `done` too, and the first answer wins.
+    try {
+      delegate(req, done);
+    } catch (...) {
+      log_warning("CORS delegate threw");
+      done(std::nullopt);
+    }
   };
 }
 

@@ -330,9 +330,8 @@ std::optional<streamed_body> engine::announce_body(const request& header) {
 }
 
 void engine::end_body(const streamed_body& body, bool premature) {
-  with_polling(body.sid, [id = body.id, premature](polling_transport& t) {
-    t.body_ended(id, premature);
-  });
+  with_polling(body.sid,
+               [id = body.id, premature](polling_transport& t) { t.body_ended(id, premature); });
 }
 
 void engine::with_polling(const std::string& sid, std::function<void(polling_transport&)> f) {
@@ -417,38 +416,43 @@ std::optional<protocol_version> engine::protocol_of(const request& req) const {
 
 namespace {
 
+// ASCII only, whatever the locale.
 bool usable_custom_sid(std::string_view id) {
   constexpr std::string_view others = "_.~-";
   return !id.empty() && id.size() <= 128 && std::all_of(id.begin(), id.end(), [&](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
            others.find(c) != std::string_view::npos;
   });
 }
 
 }  // namespace
 
+// With generate_id, every session's id is in the table, ours too (when the application's is
+// unusable), so that no id can be given twice and the table alone routes.
 std::string engine::new_sid(const shard& home, const request_info& info) {
   if (!opts_->generate_id) return generate_sid(home.index());
   std::string id;
   guarded("generate_id", [&] { id = opts_->generate_id(info); });
+  std::lock_guard lock(custom_sids_mutex_);
   if (!usable_custom_sid(id)) {
     log_warning("generate_id gave an id that is empty, too long or not URL-safe; using our own");
-    return generate_sid(home.index());
-  }
-  std::lock_guard lock(custom_sids_mutex_);
-  if (!custom_sids_.emplace(id, home.index()).second) {
+  } else if (custom_sids_.emplace(id, home.index()).second) {
+    return id;
+  } else {
     log_warning("generate_id gave the id of an open session; using our own");
-    return generate_sid(home.index());
   }
+  do {
+    id = generate_sid(home.index());
+  } while (!custom_sids_.emplace(id, home.index()).second);
   return id;
 }
 
 std::optional<unsigned> engine::shard_of(const std::string& sid) {
-  if (opts_->generate_id) {
-    std::lock_guard lock(custom_sids_mutex_);
-    if (auto it = custom_sids_.find(sid); it != custom_sids_.end()) return it->second;
-  }
-  return sid_shard(sid, static_cast<unsigned>(shards_.size()));
+  if (!opts_->generate_id) return sid_shard(sid, static_cast<unsigned>(shards_.size()));
+  std::lock_guard lock(custom_sids_mutex_);
+  auto it = custom_sids_.find(sid);
+  if (it == custom_sids_.end()) return std::nullopt;
+  return it->second;
 }
 
 void engine::release_sid(const std::string& sid) {
