@@ -322,7 +322,8 @@ std::optional<streamed_body> engine::announce_body(const request& header) {
   if (header.method() != http::verb::post) return std::nullopt;
   auto target = header.target();
   if (target.substr(0, opts_->path.size()) != opts_->path) return std::nullopt;
-  auto sid = parse_query(target).get("sid");
+  auto query = parse_query(target);
+  auto sid = query.get("sid");
   if (!sid || sid->empty()) return std::nullopt;
   streamed_body body{++posts_, std::string(*sid)};
   with_polling(body.sid, [id = body.id](polling_transport& t) { t.body_started(id); });
