@@ -39,13 +39,15 @@ namespace {
 // Runs a copy of the list, as Node's emit does: a listener may add listeners, or close the
 // session (which drops them), while the others run.
 template <typename... Args>
-void notify(std::vector<std::function<void(const Args&...)>> list, std::string_view event,
+void notify(const std::vector<std::function<void(const Args&...)>>& list, std::string_view event,
             const Args&... args) {
-  for (const auto& listener : list) guarded(event, [&] { listener(args...); });
+  const auto snapshot = list;  // NOLINT(performance-unnecessary-copy-initialization): see above
+  for (const auto& listener : snapshot) guarded(event, [&] { listener(args...); });
 }
 
-void notify(std::vector<std::function<void()>> list, std::string_view event) {
-  for (const auto& listener : list) guarded(event, listener);
+void notify(const std::vector<std::function<void()>>& list, std::string_view event) {
+  const auto snapshot = list;  // NOLINT(performance-unnecessary-copy-initialization): see above
+  for (const auto& listener : snapshot) guarded(event, listener);
 }
 
 }  // namespace

@@ -128,15 +128,17 @@ void client::connect(const std::string& name, value auth) {
     return refuse_connect(name, "Too many namespaces");
   }
   pending_.insert(name);
-  server_.enter(name, auth, shard(),
-                [self = weak_from_this(), name, auth](std::shared_ptr<namespace_> nsp) mutable {
-                  auto c = self.lock();
-                  if (c) return c->connect_to(name, std::move(nsp), std::move(auth));
-                  if (nsp) nsp->owner().leave(*nsp, false);  // the client went meanwhile
-                });
+  server_.enter(
+      name, auth, shard(),
+      [self = weak_from_this(), name, auth](const std::shared_ptr<namespace_>& nsp) mutable {
+        auto c = self.lock();
+        if (c) return c->connect_to(name, nsp, std::move(auth));
+        if (nsp) nsp->owner().leave(*nsp, false);  // the client went meanwhile
+      });
 }
 
-void client::connect_to(const std::string& name, std::shared_ptr<namespace_> nsp, value auth) {
+void client::connect_to(const std::string& name, const std::shared_ptr<namespace_>& nsp,
+                        value auth) {
   if (!nsp || closed_) {
     pending_.erase(name);
     if (nsp) server_.leave(*nsp, false);

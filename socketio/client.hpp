@@ -52,7 +52,7 @@ class client : public std::enable_shared_from_this<client> {
   void dispatch(packet p);
   void connect(const std::string& name, value auth);
   /// The CONNECT for `name` continues with the namespace it joins (null: none).
-  void connect_to(const std::string& name, std::shared_ptr<namespace_> nsp, value auth);
+  void connect_to(const std::string& name, const std::shared_ptr<namespace_>& nsp, value auth);
   void refuse_connect(const std::string& name, const char* message);
   void run_middleware(const std::shared_ptr<socket>& s, std::size_t index);
   void finish_connect(const std::shared_ptr<socket>& s, std::optional<connect_error> error);

@@ -266,9 +266,9 @@ TEST_F(SessionTest, ConnListenersSeeWhatNodeEmits) {
   s->on_packet_create([&](const outgoing& o) { log.push_back("create:" + *o.bytes); });
   s->on_flush(
       [&](const std::vector<outgoing>& q) { log.push_back("flush:" + std::to_string(q.size())); });
-  s->on_drain([&] { log.push_back("drain"); });
-  s->on_heartbeat([&] { log.push_back("heartbeat"); });
-  s->on_upgrading([&] { log.push_back("upgrading"); });
+  s->on_drain([&] { log.emplace_back("drain"); });
+  s->on_heartbeat([&] { log.emplace_back("heartbeat"); });
+  s->on_upgrading([&] { log.emplace_back("upgrading"); });
 
   s->send_text("a");  // the poll was answered by the open packet: this one waits
   s->send_text("b");
