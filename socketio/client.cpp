@@ -152,7 +152,7 @@ void client::connect_to(const std::string& name, const std::shared_ptr<namespace
       if (server_.options().connection_state_recovery->skip_middlewares) {
         return finish_connect(s, std::nullopt);
       }
-      return run_middleware(s, 0);
+      return run_middleware(s, nsp->middlewares(), 0);
     }
   }
   // v2 clients know their socket by "<nsp>#<engine id>"; v5 ids are fresh and unrelated.
@@ -160,26 +160,26 @@ void client::connect_to(const std::string& name, const std::shared_ptr<namespace
                        ? (name == "/" ? session_.id() : name + "#" + session_.id())
                        : engineio::generate_sid(shard());
   auto s = std::make_shared<socket>(*nsp, *this, std::move(id), std::move(auth));
-  run_middleware(s, 0);
+  run_middleware(s, nsp->middlewares(), 0);
 }
 
-void client::run_middleware(const std::shared_ptr<socket>& s, std::size_t index) {
-  const auto& middlewares = s->nsp().middlewares();
-  if (index == middlewares.size()) return finish_connect(s, std::nullopt);
+void client::run_middleware(const std::shared_ptr<socket>& s,
+                            const namespace_::middleware_list& middlewares, std::size_t index) {
+  if (index == middlewares->size()) return finish_connect(s, std::nullopt);
   // `next` may be called later and from any thread, even after the server is gone: it comes
   // back to this shard, while there is one.
   std::weak_ptr<client> self = weak_from_this();
-  next go([self, s, index,
+  next go([self, s, middlewares, index,
            home = server_.engine().handle(shard())](std::optional<connect_error> error) {
-    home.dispatch([self, s, index, error = std::move(error)]() mutable {
+    home.dispatch([self, s, middlewares, index, error = std::move(error)]() mutable {
       auto c = self.lock();
       if (!c) return;
       if (error) return c->finish_connect(s, std::move(error));
-      c->run_middleware(s, index + 1);
+      c->run_middleware(s, middlewares, index + 1);
     });
   });
   try {
-    middlewares[index](*s, std::move(go));
+    (*middlewares)[index](*s, std::move(go));
   } catch (const std::exception& e) {
     finish_connect(s, connect_error{e.what()});
   } catch (...) {
@@ -205,7 +205,8 @@ void client::finish_connect(const std::shared_ptr<socket>& s, std::optional<conn
   sockets_[name] = s;      // the handlers below still use `s`
   connect_timer_.reset();  // cancels the wait
   s->complete_connect({});
-  for (const auto& handler : std::vector(s->nsp().connection_handlers())) {
+  auto handlers = s->nsp().connection_handlers();  // a handler may add handlers
+  for (const auto& handler : *handlers) {
     if (!s->connected()) break;
     engineio::guarded("connection handler", [&] { handler(*s); });
   }

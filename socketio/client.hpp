@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "engineio/session.hpp"
+#include "socketio/namespace.hpp"
 #include "socketio/packet.hpp"
 #include "socketio/parser.hpp"
 #include "socketio/socket.hpp"
@@ -54,7 +55,9 @@ class client : public std::enable_shared_from_this<client> {
   /// The CONNECT for `name` continues with the namespace it joins (null: none).
   void connect_to(const std::string& name, const std::shared_ptr<namespace_>& nsp, value auth);
   void refuse_connect(const std::string& name, const char* message);
-  void run_middleware(const std::shared_ptr<socket>& s, std::size_t index);
+  /// Runs `middlewares` (the namespace's when the CONNECT came) from `index` on.
+  void run_middleware(const std::shared_ptr<socket>& s,
+                      const namespace_::middleware_list& middlewares, std::size_t index);
   void finish_connect(const std::shared_ptr<socket>& s, std::optional<connect_error> error);
   void close();
   void finish(disconnect_reason reason);

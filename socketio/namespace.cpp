@@ -19,6 +19,46 @@ namespace_::namespace_(server& owner, std::string name, const adapter_factory& m
 
 namespace_::~namespace_() = default;
 
+namespace {
+
+template <typename T>
+std::shared_ptr<const std::vector<T>> with(const std::shared_ptr<const std::vector<T>>& list,
+                                           T item) {
+  auto longer = std::make_shared<std::vector<T>>(*list);
+  longer->push_back(std::move(item));
+  return longer;
+}
+
+}  // namespace
+
+void namespace_::use(middleware m) {
+  std::lock_guard lock(lists_mutex_);
+  middlewares_ = with(middlewares_, std::move(m));
+}
+
+void namespace_::on_connection(connection_handler h) {
+  std::lock_guard lock(lists_mutex_);
+  connection_handlers_ = with(connection_handlers_, std::move(h));
+}
+
+void namespace_::inherit(const namespace_& parent) {
+  auto middlewares = parent.middlewares();
+  auto handlers = parent.connection_handlers();
+  std::lock_guard lock(lists_mutex_);
+  middlewares_ = std::move(middlewares);
+  connection_handlers_ = std::move(handlers);
+}
+
+namespace_::middleware_list namespace_::middlewares() const {
+  std::lock_guard lock(lists_mutex_);
+  return middlewares_;
+}
+
+namespace_::handler_list namespace_::connection_handlers() const {
+  std::lock_guard lock(lists_mutex_);
+  return connection_handlers_;
+}
+
 void namespace_::release(bool connected) {
   if (!detached_) server_.leave(*this, connected);  // detached: the server may be gone
 }

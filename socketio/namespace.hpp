@@ -13,6 +13,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -66,14 +67,12 @@ class namespace_ : public std::enable_shared_from_this<namespace_> {
   /// `nsp.sockets.size`).
   std::size_t socket_count() const noexcept { return connected_sockets_; }
 
-  /// Set up before the server starts (not thread-safe against connections in flight).
-  void use(middleware m) { middlewares_.push_back(std::move(m)); }
-  void on_connection(connection_handler h) { connection_handlers_.push_back(std::move(h)); }
+  /// From any thread, at any time: a CONNECT runs the middlewares and handlers there were when
+  /// it arrived, as Node copies its list.
+  void use(middleware m);
+  void on_connection(connection_handler h);
   /// A child of a dynamic namespace starts with its parent's middlewares and handlers.
-  void inherit(const namespace_& parent) {
-    middlewares_ = parent.middlewares_;
-    connection_handlers_ = parent.connection_handlers_;
-  }
+  void inherit(const namespace_& parent);
 
   broadcast_operator to(const room& r) { return broadcast_operator(*this).to(r); }
   broadcast_operator in(const room& r) { return to(r); }
@@ -134,10 +133,10 @@ class namespace_ : public std::enable_shared_from_this<namespace_> {
   friend class client;
   friend class server;
   friend class socket;
-  const std::vector<middleware>& middlewares() const noexcept { return middlewares_; }
-  const std::vector<connection_handler>& connection_handlers() const noexcept {
-    return connection_handlers_;
-  }
+  using middleware_list = std::shared_ptr<const std::vector<middleware>>;
+  using handler_list = std::shared_ptr<const std::vector<connection_handler>>;
+  middleware_list middlewares() const;
+  handler_list connection_handlers() const;
   /// Replaces the adapter (before the server runs); empty means the in-memory one.
   void init_adapter(const adapter_factory& make_adapter);
   /// A dynamic namespace's parent, whose adapter reaches its children.
@@ -155,8 +154,10 @@ class namespace_ : public std::enable_shared_from_this<namespace_> {
 
   server& server_;
   std::string name_;
-  std::vector<middleware> middlewares_;
-  std::vector<connection_handler> connection_handlers_;
+  // Replaced, never changed in place: a CONNECT keeps the lists it started with.
+  mutable std::mutex lists_mutex_;
+  middleware_list middlewares_ = std::make_shared<const std::vector<middleware>>();
+  handler_list connection_handlers_ = std::make_shared<const std::vector<connection_handler>>();
   std::unordered_map<std::string, std::vector<server_event_handler>> server_events_;
   std::unique_ptr<class adapter> adapter_;
   std::atomic<std::size_t> connected_sockets_{0};

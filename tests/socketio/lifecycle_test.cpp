@@ -142,6 +142,35 @@ TEST_F(Lifecycle, AsynchronousMatcherAnswersFromAnotherThread) {
   EXPECT_EQ(ws->read(), R"(44/throws,{"message":"Invalid namespace"})");
 }
 
+// Node lets an application add middlewares and handlers at any time; here from any thread, while
+// CONNECTs run on the shards, each with the lists there were when it came.
+TEST_F(Lifecycle, MiddlewaresAndHandlersAddedWhileRunning) {
+  start();
+  listen();
+  std::atomic<int> handled{0};
+  std::thread adder([&] {
+    for (int i = 0; i < 200; ++i) {
+      io_->use([](sio::socket&, sio::next next) { next(); });
+      io_->on_connection([&](sio::socket&) { ++handled; });
+    }
+  });
+  for (int i = 0; i < 20; ++i) {
+    auto ws = connect_ws();
+    ws->send_text("40");
+    EXPECT_EQ(ws->read().substr(0, 8), R"(40{"sid")");
+  }
+  adder.join();
+  io_->use([](sio::socket&, sio::next next) { next(sio::connect_error{"closed for now"}); });
+  auto late = connect_ws();
+  late->send_text("40");
+  EXPECT_EQ(late->read(), R"(44{"message":"closed for now"})");
+  int before = handled;
+  io_->of("/late").on_connection([&](sio::socket&) { handled += 1000; });
+  late->send_text("40/late,");
+  EXPECT_EQ(late->read().substr(0, 14), R"(40/late,{"sid")");
+  EXPECT_TRUE(eventually([&] { return handled == before + 1000; }));
+}
+
 TEST_F(Lifecycle, SecondConnectWhileMiddlewareRunsLeavesOneSocketAtMost) {
   start();
   std::atomic<int> connections{0};
