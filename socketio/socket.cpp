@@ -326,9 +326,11 @@ broadcast_operator socket::broadcast() {
   return broadcast_operator(*nsp_, std::move(opts));
 }
 
-listener_id socket::add_handler(const std::string& event, event_handler h, bool once) {
+listener_id socket::add_handler(const std::string& event, event_handler h, bool once,
+                                bool prepend) {
   auto id = next_listener_id_++;
-  handlers_[event].push_back({id, std::move(h), once});
+  auto& list = handlers_[event];
+  list.insert(prepend ? list.begin() : list.end(), handler_entry{id, std::move(h), once});
   return id;
 }
 
@@ -355,6 +357,23 @@ void socket::remove_all_listeners() {
 std::size_t socket::listener_count(const std::string& event) const {
   auto it = handlers_.find(event);
   return it == handlers_.end() ? 0 : it->second.size();
+}
+
+std::vector<listener_id> socket::listeners(const std::string& event) const {
+  std::vector<listener_id> ids;
+  if (auto it = handlers_.find(event); it != handlers_.end()) {
+    for (const auto& entry : it->second) ids.push_back(entry.id);
+  }
+  return ids;
+}
+
+std::vector<std::string> socket::event_names() const {
+  std::vector<std::string> names;
+  for (const auto& [event, entries] : handlers_) {
+    if (!entries.empty()) names.push_back(event);
+  }
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
 listener_id socket::add_any(std::vector<any_entry>& list, any_handler h, bool prepend) {

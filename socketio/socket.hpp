@@ -182,11 +182,20 @@ class socket : public std::enable_shared_from_this<socket> {
   /// removes it with off(event, id) (Node's `off(event, fn)`).
   template <typename F>
   listener_id on(const std::string& event, F&& handler) {
-    return add_handler(event, wrap(std::forward<F>(handler)), false);
+    return add_handler(event, wrap(std::forward<F>(handler)), false, false);
   }
   template <typename F>
   listener_id once(const std::string& event, F&& handler) {
-    return add_handler(event, wrap(std::forward<F>(handler)), true);
+    return add_handler(event, wrap(std::forward<F>(handler)), true, false);
+  }
+  /// Node's `prependListener` and `prependOnceListener`: run before the others of `event`.
+  template <typename F>
+  listener_id prepend(const std::string& event, F&& handler) {
+    return add_handler(event, wrap(std::forward<F>(handler)), false, true);
+  }
+  template <typename F>
+  listener_id prepend_once(const std::string& event, F&& handler) {
+    return add_handler(event, wrap(std::forward<F>(handler)), true, true);
   }
   /// Removes one handler of `event`, or all of them (Node's `removeAllListeners(event)`).
   void off(const std::string& event, listener_id id);
@@ -196,6 +205,10 @@ class socket : public std::enable_shared_from_this<socket> {
   void remove_all_listeners();
   /// Node's `listenerCount(event)`.
   std::size_t listener_count(const std::string& event) const;
+  /// Node's `listeners(event)`: the ids of its handlers, in the order they run.
+  std::vector<listener_id> listeners(const std::string& event) const;
+  /// Node's `eventNames()`: the events that have handlers, sorted.
+  std::vector<std::string> event_names() const;
 
   listener_id on_any(any_handler h) { return add_any(rare().any, std::move(h), false); }
   listener_id prepend_any(any_handler h) { return add_any(rare().any, std::move(h), true); }
@@ -292,7 +305,7 @@ class socket : public std::enable_shared_from_this<socket> {
     }
   }
 
-  listener_id add_handler(const std::string& event, event_handler h, bool once);
+  listener_id add_handler(const std::string& event, event_handler h, bool once, bool prepend);
   listener_id add_any(std::vector<any_entry>& list, any_handler h, bool prepend);
   struct rare_listeners;
   /// Removes listener `id` of `list`, or all of them without an id.

@@ -171,6 +171,46 @@ TEST_F(Lifecycle, MiddlewaresAndHandlersAddedWhileRunning) {
   EXPECT_TRUE(eventually([&] { return handled == before + 1000; }));
 }
 
+// Node's prependListener, prependOnceListener, listeners and eventNames.
+TEST_F(Lifecycle, PrependedHandlersRunFirst) {
+  start();
+  std::mutex mutex;
+  std::vector<std::string> calls;
+  std::vector<std::string> names;
+  std::size_t listeners_after = 0;
+  auto record = [&](std::string what) {
+    std::lock_guard lock(mutex);
+    calls.push_back(std::move(what));
+  };
+  io_->on_connection([&](sio::socket& s) {
+    s.on("e", [&](sio::socket&, const sio::args&) { record("on"); });
+    s.prepend("e", [&](sio::socket&, const sio::args&) { record("prepend"); });
+    s.prepend_once("e", [&](sio::socket& s, const sio::args&) {
+      record("prepend_once");
+      std::lock_guard lock(mutex);
+      names = s.event_names();
+    });
+    s.on("z", [&](sio::socket& s, const sio::args&) {
+      std::lock_guard lock(mutex);
+      listeners_after = s.listeners("e").size();
+    });
+  });
+  listen();
+  auto ws = connect_ws();
+  ws->send_text("40");
+  EXPECT_EQ(ws->read().substr(0, 8), R"(40{"sid")");
+  ws->send_text(R"(42["e"])");
+  ws->send_text(R"(42["e"])");
+  ws->send_text(R"(42["z"])");
+  EXPECT_TRUE(eventually([&] {
+    std::lock_guard lock(mutex);
+    return calls.size() == 5 && listeners_after == 2;
+  }));
+  std::lock_guard lock(mutex);
+  EXPECT_EQ(calls, (std::vector<std::string>{"prepend_once", "prepend", "on", "prepend", "on"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"e", "z"}));
+}
+
 TEST_F(Lifecycle, SecondConnectWhileMiddlewareRunsLeavesOneSocketAtMost) {
   start();
   std::atomic<int> connections{0};
