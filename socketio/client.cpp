@@ -208,7 +208,7 @@ void client::finish_connect(const std::shared_ptr<socket>& s, std::optional<conn
   auto handlers = s->nsp().connection_handlers();  // a handler may add handlers
   for (const auto& handler : *handlers) {
     if (!s->connected()) break;
-    engineio::guarded("connection handler", [&] { handler(*s); });
+    engineio::guarded("connection handler", [&] { handler.fn(*s); });
   }
 }
 

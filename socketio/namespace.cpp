@@ -36,17 +36,25 @@ void namespace_::use(middleware m) {
   middlewares_ = with(middlewares_, std::move(m));
 }
 
-void namespace_::on_connection(connection_handler h) {
+listener_id namespace_::on_connection(connection_handler h) {
   std::lock_guard lock(lists_mutex_);
-  connection_handlers_ = with(connection_handlers_, std::move(h));
+  auto id = next_connection_id_++;
+  connection_handlers_ = with(connection_handlers_, connection_entry{id, std::move(h)});
+  return id;
+}
+
+void namespace_::off_connection(listener_id id) {
+  std::lock_guard lock(lists_mutex_);
+  auto fewer = std::make_shared<std::vector<connection_entry>>(*connection_handlers_);
+  std::erase_if(*fewer, [id](const connection_entry& e) { return e.id == id; });
+  connection_handlers_ = std::move(fewer);
 }
 
 void namespace_::inherit(const namespace_& parent) {
-  auto middlewares = parent.middlewares();
-  auto handlers = parent.connection_handlers();
-  std::lock_guard lock(lists_mutex_);
-  middlewares_ = std::move(middlewares);
-  connection_handlers_ = std::move(handlers);
+  std::scoped_lock lock(lists_mutex_, parent.lists_mutex_);
+  middlewares_ = parent.middlewares_;
+  connection_handlers_ = parent.connection_handlers_;
+  next_connection_id_ = parent.next_connection_id_;
 }
 
 namespace_::middleware_list namespace_::middlewares() const {

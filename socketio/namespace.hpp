@@ -70,7 +70,9 @@ class namespace_ : public std::enable_shared_from_this<namespace_> {
   /// From any thread, at any time: a CONNECT runs the middlewares and handlers there were when
   /// it arrived, as Node copies its list.
   void use(middleware m);
-  void on_connection(connection_handler h);
+  /// The id removes the handler with off_connection (Node's `nsp.off("connection", fn)`).
+  listener_id on_connection(connection_handler h);
+  void off_connection(listener_id id);
   /// A child of a dynamic namespace starts with its parent's middlewares and handlers.
   void inherit(const namespace_& parent);
 
@@ -134,7 +136,11 @@ class namespace_ : public std::enable_shared_from_this<namespace_> {
   friend class server;
   friend class socket;
   using middleware_list = std::shared_ptr<const std::vector<middleware>>;
-  using handler_list = std::shared_ptr<const std::vector<connection_handler>>;
+  struct connection_entry {
+    listener_id id;
+    connection_handler fn;
+  };
+  using handler_list = std::shared_ptr<const std::vector<connection_entry>>;
   middleware_list middlewares() const;
   handler_list connection_handlers() const;
   /// Replaces the adapter (before the server runs); empty means the in-memory one.
@@ -157,7 +163,8 @@ class namespace_ : public std::enable_shared_from_this<namespace_> {
   // Replaced, never changed in place: a CONNECT keeps the lists it started with.
   mutable std::mutex lists_mutex_;
   middleware_list middlewares_ = std::make_shared<const std::vector<middleware>>();
-  handler_list connection_handlers_ = std::make_shared<const std::vector<connection_handler>>();
+  handler_list connection_handlers_ = std::make_shared<const std::vector<connection_entry>>();
+  listener_id next_connection_id_ = 0;
   std::unordered_map<std::string, std::vector<server_event_handler>> server_events_;
   std::unique_ptr<class adapter> adapter_;
   std::atomic<std::size_t> connected_sockets_{0};

@@ -122,7 +122,8 @@ class server : private engineio::handler {
 
   // The main namespace "/", as in Node where io.emit() is io.of("/").emit().
   void use(middleware m) { of("/").use(std::move(m)); }
-  void on_connection(connection_handler h) { of("/").on_connection(std::move(h)); }
+  listener_id on_connection(connection_handler h) { return of("/").on_connection(std::move(h)); }
+  void off_connection(listener_id id) { of("/").off_connection(id); }
   broadcast_operator to(const room& r) { return of("/").to(r); }
   broadcast_operator in(const room& r) { return of("/").in(r); }
   broadcast_operator except(const room& r) { return of("/").except(r); }

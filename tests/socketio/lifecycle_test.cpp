@@ -165,7 +165,10 @@ TEST_F(Lifecycle, MiddlewaresAndHandlersAddedWhileRunning) {
   late->send_text("40");
   EXPECT_EQ(late->read(), R"(44{"message":"closed for now"})");
   int before = handled;
-  io_->of("/late").on_connection([&](sio::socket&) { handled += 1000; });
+  auto& nsp = io_->of("/late");
+  auto removed = nsp.on_connection([&](sio::socket&) { handled += 1; });
+  nsp.on_connection([&](sio::socket&) { handled += 1000; });
+  nsp.off_connection(removed);  // Node's nsp.off("connection", fn)
   late->send_text("40/late,");
   EXPECT_EQ(late->read().substr(0, 14), R"(40/late,{"sid")");
   EXPECT_TRUE(eventually([&] { return handled == before + 1000; }));
