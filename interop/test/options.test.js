@@ -588,21 +588,24 @@ compareOptions("perMessageDeflate", ["--deflate"], [
     },
   },
 ]);
+/** A WebSocket echoes `text`: the permessage-deflate parameters of its 101 (sorted), and whether
+ * the echo came back intact. */
+async function deflateEcho(s, text) {
+  const w = await openWs(s, WS);
+  await w.next(); // the open packet
+  w.send(`4${text}`);
+  const echo = await w.next();
+  w.ws.close();
+  const params = (w.headers["sec-websocket-extensions"] ?? "").split(";").map((p) => p.trim()).sort();
+  return { params, echoed: echo === `4${text}` };
+}
+
 // Context takeover off on both sides: the 101 says so (its parameters compared as a set), and
 // messages still go both ways.
 compareOptions("perMessageDeflate without context takeover", ["--deflate-no-context"], [
   {
     name: "negotiated without context takeover; 10 KB echoes intact",
-    run: async (s) => {
-      const w = await openWs(s, WS);
-      await w.next(); // the open packet
-      const big = "x".repeat(10_000);
-      w.send(`4${big}`);
-      const echo = await w.next();
-      w.ws.close();
-      const params = (w.headers["sec-websocket-extensions"] ?? "").split(";").map((p) => p.trim()).sort();
-      return { params, echoed: echo === `4${big}` };
-    },
+    run: (s) => deflateEcho(s, "x".repeat(10_000)),
     expect: {
       params: ["client_no_context_takeover", "permessage-deflate", "server_no_context_takeover"],
       echoed: true,
@@ -652,16 +655,7 @@ compareOptions("perMessageDeflate, extension offers", ["--deflate"], [
 compareOptions("perMessageDeflate with window bits", ["--deflate-window-bits"], [
   {
     name: "both windows negotiated; 10 KB echoes intact",
-    run: async (s) => {
-      const w = await openWs(s, WS);
-      await w.next(); // the open packet
-      const big = "abcdefghij".repeat(1_000);
-      w.send(`4${big}`);
-      const echo = await w.next();
-      w.ws.close();
-      const params = (w.headers["sec-websocket-extensions"] ?? "").split(";").map((p) => p.trim()).sort();
-      return { params, echoed: echo === `4${big}` };
-    },
+    run: (s) => deflateEcho(s, "abcdefghij".repeat(1_000)),
     expect: {
       params: ["client_max_window_bits=11", "permessage-deflate", "server_max_window_bits=10"],
       echoed: true,
