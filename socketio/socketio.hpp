@@ -8,3 +8,4 @@
 #include "socketio/server.hpp"
 #include "socketio/socket.hpp"
 #include "socketio/value.hpp"
+#include "socketio/version.hpp"
