@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-scripts/build.sh
+SIO_BUILD_TARGETS=chat scripts/build.sh  # the libraries and the chat only, not the tests
 exec build/examples/chat --port "${PORT:-3000}"

@@ -78,6 +78,7 @@ if ((build)); then
   export CCACHE_EXTRAFILES=$PWD/tests/fuzz/ubsan_ignorelist.txt
   CC=clang CXX=clang++ cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DSIO_BUILD_FUZZERS=ON -DSIO_BUILD_TESTS=OFF -DSIO_BUILD_BENCH=OFF -DSIO_BUILD_EXAMPLES=OFF \
+    -DSIO_WARNINGS_AS_ERRORS=ON -DSIO_INSTALL=OFF \
     -DSIO_CLIENT_DIST="$(realpath "$stub")" > /dev/null
   cmake --build "$build_dir" -j "$(nproc)" --target "${selected[@]/#/fuzz_}"
 fi

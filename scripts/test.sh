@@ -12,13 +12,16 @@ if [ "${1:-}" = "--sanitize" ]; then
   # slower than any client expects.
   export SIO_BUILD_DIR=build-asan
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-  scripts/build.sh -DSIO_SANITIZE=ON
+  SIO_BUILD_TYPE=RelWithDebInfo scripts/build.sh -DSIO_SANITIZE=ON -DSIO_WARNINGS_AS_ERRORS=ON
 else
+  # Release, as users and packagers build it.
   export SIO_BUILD_DIR=${SIO_BUILD_DIR:-build}
-  scripts/build.sh
+  scripts/build.sh -DSIO_WARNINGS_AS_ERRORS=ON
 fi
 
 (cd "$SIO_BUILD_DIR" && ctest --output-on-failure -j "$(nproc)" --timeout 300)
+# The installed library, its package and the Debug build (scripts/check-install.sh).
+if [ "${1:-}" != "--sanitize" ]; then scripts/check-install.sh; fi
 # Every decoder's fuzzer: its reproducers, then 10 s of fuzzing (ASan + UBSan, built with Clang).
 if [ "${1:-}" = "--sanitize" ]; then scripts/fuzz.sh --seconds 10; fi
 if [ "${1:-}" = "--sanitize" ]; then

@@ -223,10 +223,16 @@ std::optional<std::string> deflate_offer_to_accept(const request& req,
   std::string out = "permessage-deflate";
   if (chosen->server_no_context_takeover) out += "; server_no_context_takeover";
   if (chosen->client_no_context_takeover) out += "; client_no_context_takeover";
-  if (chosen->server.bits)
-    out += "; server_max_window_bits=" + std::to_string(*chosen->server.bits);
+  // Appended piecewise: `"literal" + std::string&&` trips GCC 12's -Wrestrict at -O3.
+  if (chosen->server.bits) {
+    out += "; server_max_window_bits=";
+    out += std::to_string(*chosen->server.bits);
+  }
   if (chosen->client.named) out += "; client_max_window_bits";
-  if (chosen->client.bits) out += "=" + std::to_string(*chosen->client.bits);
+  if (chosen->client.bits) {
+    out += '=';
+    out += std::to_string(*chosen->client.bits);
+  }
   return out;
 }
 

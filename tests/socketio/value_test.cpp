@@ -138,7 +138,7 @@ TEST(QueryObject, KeepsFirstPositionsAndLastValues) {
 // this one only has to finish within ctest's timeout.
 TEST(QueryObject, ManyDistinctNamesInOnePass) {
   std::string query;
-  for (int i = 0; i < 200000; ++i) query += "k" + std::to_string(i) + "=&";
+  for (int i = 0; i < 200000; ++i) query.append("k").append(std::to_string(i)).append("=&");
   auto q = detail::query_object(engineio::decode_query(query));
   ASSERT_EQ(q.size(), 200000u);
   EXPECT_EQ(q.as_object().back().first, "k199999");
