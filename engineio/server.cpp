@@ -27,6 +27,15 @@ std::uint16_t server::port() const noexcept {
   return engine_->port();
 }
 
+void server::attach(boost::asio::ip::tcp::socket socket, http_request_message req,
+                    std::string already_read, give_back_handler give_back) {
+  engine_->adopt(std::move(socket), std::move(req), std::move(already_read), std::move(give_back));
+}
+
+void server::attach(boost::asio::ip::tcp::socket socket, give_back_handler give_back) {
+  engine_->adopt(std::move(socket), std::nullopt, {}, std::move(give_back));
+}
+
 void server::route(std::string method, std::string path, http_handler handler) {
   engine_->routes().add_route(std::move(method), std::move(path), std::move(handler));
 }

@@ -29,6 +29,7 @@
 #include <optional>
 #include <string>
 
+#include "engineio/embedding.hpp"
 #include "engineio/handler.hpp"
 #include "engineio/http_route.hpp"
 #include "engineio/middleware.hpp"
@@ -71,6 +72,16 @@ class server {
   /// Port 0 picks a free port: read it back with `port()`.
   void listen(const std::string& host, std::uint16_t port);
   std::uint16_t port() const noexcept;
+
+  /// Embedding (engineio/embedding.hpp): answers `req`, which the application read from
+  /// `socket` (`already_read`: the bytes its buffer holds past the request), then keeps reading
+  /// the connection until a request is not the server's, which goes to `give_back`. Callable
+  /// from any thread, before or after start(). The connection counts against max_connections;
+  /// at the limit it is closed at once.
+  void attach(boost::asio::ip::tcp::socket socket, http_request_message req,
+              std::string already_read, give_back_handler give_back);
+  /// The same for a connection the application accepted but read nothing from.
+  void attach(boost::asio::ip::tcp::socket socket, give_back_handler give_back);
 
   /// Answers `method` ("GET", "POST", ..., or "*") requests for exactly `path`, before the
   /// Engine.IO path is looked at. GET routes answer HEAD too. Register before `start()`.

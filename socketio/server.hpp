@@ -158,6 +158,16 @@ class server : private engineio::handler {
 
   void listen(const std::string& host, std::uint16_t port) { engine_.listen(host, port); }
   std::uint16_t port() const noexcept { return engine_.port(); }
+  /// Embedding in the application's own Beast server, as Node's `io.attach(httpServer)`: hands
+  /// over a connection and the request read from it (engineio/embedding.hpp).
+  void attach(boost::asio::ip::tcp::socket socket, engineio::http_request_message req,
+              std::string already_read, engineio::give_back_handler give_back) {
+    engine_.attach(std::move(socket), std::move(req), std::move(already_read),
+                   std::move(give_back));
+  }
+  void attach(boost::asio::ip::tcp::socket socket, engineio::give_back_handler give_back) {
+    engine_.attach(std::move(socket), std::move(give_back));
+  }
   void start() { engine_.start(); }
   /// Blocks until SIGINT, SIGTERM or request_stop(), then closes every connection.
   void run();

@@ -45,6 +45,7 @@ class connection_limit {
     return connection_slot(*this);
   }
   std::size_t open() const noexcept { return open_.load(); }
+  bool full() const noexcept { return open_.load() >= max_; }
 
   /// True when at the limit; then on_room will be called once a connection closes. Rechecks
   /// after raising the flag, so that a release racing with the pause is not lost.

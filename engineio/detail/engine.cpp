@@ -11,6 +11,7 @@
 
 #include "engineio/detail/cookie.hpp"
 #include "engineio/detail/cors.hpp"
+#include "engineio/detail/socket_in_transit.hpp"
 #include "engineio/log.hpp"
 
 namespace engineio::detail {
@@ -135,6 +136,28 @@ void engine::on_accept(shard& target, beast::error_code ec, tcp::socket socket) 
         ->start();
   }
   do_accept();
+}
+
+// Embedding: the application's socket moves to a shard, dealt round-robin like accepted ones.
+void engine::adopt(tcp::socket socket, std::optional<request> first, std::string already_read,
+                   give_back_handler give_back) {
+  if (connections_.full()) return;  // the socket closes, as an acceptor at the limit would
+  give_back_target back{socket.get_executor(), std::move(give_back)};
+  socket_in_transit moving(socket);
+  if (!moving.valid()) return;
+  auto& target = *shards_[next_shard_++ % shards_.size()];
+  asio::post(target.context(), [this, &target, moving = std::move(moving), back = std::move(back),
+                                slot = connections_.acquire(), first = std::move(first),
+                                rest = std::move(already_read)]() mutable {
+    auto socket = moving.land(target.context().get_executor());
+    beast::error_code ec;
+    socket.set_option(tcp::no_delay(true), ec);
+    auto conn =
+        std::make_shared<http_connection>(std::move(socket), *this, target, std::move(slot));
+    conn->give_back_to(std::move(back));
+    if (first) return conn->start_with(std::move(*first), std::move(rest));
+    conn->start();
+  });
 }
 
 void engine::post(unsigned shard, std::function<void()> task) {

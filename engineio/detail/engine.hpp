@@ -19,6 +19,7 @@
 #include "engineio/detail/middleware_chain.hpp"
 #include "engineio/detail/pending_request.hpp"
 #include "engineio/detail/shard.hpp"
+#include "engineio/embedding.hpp"
 #include "engineio/handler.hpp"
 #include "engineio/middleware.hpp"
 #include "engineio/options.hpp"
@@ -38,6 +39,9 @@ class engine {
   std::uint16_t port() const noexcept { return port_; }
   void start();
   void stop();
+  /// A connection the application accepted (server::attach), with the request it read, if any.
+  void adopt(tcp::socket socket, std::optional<request> first, std::string already_read,
+             give_back_handler give_back);
   std::size_t clients_count() const noexcept { return clients_.load(); }
   /// Open TCP connections, as counted against options::max_connections.
   std::size_t connections_count() const noexcept { return connections_.open(); }
@@ -145,7 +149,7 @@ class engine {
   std::atomic<std::uint64_t> posts_{0};  // numbers announced POSTs
   std::mutex custom_sids_mutex_;
   std::unordered_map<std::string, unsigned> custom_sids_;
-  unsigned next_shard_ = 0;
+  std::atomic<unsigned> next_shard_{0};
   bool started_ = false;
   bool stopped_ = false;
 };

@@ -2,9 +2,12 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/beast/core/buffers_to_string.hpp>
 
 #include "engineio/detail/engine.hpp"
 #include "engineio/detail/shard.hpp"
+#include "engineio/detail/socket_in_transit.hpp"
+#include "engineio/log.hpp"
 
 namespace engineio::detail {
 namespace {
@@ -28,6 +31,34 @@ http_connection::http_connection(tcp::socket socket, engine& owner, shard& home,
 
 void http_connection::start() {
   asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->do_read(); });
+}
+
+void http_connection::start_with(request req, std::string already_read) {
+  asio::dispatch(stream_.get_executor(), [self = shared_from_this(), req = std::move(req),
+                                          rest = std::move(already_read)]() mutable {
+    self->buffer_.commit(asio::buffer_copy(self->buffer_.prepare(rest.size()), asio::buffer(rest)));
+    // The application's parser had its own limit; ours answers as Node would.
+    if (req.body().size() > self->engine_.opts().max_http_buffer_size)
+      return self->reply_and_close(http::status::payload_too_large);
+    self->handle(std::move(req));
+  });
+}
+
+void http_connection::give_back(request req) {
+  released_ = true;
+  awaiting_answer_ = false;
+  request_timer_.cancel();
+  std::string rest = beast::buffers_to_string(buffer_.data());
+  buffer_.consume(buffer_.size());
+  socket_in_transit socket(stream_.socket());
+  if (!socket.valid()) return;
+  auto target = std::move(give_back_);
+  auto executor = target.executor;
+  asio::post(executor, [socket = std::move(socket), target = std::move(target),
+                        req = std::move(req), rest = std::move(rest)]() mutable {
+    guarded("give-back handler",
+            [&] { target.handler(socket.land(target.executor), std::move(req), std::move(rest)); });
+  });
 }
 
 void http_connection::do_read() {
@@ -83,9 +114,12 @@ void http_connection::on_read(beast::error_code ec) {
     return;
   }
   stream_.expires_never();
+  handle(parser_->release());
+}
+
+void http_connection::handle(request req) {
   awaiting_answer_ = true;
   peer_gone_ = false;
-  auto req = parser_->release();
   engine_.route(shared_from_this(), std::move(req));
   if (awaiting_answer_ && !released_) watch_peer();
 }

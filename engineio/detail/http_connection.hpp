@@ -14,6 +14,7 @@
 
 #include "engineio/detail/connection_limit.hpp"
 #include "engineio/detail/http.hpp"
+#include "engineio/embedding.hpp"
 
 namespace engineio::detail {
 
@@ -28,6 +29,13 @@ struct counted_socket {
   connection_slot slot;
 };
 
+/// Where an attached connection goes back (server::attach): the application's handler, run on
+/// the executor the socket came from.
+struct give_back_target {
+  asio::any_io_executor executor;
+  give_back_handler handler;
+};
+
 /// A POST for session `sid` announced from its header, its body still to come.
 struct streamed_body {
   std::uint64_t id;
@@ -39,6 +47,15 @@ class http_connection : public std::enable_shared_from_this<http_connection> {
   http_connection(tcp::socket socket, engine& owner, shard& home, connection_slot slot);
 
   void start();
+  /// Starts with a request the application already read (server::attach), and the bytes it read
+  /// past it.
+  void start_with(request req, std::string already_read);
+
+  /// An attached connection: requests that are not the engine's go back to the application.
+  void give_back_to(give_back_target target) { give_back_ = std::move(target); }
+  bool can_give_back() const noexcept { return static_cast<bool>(give_back_.handler); }
+  /// Hands the connection and `req` back to the application; the connection is done.
+  void give_back(request req);
 
   /// Writes the answer to the current request; callable from any thread.
   void send_response(response res);
@@ -61,6 +78,7 @@ class http_connection : public std::enable_shared_from_this<http_connection> {
   void do_read();
   void on_header(beast::error_code ec);
   void on_read(beast::error_code ec);
+  void handle(request req);
   void reply_and_close(http::status status);
   void watch_peer();
   void on_watch(beast::error_code ec, std::size_t bytes);
@@ -84,6 +102,7 @@ class http_connection : public std::enable_shared_from_this<http_connection> {
   bool peer_gone_ = false;
   bool released_ = false;
   bool lingering_ = false;
+  give_back_target give_back_;
   asio::any_io_executor abandon_executor_;
   std::function<void()> abandon_;
 };

@@ -16,6 +16,7 @@
 #include "engineio/detail/middleware_chain.hpp"
 #include "engineio/detail/plain_websocket_transport.hpp"
 #include "engineio/detail/polling_transport.hpp"
+#include "engineio/detail/socket_in_transit.hpp"
 #include "engineio/detail/timer.hpp"
 #include "engineio/detail/websocket_handshake.hpp"
 #include "engineio/detail/websocket_peer.hpp"
@@ -198,6 +199,8 @@ void engine::route(std::shared_ptr<http_connection> conn, request req) {
       auto res = answer_route(*mount, req, conn->remote_address(), prefix_length);
       return pending_request(std::move(req), std::move(conn), {}).respond(std::move(res));
     }
+    // Not ours: an attached connection goes back to the application's server.
+    if (conn->can_give_back()) return conn->give_back(std::move(req));
     pending_request(std::move(req), std::move(conn), {})
         .respond(http::status::not_found, "Not Found", "text/plain");
     return;
@@ -561,18 +564,16 @@ void engine::route_upgrade(std::shared_ptr<http_connection> conn, request req,
   if (target.running_here())
     return on_session_upgrade(target, std::move(socket), std::move(req), sid, extra);
   // Move the connection to the session's shard once; from then on it lives there.
-  beast::error_code ec;
-  auto local = socket.socket.local_endpoint(ec);
-  if (ec) return;  // the client is already gone (the throwing overload would end the shard)
-  auto protocol = local.protocol();
-  auto fd = socket.socket.release();
-  asio::post(target.context(), [this, &target, protocol, fd, sid, slot = std::move(socket.slot),
-                                r = std::make_shared<request>(std::move(req)),
-                                extra = std::move(extra)]() mutable {
-    on_session_upgrade(target,
-                       counted_socket{tcp::socket(target.context(), protocol, fd), std::move(slot)},
-                       std::move(*r), sid, extra);
-  });
+  socket_in_transit moving(socket.socket);
+  if (!moving.valid()) return;  // the client is already gone
+  asio::post(target.context(),
+             [this, &target, moving = std::move(moving), sid, slot = std::move(socket.slot),
+              r = std::make_shared<request>(std::move(req)), extra = std::move(extra)]() mutable {
+               on_session_upgrade(
+                   target,
+                   counted_socket{moving.land(target.context().get_executor()), std::move(slot)},
+                   std::move(*r), sid, extra);
+             });
 }
 
 void engine::on_session_upgrade(shard& owner, counted_socket socket, request req,

@@ -190,3 +190,8 @@ export const CHAT_TARGETS = [CHAT.cpp, CHAT.cpp2, CHAT.node];
 const WS_CHAT = program("ws_chat", "examples/ws_chat", "ws_chat.js");
 /** ws_chat (raw WebSocket chat): cpp, cpp-2 and node (`ws` on Node's HTTP server). */
 export const WS_CHAT_TARGETS = [WS_CHAT.cpp, WS_CHAT.cpp2, WS_CHAT.node];
+
+// examples/embedded: the chat inside an application's own HTTP service (io.attach), and its
+// express twin (test/embedded.test.js).
+const EMBEDDED = program("embedded", "examples/embedded", "embedded.js");
+export const EMBEDDED_TARGETS = [EMBEDDED.cpp, EMBEDDED.node];

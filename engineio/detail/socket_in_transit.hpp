@@ -1,0 +1,47 @@
+#pragma once
+// A TCP socket on its way to another io_context (another shard, or the application's executor
+// for a connection given back): only its descriptor travels, and it is closed if the socket
+// never lands, say because the task carrying it is dropped as the server stops.
+
+#include <unistd.h>
+
+#include <utility>
+
+#include "engineio/detail/http.hpp"
+
+namespace engineio::detail {
+
+class socket_in_transit {
+ public:
+  /// Takes the descriptor out of `socket`; invalid when the peer has already gone.
+  explicit socket_in_transit(tcp::socket& socket) {
+    beast::error_code ec;
+    auto local = socket.local_endpoint(ec);
+    if (ec) return;
+    protocol_ = local.protocol();
+    fd_ = socket.release(ec);
+    if (ec) fd_ = -1;
+  }
+  socket_in_transit(socket_in_transit&& other) noexcept
+      : protocol_(other.protocol_), fd_(std::exchange(other.fd_, -1)) {}
+  socket_in_transit& operator=(socket_in_transit&&) = delete;
+  socket_in_transit(const socket_in_transit&) = delete;
+  socket_in_transit& operator=(const socket_in_transit&) = delete;
+  ~socket_in_transit() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+
+  bool valid() const noexcept { return fd_ >= 0; }
+
+  /// The socket again, on `executor`'s context; call once.
+  template <typename Executor>
+  tcp::socket land(const Executor& executor) {
+    return tcp::socket(executor, protocol_, std::exchange(fd_, -1));
+  }
+
+ private:
+  tcp protocol_ = tcp::v4();
+  int fd_ = -1;
+};
+
+}  // namespace engineio::detail

@@ -1,0 +1,200 @@
+// server::attach (engineio/embedding.hpp): connections accepted and first read by the
+// application's own server, over 1 and 2 shards. The application here is an io_context on a
+// thread of the test with its own acceptor; the client is a blocking socket.
+
+#include <gtest/gtest.h>
+
+#include <poll.h>
+
+#include <future>
+#include <thread>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+
+#include "engineio/server.hpp"
+#include "support/loopback.hpp"
+
+using namespace engineio;
+using namespace std::chrono_literals;
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+struct quiet_handler : handler {
+  void on_open(session&) override {}
+  void on_message(session&, std::string_view) override {}
+  void on_binary(session&, std::string_view) override {}
+  void on_close(session&, close_reason) override {}
+};
+
+const char* const handshake_request =
+    "GET /engine.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: x\r\n\r\n";
+
+// What a given-back connection brought: the request's target, the bytes read past it, and
+// whether the handler ran on the application's thread.
+struct given_back {
+  std::string target;
+  std::string already_read;
+  bool on_application_thread = false;
+};
+
+class Embedding : public ::testing::TestWithParam<unsigned> {
+ protected:
+  void SetUp() override {
+    acceptor_.listen();
+    app_thread_ = std::thread([this] { app_.run(); });
+  }
+  void TearDown() override {
+    server_.reset();
+    work_.reset();
+    app_thread_.join();
+  }
+
+  void make_server(std::size_t max_connections = 0, bool start = true) {
+    options o;
+    o.max_connections = max_connections;
+    o.max_http_buffer_size = 100;
+    server_ = std::make_unique<server>(o, events_, GetParam());
+    if (start) server_->start();
+  }
+
+  // A client connection and the application's end of it.
+  std::pair<tcp::socket, tcp::socket> connect() {
+    tcp::socket client(client_ctx_);
+    client.connect(acceptor_.local_endpoint());
+    return {std::move(client), acceptor_.accept(app_)};
+  }
+
+  // The application reads one request from `socket`, as a Beast server would, and attaches it.
+  void read_and_attach(tcp::socket socket, give_back_handler back) {
+    beast::flat_buffer buffer;
+    http_request_message req;
+    http::read(socket, buffer, req);
+    server_->attach(std::move(socket), std::move(req), beast::buffers_to_string(buffer.data()),
+                    std::move(back));
+  }
+
+  give_back_handler recorder(std::promise<given_back>& result) {
+    return [this, &result](tcp::socket socket, http_request_message req, std::string rest) {
+      given_back got{std::string(req.target()), std::move(rest),
+                     app_.get_executor().running_in_this_thread()};
+      const char reply[] = "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\napp";
+      asio::write(socket, asio::buffer(reply, sizeof reply - 1));
+      result.set_value(std::move(got));
+    };
+  }
+
+  static http::response<http::string_body> read_response(tcp::socket& client) {
+    static thread_local beast::flat_buffer buffer;
+    http::response<http::string_body> res;
+    http::read(client, buffer, res);
+    return res;
+  }
+
+  // Within 5 s: a socket the server leaked would never close.
+  static bool closed_by_server(tcp::socket& client) {
+    pollfd watch{client.native_handle(), POLLIN, 0};
+    if (::poll(&watch, 1, 5000) != 1) return false;
+    char byte = 0;
+    beast::error_code ec;
+    client.read_some(asio::buffer(&byte, 1), ec);
+    return ec == asio::error::eof || ec == asio::error::connection_reset;
+  }
+
+  quiet_handler events_;
+  asio::io_context app_{1};
+  asio::executor_work_guard<asio::io_context::executor_type> work_{app_.get_executor()};
+  tcp::acceptor acceptor_{app_, {asio::ip::make_address("127.0.0.1"), 0}};
+  std::thread app_thread_;
+  asio::io_context client_ctx_;
+  std::unique_ptr<server> server_;
+};
+
+}  // namespace
+
+TEST_P(Embedding, AnswersTheAttachedRequestThenGivesBackTheNextOneWithWhatFollowsIt) {
+  make_server();
+  auto [client, app_end] = connect();
+  std::string pipelined = std::string(handshake_request) +
+                          "GET /app HTTP/1.1\r\nHost: x\r\n\r\n"
+                          "GET /after HTTP/1.1\r\nHost: x\r\n\r\n";
+  asio::write(client, asio::buffer(pipelined));
+  std::promise<given_back> result;
+  read_and_attach(std::move(app_end), recorder(result));
+
+  auto open = read_response(client);
+  EXPECT_EQ(open.result_int(), 200u);
+  EXPECT_TRUE(open.body().starts_with("0{\"sid\":"));
+  auto got = result.get_future();
+  ASSERT_EQ(got.wait_for(5s), std::future_status::ready);
+  auto back = got.get();
+  EXPECT_EQ(back.target, "/app");
+  EXPECT_EQ(back.already_read, "GET /after HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_TRUE(back.on_application_thread);
+  EXPECT_EQ(read_response(client).body(), "app");
+}
+
+TEST_P(Embedding, AConnectionAttachedBeforeAnyRequestIsReadByTheServer) {
+  make_server();
+  auto [client, app_end] = connect();
+  server_->attach(std::move(app_end), nullptr);
+  asio::write(client, asio::buffer(std::string(handshake_request)));
+  EXPECT_EQ(read_response(client).result_int(), 200u);
+  // No give-back handler: a request that is not the server's gets its 404.
+  asio::write(client, asio::buffer(std::string("GET /app HTTP/1.1\r\nHost: x\r\n\r\n")));
+  EXPECT_EQ(read_response(client).result_int(), 404u);
+}
+
+TEST_P(Embedding, AThrowingGiveBackHandlerIsLoggedAndItsConnectionCloses) {
+  make_server();
+  auto [client, app_end] = connect();
+  asio::write(client, asio::buffer(std::string("GET /app HTTP/1.1\r\nHost: x\r\n\r\n")));
+  server_->attach(std::move(app_end), [](tcp::socket, http_request_message, std::string) {
+    throw std::runtime_error("no");
+  });
+  EXPECT_TRUE(closed_by_server(client));
+  // The server goes on.
+  auto [other, other_app_end] = connect();
+  server_->attach(std::move(other_app_end), nullptr);
+  asio::write(other, asio::buffer(std::string(handshake_request)));
+  EXPECT_EQ(read_response(other).result_int(), 200u);
+}
+
+TEST_P(Embedding, AttachedConnectionsCountAgainstMaxConnections) {
+  make_server(1);
+  auto [first, first_app_end] = connect();
+  server_->attach(std::move(first_app_end), nullptr);
+  asio::write(first, asio::buffer(std::string(handshake_request)));
+  EXPECT_EQ(read_response(first).result_int(), 200u);  // held open (keep-alive)
+  auto [second, second_app_end] = connect();
+  server_->attach(std::move(second_app_end), nullptr);
+  EXPECT_TRUE(closed_by_server(second));
+}
+
+TEST_P(Embedding, ABodyOverTheLimitReadByTheApplicationIsRefusedWith413) {
+  make_server();
+  auto [client, app_end] = connect();
+  std::string body(200, 'x');
+  asio::write(client, asio::buffer("POST /engine.io/?EIO=4&transport=polling&sid=x HTTP/1.1\r\n"
+                                   "Host: x\r\nContent-Length: 200\r\n\r\n" +
+                                   body));
+  read_and_attach(std::move(app_end), nullptr);
+  EXPECT_EQ(read_response(client).result_int(), 413u);
+}
+
+// Handed over while no shard runs: the socket waits for start(), or is closed (not leaked) when
+// the server goes without starting.
+TEST_P(Embedding, AConnectionAttachedToAServerThatNeverStartsIsClosedWithIt) {
+  make_server(0, false);
+  auto [client, app_end] = connect();
+  server_->attach(std::move(app_end), nullptr);
+  server_.reset();
+  EXPECT_TRUE(closed_by_server(client));
+}
+
+INSTANTIATE_TEST_SUITE_P(Shards, Embedding, ::testing::Values(1u, 2u));
