@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need on Debian 12, skipping what is already there:
 # compiler and CMake, Boost 1.81 (Beast, Asio), fmt, zlib, Brotli, hiredis, GoogleTest, ccache
-# (Debian packages), Node.js, the socket.io-client bundle the library embeds and the npm packages
-# of interop/ (npm ci).
+# (Debian packages), Node.js, the socket.io-client bundle the library embeds, and for the tests
+# the npm packages of interop/ (npm ci).
 #   scripts/setup.sh            for building and running the examples
 #   scripts/setup.sh --tests    also Chromium (browser tests), redis-server and nginx (cluster
 #                               tests; the tests start their own, the services are not used)
@@ -42,4 +42,4 @@ npm_ci() {
   fi
 }
 npm_ci socketio/client_bundle
-npm_ci interop
+if [ "${1:-}" = "--tests" ]; then npm_ci interop; fi
