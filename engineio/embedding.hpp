@@ -5,17 +5,20 @@
 ///
 /// ```cpp
 /// if (req.target().starts_with("/socket.io/")) {
-///   return io.attach(stream.release_socket(), std::move(req), leftover(buffer),
-///                    [](tcp::socket s, eio::http_request_message r, std::string rest) {
-///                      // the app's own request again: serve it on its own session
+///   return io.attach(stream.release_socket(), std::move(req),
+///   beast::buffers_to_string(buffer.data()),
+///                    [](tcp::socket s, std::string already_read) {
+///                      // the application's connection again: read its next request
 ///                    });
 /// }
 /// ```
 ///
-/// From then on the server reads the connection's requests itself (keep-alive); the first one
-/// that is not its own (no route, mount or WebSocket endpoint of the server matches and it is
-/// not under the Engine.IO path) goes back to the application with the connection, through the
-/// give-back handler, on the executor the socket had.
+/// From then on the server reads the connection itself (keep-alive). It looks at each request's
+/// request line only, and the first one that is not its own (no route, mount or WebSocket
+/// endpoint of the server matches and it is not under the Engine.IO path) goes back to the
+/// application unparsed, with the connection, through the give-back handler, on the executor the
+/// socket had. The application's limits and parser apply to its own requests, never ours.
+/// The application's executor must outlive the server, or the server be stopped first.
 
 #include <functional>
 #include <string>
@@ -29,10 +32,10 @@ namespace engineio {
 /// A request as the application's Beast server reads it.
 using http_request_message = boost::beast::http::request<boost::beast::http::string_body>;
 
-/// Takes back a connection and the request on it that the server does not answer, with the
-/// bytes already read past that request (pipelined requests). Runs on the socket's original
+/// Takes back a connection whose next request is not the server's, with the bytes already read
+/// from it (that request's start, and anything after it). Runs on the socket's original
 /// executor; an exception from it is logged.
-using give_back_handler = std::function<void(boost::asio::ip::tcp::socket socket,
-                                             http_request_message req, std::string already_read)>;
+using give_back_handler =
+    std::function<void(boost::asio::ip::tcp::socket socket, std::string already_read)>;
 
 }  // namespace engineio

@@ -32,8 +32,9 @@ void server::attach(boost::asio::ip::tcp::socket socket, http_request_message re
   engine_->adopt(std::move(socket), std::move(req), std::move(already_read), std::move(give_back));
 }
 
-void server::attach(boost::asio::ip::tcp::socket socket, give_back_handler give_back) {
-  engine_->adopt(std::move(socket), std::nullopt, {}, std::move(give_back));
+void server::attach(boost::asio::ip::tcp::socket socket, std::string already_read,
+                    give_back_handler give_back) {
+  engine_->adopt(std::move(socket), std::nullopt, std::move(already_read), std::move(give_back));
 }
 
 void server::route(std::string method, std::string path, http_handler handler) {

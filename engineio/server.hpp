@@ -75,13 +75,16 @@ class server {
 
   /// Embedding (engineio/embedding.hpp): answers `req`, which the application read from
   /// `socket` (`already_read`: the bytes its buffer holds past the request), then keeps reading
-  /// the connection until a request is not the server's, which goes to `give_back`. Callable
-  /// from any thread, before or after start(). The connection counts against max_connections;
-  /// at the limit it is closed at once.
+  /// the connection until a request is not the server's: the connection then goes to
+  /// `give_back`. Callable from any thread, before or after start(); a connection handed over
+  /// once stop() began is closed. Attached connections count against max_connections, and one
+  /// over the limit is closed at once.
   void attach(boost::asio::ip::tcp::socket socket, http_request_message req,
               std::string already_read, give_back_handler give_back);
-  /// The same for a connection the application accepted but read nothing from.
-  void attach(boost::asio::ip::tcp::socket socket, give_back_handler give_back);
+  /// The same for a connection from which the application read no request (`already_read`
+  /// may hold the start of one).
+  void attach(boost::asio::ip::tcp::socket socket, std::string already_read,
+              give_back_handler give_back);
 
   /// Answers `method` ("GET", "POST", ..., or "*") requests for exactly `path`, before the
   /// Engine.IO path is looked at. GET routes answer HEAD too. Register before `start()`.

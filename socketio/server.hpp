@@ -165,8 +165,9 @@ class server : private engineio::handler {
     engine_.attach(std::move(socket), std::move(req), std::move(already_read),
                    std::move(give_back));
   }
-  void attach(boost::asio::ip::tcp::socket socket, engineio::give_back_handler give_back) {
-    engine_.attach(std::move(socket), std::move(give_back));
+  void attach(boost::asio::ip::tcp::socket socket, std::string already_read,
+              engineio::give_back_handler give_back) {
+    engine_.attach(std::move(socket), std::move(already_read), std::move(give_back));
   }
   void start() { engine_.start(); }
   /// Blocks until SIGINT, SIGTERM or request_stop(), then closes every connection.

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <utility>
 
 namespace engineio::detail {
@@ -45,7 +46,15 @@ class connection_limit {
     return connection_slot(*this);
   }
   std::size_t open() const noexcept { return open_.load(); }
-  bool full() const noexcept { return open_.load() >= max_; }
+  /// A slot unless at the limit (connections handed over by the application, which cannot be
+  /// paused like the acceptor).
+  std::optional<connection_slot> try_acquire() {
+    auto open = open_.load();
+    do {
+      if (open >= max_) return std::nullopt;
+    } while (!open_.compare_exchange_weak(open, open + 1));
+    return connection_slot(*this);
+  }
 
   /// True when at the limit; then on_room will be called once a connection closes. Rechecks
   /// after raising the flag, so that a release racing with the pause is not lost.

@@ -141,22 +141,25 @@ void engine::on_accept(shard& target, beast::error_code ec, tcp::socket socket) 
 // Embedding: the application's socket moves to a shard, dealt round-robin like accepted ones.
 void engine::adopt(tcp::socket socket, std::optional<request> first, std::string already_read,
                    give_back_handler give_back) {
-  if (connections_.full()) return;  // the socket closes, as an acceptor at the limit would
+  if (closing_) return;  // the socket closes
+  auto slot = connections_.try_acquire();
+  if (!slot) return;  // closed, as an acceptor at the limit would leave it unanswered
   give_back_target back{socket.get_executor(), std::move(give_back)};
   socket_in_transit moving(socket);
   if (!moving.valid()) return;
   auto& target = *shards_[next_shard_++ % shards_.size()];
   asio::post(target.context(), [this, &target, moving = std::move(moving), back = std::move(back),
-                                slot = connections_.acquire(), first = std::move(first),
+                                slot = std::move(*slot), first = std::move(first),
                                 rest = std::move(already_read)]() mutable {
+    if (closing_) return;
     auto socket = moving.land(target.context().get_executor());
+    if (!socket) return;
     beast::error_code ec;
-    socket.set_option(tcp::no_delay(true), ec);
+    socket->set_option(tcp::no_delay(true), ec);
     auto conn =
-        std::make_shared<http_connection>(std::move(socket), *this, target, std::move(slot));
+        std::make_shared<http_connection>(std::move(*socket), *this, target, std::move(slot));
     conn->give_back_to(std::move(back));
-    if (first) return conn->start_with(std::move(*first), std::move(rest));
-    conn->start();
+    conn->start_with(std::move(first), std::move(rest));
   });
 }
 
@@ -165,6 +168,7 @@ void engine::post(unsigned shard, std::function<void()> task) {
 }
 
 void engine::stop() {
+  closing_ = true;
   if (stopped_) return;
   stopped_ = true;
   if (started_) {

@@ -71,6 +71,9 @@ class engine {
 
   /// Every request read by a connection comes here, on the connection's shard.
   void route(std::shared_ptr<http_connection> conn, request req);
+  /// Whether the request that starts with `request_line` is the server's (a route, mount or
+  /// WebSocket endpoint, or under the Engine.IO path): attached connections give back the rest.
+  bool owns(std::string_view request_line) const;
   /// From a request's header, its body still to come: a POST for a session tells the session
   /// (see polling_transport::body_started). Nothing for other requests.
   std::optional<streamed_body> announce_body(const request& header);
@@ -152,6 +155,7 @@ class engine {
   std::atomic<unsigned> next_shard_{0};
   bool started_ = false;
   bool stopped_ = false;
+  std::atomic<bool> closing_{false};  // stop() began: attach() closes what it is handed
 };
 
 }  // namespace engineio::detail

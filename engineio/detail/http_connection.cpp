@@ -33,38 +33,19 @@ void http_connection::start() {
   asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->do_read(); });
 }
 
-void http_connection::start_with(request req, std::string already_read) {
-  asio::dispatch(stream_.get_executor(), [self = shared_from_this(), req = std::move(req),
+void http_connection::start_with(std::optional<request> first, std::string already_read) {
+  asio::dispatch(stream_.get_executor(), [self = shared_from_this(), first = std::move(first),
                                           rest = std::move(already_read)]() mutable {
     self->buffer_.commit(asio::buffer_copy(self->buffer_.prepare(rest.size()), asio::buffer(rest)));
+    if (!first) return self->do_read();
     // The application's parser had its own limit; ours answers as Node would.
-    if (req.body().size() > self->engine_.opts().max_http_buffer_size)
+    if (first->body().size() > self->engine_.opts().max_http_buffer_size)
       return self->reply_and_close(http::status::payload_too_large);
-    self->handle(std::move(req));
-  });
-}
-
-void http_connection::give_back(request req) {
-  released_ = true;
-  awaiting_answer_ = false;
-  request_timer_.cancel();
-  std::string rest = beast::buffers_to_string(buffer_.data());
-  buffer_.consume(buffer_.size());
-  socket_in_transit socket(stream_.socket());
-  if (!socket.valid()) return;
-  auto target = std::move(give_back_);
-  auto executor = target.executor;
-  asio::post(executor, [socket = std::move(socket), target = std::move(target),
-                        req = std::move(req), rest = std::move(rest)]() mutable {
-    guarded("give-back handler",
-            [&] { target.handler(socket.land(target.executor), std::move(req), std::move(rest)); });
+    self->handle(std::move(*first));
   });
 }
 
 void http_connection::do_read() {
-  parser_.emplace();
-  parser_->header_limit(static_cast<std::uint32_t>(engine_.opts().max_header_bytes));
-  parser_->body_limit(engine_.opts().max_http_buffer_size);
   // Not the stream's own timeout: that one closes the socket, and a slow request gets a 408.
   stream_.expires_never();
   timed_out_ = false;
@@ -74,6 +55,48 @@ void http_connection::do_read() {
     self->timed_out_ = true;
     self->stream_.socket().cancel(ec);
   });
+  if (can_give_back()) return read_request_line();
+  read_header();
+}
+
+// An attached connection: the request line says whose the next request is, and the
+// application's own requests are never parsed here (its limits apply to them, not ours).
+void http_connection::read_request_line() {
+  std::string_view data(static_cast<const char*>(buffer_.data().data()), buffer_.size());
+  auto end = data.find("\r\n");
+  if (end == std::string_view::npos && data.size() < engine_.opts().max_header_bytes) {
+    return stream_.async_read_some(
+        buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+          if (ec) return;  // gone, or silent until request_timeout: the connection closes
+          self->buffer_.commit(n);
+          self->read_request_line();
+        });
+  }
+  if (end != std::string_view::npos && engine_.owns(data.substr(0, end))) return read_header();
+  give_back();
+}
+
+void http_connection::give_back() {
+  released_ = true;
+  request_timer_.cancel();
+  std::string rest = beast::buffers_to_string(buffer_.data());
+  buffer_.consume(buffer_.size());
+  socket_in_transit socket(stream_.socket());
+  if (!socket.valid()) return;
+  auto target = std::move(give_back_);
+  auto executor = target.executor;
+  asio::post(executor, [socket = std::move(socket), target = std::move(target),
+                        rest = std::move(rest)]() mutable {
+    auto landed = socket.land(target.executor);
+    if (!landed) return;
+    guarded("give-back handler", [&] { target.handler(std::move(*landed), std::move(rest)); });
+  });
+}
+
+void http_connection::read_header() {
+  parser_.emplace();
+  parser_->header_limit(static_cast<std::uint32_t>(engine_.opts().max_header_bytes));
+  parser_->body_limit(engine_.opts().max_http_buffer_size);
   streamed_.reset();
   http::async_read_header(
       stream_, buffer_, *parser_,

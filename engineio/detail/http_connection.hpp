@@ -47,15 +47,11 @@ class http_connection : public std::enable_shared_from_this<http_connection> {
   http_connection(tcp::socket socket, engine& owner, shard& home, connection_slot slot);
 
   void start();
-  /// Starts with a request the application already read (server::attach), and the bytes it read
-  /// past it.
-  void start_with(request req, std::string already_read);
-
+  /// Starts an attached connection (server::attach): with the request the application already
+  /// read, if any, and the bytes it read past it.
+  void start_with(std::optional<request> first, std::string already_read);
   /// An attached connection: requests that are not the engine's go back to the application.
   void give_back_to(give_back_target target) { give_back_ = std::move(target); }
-  bool can_give_back() const noexcept { return static_cast<bool>(give_back_.handler); }
-  /// Hands the connection and `req` back to the application; the connection is done.
-  void give_back(request req);
 
   /// Writes the answer to the current request; callable from any thread.
   void send_response(response res);
@@ -76,6 +72,10 @@ class http_connection : public std::enable_shared_from_this<http_connection> {
 
  private:
   void do_read();
+  bool can_give_back() const noexcept { return static_cast<bool>(give_back_.handler); }
+  void read_request_line();
+  void give_back();
+  void read_header();
   void on_header(beast::error_code ec);
   void on_read(beast::error_code ec);
   void handle(request req);

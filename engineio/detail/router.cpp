@@ -182,6 +182,16 @@ bool engine::enabled(transport_kind kind) const {
          opts_->transports.end();
 }
 
+bool engine::owns(std::string_view request_line) const {
+  auto method = request_line.substr(0, request_line.find(' '));
+  auto rest = request_line.substr(std::min(request_line.size(), method.size() + 1));
+  auto target = rest.substr(0, rest.find(' '));
+  auto path = target.substr(0, target.find('?'));
+  return routes_.find_websocket(path) ||
+         routes_.find_route(http::string_to_verb(method), method, path) ||
+         path.substr(0, opts_->path.size()) == opts_->path || routes_.find_mount(path).first;
+}
+
 void engine::route(std::shared_ptr<http_connection> conn, request req) {
   auto target = req.target();
   auto path = target.substr(0, target.find('?'));
@@ -199,8 +209,6 @@ void engine::route(std::shared_ptr<http_connection> conn, request req) {
       auto res = answer_route(*mount, req, conn->remote_address(), prefix_length);
       return pending_request(std::move(req), std::move(conn), {}).respond(std::move(res));
     }
-    // Not ours: an attached connection goes back to the application's server.
-    if (conn->can_give_back()) return conn->give_back(std::move(req));
     pending_request(std::move(req), std::move(conn), {})
         .respond(http::status::not_found, "Not Found", "text/plain");
     return;
@@ -569,10 +577,10 @@ void engine::route_upgrade(std::shared_ptr<http_connection> conn, request req,
   asio::post(target.context(),
              [this, &target, moving = std::move(moving), sid, slot = std::move(socket.slot),
               r = std::make_shared<request>(std::move(req)), extra = std::move(extra)]() mutable {
-               on_session_upgrade(
-                   target,
-                   counted_socket{moving.land(target.context().get_executor()), std::move(slot)},
-                   std::move(*r), sid, extra);
+               auto landed = moving.land(target.context().get_executor());
+               if (!landed) return;
+               on_session_upgrade(target, counted_socket{std::move(*landed), std::move(slot)},
+                                  std::move(*r), sid, extra);
              });
 }
 

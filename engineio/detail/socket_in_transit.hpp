@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <optional>
 #include <utility>
 
 #include "engineio/detail/http.hpp"
@@ -33,10 +34,16 @@ class socket_in_transit {
 
   bool valid() const noexcept { return fd_ >= 0; }
 
-  /// The socket again, on `executor`'s context; call once.
+  /// The socket again, on `executor`'s context; call once. Nothing when the descriptor cannot
+  /// be registered there (it is closed then).
   template <typename Executor>
-  tcp::socket land(const Executor& executor) {
-    return tcp::socket(executor, protocol_, std::exchange(fd_, -1));
+  std::optional<tcp::socket> land(const Executor& executor) {
+    tcp::socket socket(executor);
+    beast::error_code ec;
+    socket.assign(protocol_, fd_, ec);
+    if (ec) return std::nullopt;
+    fd_ = -1;
+    return socket;
   }
 
  private:

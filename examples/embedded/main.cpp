@@ -18,6 +18,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <string_view>
 
 #include "socketio/socketio.hpp"
 
@@ -59,7 +60,7 @@ http::response<http::string_body> answer(const http::request<http::string_body>&
 // One connection of the service (Beast's http_session shape).
 class session : public std::enable_shared_from_this<session> {
  public:
-  session(tcp::socket socket, sio::server& io, std::string already_read)
+  session(tcp::socket socket, sio::server& io, std::string_view already_read)
       : stream_(std::move(socket)), io_(io) {
     buffer_.commit(
         asio::buffer_copy(buffer_.prepare(already_read.size()), asio::buffer(already_read)));
@@ -69,30 +70,28 @@ class session : public std::enable_shared_from_this<session> {
     req_ = {};
     http::async_read(stream_, buffer_, req_,
                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                       if (!ec) self->handle(std::move(self->req_));
+                       if (!ec) self->handle();
                      });
   }
 
-  void handle(http::request<http::string_body> req) {
-    if (req.target().starts_with("/socket.io/")) {
-      // sio-cpp takes the connection, and gives it back with the next request that is ours.
+ private:
+  void handle() {
+    if (req_.target().starts_with("/socket.io/")) {
+      // sio-cpp takes the connection, and gives it back when a request on it is ours again.
       auto& io = io_;
-      return io.attach(stream_.release_socket(), std::move(req),
+      return io.attach(stream_.release_socket(), std::move(req_),
                        beast::buffers_to_string(buffer_.data()),
-                       [&io](tcp::socket socket, http::request<http::string_body> next,
-                             std::string already_read) {
-                         std::make_shared<session>(std::move(socket), io, std::move(already_read))
-                             ->handle(std::move(next));
+                       [&io](tcp::socket socket, std::string already_read) {
+                         std::make_shared<session>(std::move(socket), io, already_read)->read();
                        });
     }
-    auto res = std::make_shared<http::response<http::string_body>>(answer(req, io_));
+    auto res = std::make_shared<http::response<http::string_body>>(answer(req_, io_));
     http::async_write(stream_, *res,
                       [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
                         if (!ec && res->keep_alive()) self->read();
                       });
   }
 
- private:
   beast::tcp_stream stream_;
   sio::server& io_;
   beast::flat_buffer buffer_;
@@ -110,14 +109,14 @@ void accept(tcp::acceptor& acceptor, sio::server& io) {
 int main(int argc, char** argv) {
   int port = argc == 3 && std::string(argv[1]) == "--port" ? std::atoi(argv[2]) : 3000;
 
-  sio::server io;  // no listen(): the service's acceptor feeds it
+  asio::io_context service{1};  // before `io`: connections come back to it until `io` is gone
+  sio::server io;               // no listen(): the service's acceptor feeds it
   io.on_connection([&io](sio::socket& socket) {
     socket.on("chat message",
               [&io](sio::socket&, const sio::args& msg) { io.emit_args("chat message", msg); });
   });
   io.start();
 
-  asio::io_context service{1};
   tcp::acceptor acceptor(service,
                          {asio::ip::make_address("127.0.0.1"), static_cast<std::uint16_t>(port)});
   accept(acceptor, io);
@@ -126,5 +125,4 @@ int main(int argc, char** argv) {
   std::cout << "embedded listening on http://127.0.0.1:" << acceptor.local_endpoint().port() << "/"
             << std::endl;
   service.run();
-  io.stop();
 }

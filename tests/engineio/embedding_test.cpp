@@ -35,10 +35,9 @@ struct quiet_handler : handler {
 const char* const handshake_request =
     "GET /engine.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: x\r\n\r\n";
 
-// What a given-back connection brought: the request's target, the bytes read past it, and
-// whether the handler ran on the application's thread.
+// What a given-back connection brought: the bytes read from it, and whether the handler ran on
+// the application's thread.
 struct given_back {
-  std::string target;
   std::string already_read;
   bool on_application_thread = false;
 };
@@ -79,14 +78,20 @@ class Embedding : public ::testing::TestWithParam<unsigned> {
                     std::move(back));
   }
 
+  // Records what comes back and answers "app" on the connection.
   give_back_handler recorder(std::promise<given_back>& result) {
-    return [this, &result](tcp::socket socket, http_request_message req, std::string rest) {
-      given_back got{std::string(req.target()), std::move(rest),
-                     app_.get_executor().running_in_this_thread()};
+    return [this, &result](tcp::socket socket, std::string already_read) {
+      given_back got{std::move(already_read), app_.get_executor().running_in_this_thread()};
       const char reply[] = "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\napp";
       asio::write(socket, asio::buffer(reply, sizeof reply - 1));
       result.set_value(std::move(got));
     };
+  }
+
+  static given_back wait(std::promise<given_back>& result) {
+    auto got = result.get_future();
+    if (got.wait_for(5s) != std::future_status::ready) return {"(nothing came back)", false};
+    return got.get();
   }
 
   static http::response<http::string_body> read_response(tcp::socket& client) {
@@ -130,19 +135,43 @@ TEST_P(Embedding, AnswersTheAttachedRequestThenGivesBackTheNextOneWithWhatFollow
   auto open = read_response(client);
   EXPECT_EQ(open.result_int(), 200u);
   EXPECT_TRUE(open.body().starts_with("0{\"sid\":"));
-  auto got = result.get_future();
-  ASSERT_EQ(got.wait_for(5s), std::future_status::ready);
-  auto back = got.get();
-  EXPECT_EQ(back.target, "/app");
-  EXPECT_EQ(back.already_read, "GET /after HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto back = wait(result);
+  EXPECT_EQ(back.already_read,
+            "GET /app HTTP/1.1\r\nHost: x\r\n\r\n"
+            "GET /after HTTP/1.1\r\nHost: x\r\n\r\n");
   EXPECT_TRUE(back.on_application_thread);
   EXPECT_EQ(read_response(client).body(), "app");
+}
+
+// The server reads only the request line of a request that is not its own: its size limits,
+// timeouts and parser are the application's business.
+TEST_P(Embedding, TheApplicationsOwnRequestsAreNotHeldToTheServersLimits) {
+  make_server();  // max_http_buffer_size 100
+  auto [client, app_end] = connect();
+  std::string upload = "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n";
+  asio::write(client, asio::buffer(std::string(handshake_request) + upload));
+  std::promise<given_back> result;
+  read_and_attach(std::move(app_end), recorder(result));
+  EXPECT_EQ(read_response(client).result_int(), 200u);
+  EXPECT_EQ(wait(result).already_read, upload);
+  EXPECT_EQ(read_response(client).body(), "app");
+}
+
+// The application handed over a request that is not the server's (its prefix check is looser
+// than the path): the server answers it rather than handing it back, which could go on forever.
+TEST_P(Embedding, AHandedOverRequestThatIsNotTheServersIsAnsweredNotGivenBack) {
+  make_server();
+  auto [client, app_end] = connect();
+  asio::write(client, asio::buffer(std::string("GET /engine.iox HTTP/1.1\r\nHost: x\r\n\r\n")));
+  std::promise<given_back> result;
+  read_and_attach(std::move(app_end), recorder(result));
+  EXPECT_EQ(read_response(client).result_int(), 404u);
 }
 
 TEST_P(Embedding, AConnectionAttachedBeforeAnyRequestIsReadByTheServer) {
   make_server();
   auto [client, app_end] = connect();
-  server_->attach(std::move(app_end), nullptr);
+  server_->attach(std::move(app_end), "", nullptr);
   asio::write(client, asio::buffer(std::string(handshake_request)));
   EXPECT_EQ(read_response(client).result_int(), 200u);
   // No give-back handler: a request that is not the server's gets its 404.
@@ -154,13 +183,12 @@ TEST_P(Embedding, AThrowingGiveBackHandlerIsLoggedAndItsConnectionCloses) {
   make_server();
   auto [client, app_end] = connect();
   asio::write(client, asio::buffer(std::string("GET /app HTTP/1.1\r\nHost: x\r\n\r\n")));
-  server_->attach(std::move(app_end), [](tcp::socket, http_request_message, std::string) {
-    throw std::runtime_error("no");
-  });
+  server_->attach(std::move(app_end), "",
+                  [](tcp::socket, std::string) { throw std::runtime_error("no"); });
   EXPECT_TRUE(closed_by_server(client));
   // The server goes on.
   auto [other, other_app_end] = connect();
-  server_->attach(std::move(other_app_end), nullptr);
+  server_->attach(std::move(other_app_end), "", nullptr);
   asio::write(other, asio::buffer(std::string(handshake_request)));
   EXPECT_EQ(read_response(other).result_int(), 200u);
 }
@@ -168,11 +196,11 @@ TEST_P(Embedding, AThrowingGiveBackHandlerIsLoggedAndItsConnectionCloses) {
 TEST_P(Embedding, AttachedConnectionsCountAgainstMaxConnections) {
   make_server(1);
   auto [first, first_app_end] = connect();
-  server_->attach(std::move(first_app_end), nullptr);
+  server_->attach(std::move(first_app_end), "", nullptr);
   asio::write(first, asio::buffer(std::string(handshake_request)));
   EXPECT_EQ(read_response(first).result_int(), 200u);  // held open (keep-alive)
   auto [second, second_app_end] = connect();
-  server_->attach(std::move(second_app_end), nullptr);
+  server_->attach(std::move(second_app_end), "", nullptr);
   EXPECT_TRUE(closed_by_server(second));
 }
 
@@ -192,8 +220,16 @@ TEST_P(Embedding, ABodyOverTheLimitReadByTheApplicationIsRefusedWith413) {
 TEST_P(Embedding, AConnectionAttachedToAServerThatNeverStartsIsClosedWithIt) {
   make_server(0, false);
   auto [client, app_end] = connect();
-  server_->attach(std::move(app_end), nullptr);
+  server_->attach(std::move(app_end), "", nullptr);
   server_.reset();
+  EXPECT_TRUE(closed_by_server(client));
+}
+
+TEST_P(Embedding, AConnectionAttachedOnceTheServerStoppedIsClosed) {
+  make_server();
+  server_->stop();
+  auto [client, app_end] = connect();
+  server_->attach(std::move(app_end), "", nullptr);
   EXPECT_TRUE(closed_by_server(client));
 }
 
