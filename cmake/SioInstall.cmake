@@ -2,10 +2,11 @@
 # pkg-config files, and a Debian package through CPack (`cpack -G DEB` in the build directory).
 include(CMakePackageConfigHelpers)
 
-set(sio_libraries engineio_codec engineio socketio_codec socketio socketio_redis)
+set(sio_libraries sio_engineio_codec sio_engineio sio_socketio_codec sio_socketio sio_socketio_redis)
 foreach(library IN LISTS sio_libraries)
-  # libsio_engineio.a and so on: the bare names are too generic for a system's lib directory.
-  set_target_properties(${library} PROPERTIES OUTPUT_NAME sio_${library} EXPORT_NAME ${library})
+  # Exported as sio::engineio and so on, the names the build tree's aliases give too.
+  string(REPLACE "sio_" "" name ${library})
+  set_target_properties(${library} PROPERTIES EXPORT_NAME ${name})
 endforeach()
 
 install(TARGETS ${sio_libraries} EXPORT sio_cpp_targets
@@ -48,14 +49,18 @@ foreach(pc sio-engineio sio-socketio sio-socketio-redis)
           DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
 endforeach()
 
-set(CPACK_GENERATOR DEB)
-set(CPACK_PACKAGE_NAME libsio-cpp-dev)
-set(CPACK_PACKAGE_VENDOR "sio-cpp")
-set(CPACK_PACKAGE_CONTACT "sio-cpp maintainers <sio-cpp@localhost>")
-set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "Socket.IO and Engine.IO server library for C++ (Boost.Beast)")
-set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
-set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
-set(CPACK_DEBIAN_PACKAGE_SECTION libdevel)
-set(CPACK_DEBIAN_PACKAGE_DEPENDS
-    "libboost1.81-dev, libfmt-dev, zlib1g-dev, libbrotli-dev, libhiredis-dev, libmsgpuck-dev, pkg-config")
-include(CPack)
+# The Debian package, for a top-level build only: CPack's settings are global to the build.
+if(PROJECT_IS_TOP_LEVEL)
+  set(CPACK_GENERATOR DEB)
+  set(CPACK_PACKAGE_NAME libsio-cpp-dev)
+  set(CPACK_PACKAGE_VENDOR "sio-cpp")
+  set(CPACK_PACKAGE_CONTACT "sio-cpp maintainers <sio-cpp@localhost>")
+  set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
+      "Socket.IO and Engine.IO server library for C++ (Boost.Beast)")
+  set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+  set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+  set(CPACK_DEBIAN_PACKAGE_SECTION libdevel)
+  set(CPACK_DEBIAN_PACKAGE_DEPENDS "libboost1.81-dev, libfmt-dev, zlib1g-dev, libbrotli-dev, \
+libhiredis-dev, libmsgpuck-dev, pkg-config")
+  include(CPack)
+endif()

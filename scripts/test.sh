@@ -12,11 +12,11 @@ if [ "${1:-}" = "--sanitize" ]; then
   # slower than any client expects.
   export SIO_BUILD_DIR=build-asan
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-  SIO_BUILD_TYPE=RelWithDebInfo scripts/build.sh -DSIO_SANITIZE=ON -DSIO_WARNINGS_AS_ERRORS=ON
+  SIO_BUILD_TYPE=RelWithDebInfo SIO_WERROR=ON scripts/build.sh -DSIO_SANITIZE=ON
 else
   # Release, as users and packagers build it.
   export SIO_BUILD_DIR=${SIO_BUILD_DIR:-build}
-  scripts/build.sh -DSIO_WARNINGS_AS_ERRORS=ON
+  SIO_WERROR=ON scripts/build.sh
 fi
 
 (cd "$SIO_BUILD_DIR" && ctest --output-on-failure -j "$(nproc)" --timeout 300)
