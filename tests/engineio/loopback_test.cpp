@@ -400,3 +400,58 @@ TEST(GenerateId, CustomIdsRouteAndBadOnesFallBack) {
   EXPECT_EQ(open("throw").size(), 20u);
   srv.stop();
 }
+
+namespace {
+
+using tcp = boost::asio::ip::tcp;
+
+struct address_recorder : handler {
+  void on_open(session& s) override {
+    std::lock_guard lock(mutex);
+    addresses.push_back(s.request().remote_address);
+  }
+  void on_message(session&, std::string_view) override {}
+  void on_binary(session&, std::string_view) override {}
+  void on_close(session&, close_reason) override {}
+  std::mutex mutex;
+  std::vector<std::string> addresses;
+};
+
+// A handshake from `from` to the server at `to`:`port`; the status.
+unsigned handshake_over(const std::string& from, const std::string& to, std::uint16_t port) {
+  boost::asio::io_context ctx;
+  boost::beast::tcp_stream stream(ctx);
+  stream.socket().open(boost::asio::ip::make_address(to).is_v6() ? tcp::v6() : tcp::v4());
+  stream.socket().bind({boost::asio::ip::make_address(from), 0});
+  stream.connect(tcp::endpoint(boost::asio::ip::make_address(to), port));
+  http::request<http::string_body> req{http::verb::get, "/engine.io/?EIO=4&transport=polling", 11};
+  req.set(http::field::host, "x");
+  http::write(stream, req);
+  boost::beast::flat_buffer buffer;
+  http::response<http::string_body> res;
+  http::read(stream, buffer, res);
+  return res.result_int();
+}
+
+}  // namespace
+
+// IPv6, and "::" taking IPv4 clients too (dual stack), whose address reads as Node gives it:
+// "::ffff:127.0.0.1".
+TEST(Listen, Ipv6AndDualStack) {
+  address_recorder events;
+  server v6_only(options{}, events);
+  v6_only.listen("::1", 0);
+  v6_only.start();
+  EXPECT_EQ(handshake_over("::1", "::1", v6_only.port()), 200u);
+
+  server dual(options{}, events);
+  dual.listen("::", 0);
+  dual.start();
+  EXPECT_EQ(handshake_over("127.0.0.1", "127.0.0.1", dual.port()), 200u);
+  EXPECT_EQ(handshake_over("::1", "::1", dual.port()), 200u);
+
+  v6_only.stop();  // on_open may run after the answer is out: the shards have it done once joined
+  dual.stop();
+  std::lock_guard lock(events.mutex);
+  EXPECT_EQ(events.addresses, (std::vector<std::string>{"::1", "::ffff:127.0.0.1", "::1"}));
+}
