@@ -23,6 +23,10 @@ void server::listen(const std::string& host, std::uint16_t port) {
   engine_->listen(host, port);
 }
 
+void server::listen_unix(const std::string& path) {
+  engine_->listen_unix(path);
+}
+
 std::uint16_t server::port() const noexcept {
   return engine_->port();
 }

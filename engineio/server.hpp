@@ -68,9 +68,17 @@ class server {
   server(const server&) = delete;
   server& operator=(const server&) = delete;
 
-  /// Binds and listens; throws boost::system::system_error when the address is taken.
-  /// Port 0 picks a free port: read it back with `port()`.
+  /// Binds and listens on an IPv4 or IPv6 address ("::" is dual stack); throws
+  /// boost::system::system_error when the address is taken. Port 0 picks a free port: read it
+  /// back with `port()`. Each call adds a listener, all before start(); every listener serves
+  /// the same sessions.
   void listen(const std::string& host, std::uint16_t port);
+  /// Listens on a Unix domain socket at `path` (the fast path behind a proxy on the same host,
+  /// e.g. nginx's `proxy_pass http://unix:/path:`). A socket file already there (left by an
+  /// earlier run) is replaced; the file's permissions follow the process umask. Requests on it
+  /// have no remote address, as in Node.
+  void listen_unix(const std::string& path);
+  /// The port of the first TCP listener (0 without one).
   std::uint16_t port() const noexcept;
 
   /// Embedding (engineio/embedding.hpp): answers `req`, which the application read from

@@ -157,6 +157,7 @@ class server : private engineio::handler {
   }
 
   void listen(const std::string& host, std::uint16_t port) { engine_.listen(host, port); }
+  void listen_unix(const std::string& path) { engine_.listen_unix(path); }
   std::uint16_t port() const noexcept { return engine_.port(); }
   /// Embedding in the application's own Beast server, as Node's `io.attach(httpServer)`: hands
   /// over a connection and the request read from it (engineio/embedding.hpp).

@@ -3,8 +3,13 @@
 #include <boost/asio/post.hpp>
 
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <boost/asio/local/stream_protocol.hpp>
 
 #include <chrono>
+#include <cstring>
 #include <limits>
 #include <stdexcept>
 #include <thread>
@@ -71,8 +76,9 @@ options checked(options opts) {
 engine::engine(options opts, handler& events, unsigned threads)
     : opts_(std::make_shared<const options>(checked(std::move(opts)))),
       events_(events),
-      connections_(connection_cap(opts_->max_connections),
-                   [this] { asio::post(shards_.front()->context(), [this] { do_accept(); }); }) {
+      connections_(connection_cap(opts_->max_connections), [this] {
+        asio::post(shards_.front()->context(), [this] { resume_accepting(); });
+      }) {
   for (unsigned i = 0; i < std::max(threads, 1u); ++i) {
     shards_.push_back(std::make_unique<shard>(i));
   }
@@ -88,54 +94,88 @@ engine::~engine() {
 }
 
 void engine::listen(const std::string& host, std::uint16_t port) {
+  auto& l =
+      add_listener(stream_protocol::endpoint(tcp::endpoint{asio::ip::make_address(host), port}));
+  tcp::endpoint bound;
+  auto local = l.acceptor.local_endpoint();
+  std::memcpy(bound.data(), local.data(), local.size());
+  if (port_ == 0) port_ = bound.port();
+}
+
+void engine::listen_unix(const std::string& path) {
+  // A socket file left by an earlier run would make bind fail; anything else at the path stays.
+  struct stat existing {};
+  if (::lstat(path.c_str(), &existing) == 0 && S_ISSOCK(existing.st_mode)) ::unlink(path.c_str());
+  add_listener(stream_protocol::endpoint(asio::local::stream_protocol::endpoint(path)));
+}
+
+engine::listener& engine::add_listener(const stream_protocol::endpoint& endpoint) {
+  if (started_) throw std::logic_error("listen after start()");
   auto& ctx = shards_.front()->context();
-  tcp::endpoint endpoint{asio::ip::make_address(host), port};
-  acceptor_.emplace(ctx);
-  accept_backoff_.emplace(ctx);
-  acceptor_->open(endpoint.protocol());
-  acceptor_->set_option(asio::socket_base::reuse_address(true));
-  acceptor_->bind(endpoint);
-  acceptor_->listen(asio::socket_base::max_listen_connections);
-  port_ = acceptor_->local_endpoint().port();
+  auto l = std::make_unique<listener>(ctx);
+  l->acceptor.open(endpoint.protocol());
+  if (endpoint.protocol().family() != AF_UNIX)
+    l->acceptor.set_option(asio::socket_base::reuse_address(true));
+  l->acceptor.bind(endpoint);
+  l->acceptor.listen(asio::socket_base::max_listen_connections);
+  listeners_.push_back(std::move(l));
+  return *listeners_.back();
 }
 
 void engine::start() {
   if (started_) return;
   started_ = true;
-  if (acceptor_) asio::post(shards_.front()->context(), [this] { do_accept(); });
+  if (!listeners_.empty()) asio::post(shards_.front()->context(), [this] { resume_accepting(); });
   for (auto& s : shards_) s->start();
 }
 
-// One acceptor; connections are dealt round-robin to the shards, which keep them for life. At
-// max_connections it pauses, and the connection closing that makes room restarts it.
-void engine::do_accept() {
-  if (!acceptor_->is_open() || connections_.pause_if_full()) return;
+// On the first shard: every listener that is not accepting (not started yet, or paused at
+// max_connections) accepts again.
+void engine::resume_accepting() {
+  for (auto& l : listeners_) {
+    if (!l->accepting) do_accept(*l);
+  }
+}
+
+// Connections are dealt round-robin to the shards, which keep them for life. At max_connections
+// a listener pauses, and the connection closing that makes room resumes it.
+void engine::do_accept(listener& l) {
+  l.accepting = l.acceptor.is_open() && !connections_.pause_if_full();
+  if (!l.accepting) return;
   auto& target = *shards_[next_shard_++ % shards_.size()];
-  acceptor_->async_accept(target.context(),
-                          [this, &target](beast::error_code ec, tcp::socket socket) {
-                            on_accept(target, ec, std::move(socket));
+  l.acceptor.async_accept(target.context(),
+                          [this, &l, &target](beast::error_code ec, stream_socket socket) {
+                            on_accept(l, target, ec, std::move(socket));
                           });
 }
 
-void engine::on_accept(shard& target, beast::error_code ec, tcp::socket socket) {
-  if (ec == asio::error::operation_aborted || !acceptor_->is_open()) return;
+void engine::on_accept(listener& l, shard& target, beast::error_code ec, stream_socket socket) {
+  if (ec == asio::error::operation_aborted || !l.acceptor.is_open()) {
+    l.accepting = false;
+    return;
+  }
   if (out_of_resources(ec)) {
     // Retrying at once would spin: wait for fds or memory to be freed.
-    if (!backoff_logged_) log_warning("accept failed ({}); retrying every 100 ms", ec.message());
-    backoff_logged_ = true;
-    accept_backoff_->expires_after(100ms);
-    accept_backoff_->async_wait([this](beast::error_code wait_ec) {
-      if (!wait_ec) do_accept();
+    if (!l.backoff_logged) log_warning("accept failed ({}); retrying every 100 ms", ec.message());
+    l.backoff_logged = true;
+    l.backoff.expires_after(100ms);
+    l.backoff.async_wait([this, &l](beast::error_code wait_ec) {
+      if (wait_ec) {
+        l.accepting = false;
+        return;
+      }
+      do_accept(l);
     });
     return;
   }
   if (!ec) {
-    backoff_logged_ = false;
-    socket.set_option(tcp::no_delay(true), ec);
+    l.backoff_logged = false;
+    if (socket.local_endpoint(ec).protocol().family() != AF_UNIX)
+      socket.set_option(tcp::no_delay(true), ec);
     std::make_shared<http_connection>(std::move(socket), *this, target, connections_.acquire())
         ->start();
   }
-  do_accept();
+  do_accept(l);
 }
 
 // Embedding: the application's socket moves to a shard, dealt round-robin like accepted ones.
@@ -155,7 +195,7 @@ void engine::adopt(tcp::socket socket, std::optional<request> first, std::string
     auto socket = moving.land(target.context().get_executor());
     if (!socket) return;
     beast::error_code ec;
-    socket->set_option(tcp::no_delay(true), ec);
+    socket->set_option(tcp::no_delay(true), ec);  // attached sockets are TCP
     auto conn =
         std::make_shared<http_connection>(std::move(*socket), *this, target, std::move(slot));
     conn->give_back_to(std::move(back));
@@ -175,8 +215,10 @@ void engine::stop() {
     connections_.stop();
     asio::post(shards_.front()->context(), [this] {
       beast::error_code ec;
-      if (acceptor_) acceptor_->close(ec);
-      if (accept_backoff_) accept_backoff_->cancel();
+      for (auto& l : listeners_) {
+        l->acceptor.close(ec);
+        l->backoff.cancel();
+      }
     });
     // Node's engine.close(): every session is closed; give the close packets a moment to leave.
     for (auto& s : shards_) {

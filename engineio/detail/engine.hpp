@@ -36,6 +36,7 @@ class engine {
   ~engine();
 
   void listen(const std::string& host, std::uint16_t port);
+  void listen_unix(const std::string& path);
   std::uint16_t port() const noexcept { return port_; }
   void start();
   void stop();
@@ -129,8 +130,18 @@ class engine {
   void accept_raw_websocket(const websocket_handler& endpoint,
                             const std::shared_ptr<http_connection>& conn, request req);
 
-  void do_accept();
-  void on_accept(shard& target, beast::error_code ec, tcp::socket socket);
+  // One listening socket (TCP or Unix), accepting on the first shard.
+  struct listener {
+    explicit listener(asio::io_context& ctx) : acceptor(ctx), backoff(ctx) {}
+    asio::basic_socket_acceptor<stream_protocol> acceptor;
+    asio::steady_timer backoff;  // out of fds or memory: accept again later
+    bool accepting = false;      // an accept or its back-off is pending
+    bool backoff_logged = false;
+  };
+  listener& add_listener(const stream_protocol::endpoint& endpoint);
+  void resume_accepting();
+  void do_accept(listener& l);
+  void on_accept(listener& l, shard& target, beast::error_code ec, stream_socket socket);
 
   std::shared_ptr<const options> opts_;
   handler& events_;
@@ -143,9 +154,7 @@ class engine {
   // Before shards_: the slots held by what the shards own are released into it as they go.
   connection_limit connections_;
   std::vector<std::unique_ptr<shard>> shards_;
-  std::optional<tcp::acceptor> acceptor_;
-  std::optional<asio::steady_timer> accept_backoff_;
-  bool backoff_logged_ = false;
+  std::vector<std::unique_ptr<listener>> listeners_;
   std::uint16_t port_ = 0;
   std::atomic<std::size_t> clients_{0};
   /// Sessions whose id came from options::generate_id, with their shard.

@@ -17,17 +17,14 @@ constexpr std::size_t max_buffered_while_waiting = std::size_t{64} * 1024;
 
 }  // namespace
 
-http_connection::http_connection(tcp::socket socket, engine& owner, shard& home,
+http_connection::http_connection(stream_socket socket, engine& owner, shard& home,
                                  connection_slot slot)
     : stream_(std::move(socket)),
       slot_(std::move(slot)),
       request_timer_(stream_.get_executor()),
       engine_(owner),
-      home_(home) {
-  beast::error_code ec;
-  auto endpoint = stream_.socket().remote_endpoint(ec);
-  if (!ec) remote_address_ = endpoint.address().to_string();
-}
+      home_(home),
+      remote_address_(peer_address(stream_.socket())) {}
 
 void http_connection::start() {
   asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->do_read(); });
@@ -87,7 +84,7 @@ void http_connection::give_back() {
   auto executor = target.executor;
   asio::post(executor, [socket = std::move(socket), target = std::move(target),
                         rest = std::move(rest)]() mutable {
-    auto landed = socket.land(target.executor);
+    auto landed = socket.land_tcp(target.executor);
     if (!landed) return;
     guarded("give-back handler", [&] { target.handler(std::move(*landed), std::move(rest)); });
   });
@@ -214,7 +211,7 @@ void http_connection::write_response(const std::shared_ptr<response>& res) {
 void http_connection::on_write(bool keep_alive, beast::error_code ec) {
   if (ec) return;
   if (!keep_alive) {
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.socket().shutdown(stream_socket::shutdown_send, ec);
     return linger();
   }
   // A watch read may still be pending: stop it, and read the next request when it returns.

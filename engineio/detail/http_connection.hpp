@@ -25,7 +25,7 @@ class shard;
 /// from the HTTP connection to whatever takes the socket over (a WebSocket transport or raw
 /// peer, or the refusal being written), so an upgrade in progress is counted too.
 struct counted_socket {
-  tcp::socket socket;
+  stream_socket socket;
   connection_slot slot;
 };
 
@@ -44,7 +44,7 @@ struct streamed_body {
 
 class http_connection : public std::enable_shared_from_this<http_connection> {
  public:
-  http_connection(tcp::socket socket, engine& owner, shard& home, connection_slot slot);
+  http_connection(stream_socket socket, engine& owner, shard& home, connection_slot slot);
 
   void start();
   /// Starts an attached connection (server::attach): with the request the application already
@@ -86,7 +86,7 @@ class http_connection : public std::enable_shared_from_this<http_connection> {
   void on_write(bool keep_alive, beast::error_code ec);
   void linger();
 
-  beast::tcp_stream stream_;
+  http_stream stream_;
   connection_slot slot_;
   asio::steady_timer request_timer_;
   bool timed_out_ = false;

@@ -15,7 +15,7 @@ namespace {
 constexpr char v3_binary_type = 4;
 }
 
-plain_websocket_transport::plain_websocket_transport(tcp::socket socket, connection_slot slot,
+plain_websocket_transport::plain_websocket_transport(stream_socket socket, connection_slot slot,
                                                      protocol_version protocol,
                                                      std::shared_ptr<const options> opts)
     : socket_(std::move(socket)),
@@ -37,7 +37,7 @@ void plain_websocket_transport::start() {
 // buffer per thread, so an idle connection holds no read buffer at all (uWebSockets' way).
 void plain_websocket_transport::do_read() {
   socket_.async_wait(
-      tcp::socket::wait_read,
+      stream_socket::wait_read,
       exactly_sized([self = shared_from_this()](beast::error_code ec) { self->on_readable(ec); }));
 }
 
@@ -168,7 +168,7 @@ void plain_websocket_transport::on_write(beast::error_code ec) {
   if (close_sent_) {
     // Our close frame is out: stop sending, and read until the peer closes too.
     beast::error_code ignored;
-    socket_.shutdown(tcp::socket::shutdown_send, ignored);
+    socket_.shutdown(stream_socket::shutdown_send, ignored);
     return;
   }
   if (auto s = session_.lock()) s->transport_drained(*this);
@@ -229,7 +229,7 @@ void plain_websocket_transport::finish_socket() {
   if (deadline_) deadline_->cancel();
   if (write_timer_) write_timer_->cancel();
   beast::error_code ignored;
-  socket_.shutdown(tcp::socket::shutdown_both, ignored);
+  socket_.shutdown(stream_socket::shutdown_both, ignored);
   socket_.close(ignored);
 }
 

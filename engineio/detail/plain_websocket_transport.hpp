@@ -24,7 +24,7 @@ class plain_websocket_transport final
     : public transport,
       public std::enable_shared_from_this<plain_websocket_transport> {
  public:
-  plain_websocket_transport(tcp::socket socket, connection_slot slot, protocol_version protocol,
+  plain_websocket_transport(stream_socket socket, connection_slot slot, protocol_version protocol,
                             std::shared_ptr<const options> opts);
 
   /// Starts reading; call once the session is attached.
@@ -57,7 +57,7 @@ class plain_websocket_transport final
   void finish_socket();
   void report_closed(close_reason reason);
 
-  tcp::socket socket_;
+  stream_socket socket_;
   connection_slot slot_;  // counts the socket against max_connections
   protocol_version protocol_;
   std::shared_ptr<const options> opts_;

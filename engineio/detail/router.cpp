@@ -68,12 +68,6 @@ std::string_view node_protocol(const parsed_query& query) {
   return query.get("EIO") == "4" ? "4" : "3";
 }
 
-std::string remote_of(const tcp::socket& socket) {
-  beast::error_code ec;
-  auto endpoint = socket.remote_endpoint(ec);
-  return ec ? std::string() : endpoint.address().to_string();
-}
-
 // The protocol a request names: EIO=4, or EIO=3 or none at all (socket.io-client-swift 15
 // sends none) for 3. Node takes any other value for 3 too; we refuse it.
 std::optional<protocol_version> requested_protocol(const parsed_query& query) {
@@ -84,13 +78,13 @@ std::optional<protocol_version> requested_protocol(const parsed_query& query) {
 }
 
 void write_and_close(counted_socket socket, response res) {
-  auto stream = std::make_shared<beast::tcp_stream>(std::move(socket.socket));
+  auto stream = std::make_shared<http_stream>(std::move(socket.socket));
   auto shared = std::make_shared<response>(std::move(res));
   auto slot = std::make_shared<connection_slot>(std::move(socket.slot));
   stream->expires_after(std::chrono::seconds(5));
   http::async_write(*stream, *shared, [stream, shared, slot](beast::error_code, std::size_t) {
     beast::error_code ec;
-    stream->socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream->socket().shutdown(stream_socket::shutdown_send, ec);
   });
 }
 
@@ -587,7 +581,7 @@ void engine::route_upgrade(std::shared_ptr<http_connection> conn, request req,
 void engine::on_session_upgrade(shard& owner, counted_socket socket, request req,
                                 const std::string& sid, const http::fields& extra) {
   auto refuse = [&](request_error e, string_pairs context) {
-    report_refusal(req, remote_of(socket.socket), e, std::move(context));
+    report_refusal(req, peer_address(socket.socket), e, std::move(context));
     write_and_close(std::move(socket), upgrade_refusal(default_message(e)));
   };
   auto it = owner.sessions().find(sid);
@@ -604,7 +598,7 @@ void engine::on_session_upgrade(shard& owner, counted_socket socket, request req
     return write_and_close(std::move(socket), std::move(*refusal));
   }
   auto headers = engine_headers(req, *opts_, extra);
-  add_listener_headers(req, remote_of(socket.socket), false, headers);
+  add_listener_headers(req, peer_address(socket.socket), false, headers);
   bool wants_websocket = query.get("transport") == "websocket";
   // Like Node, allow_upgrades only empties the advertised list; an upgrade attempt still works.
   if (!wants_websocket || s.upgrading() || s.upgraded() ||

@@ -19,7 +19,7 @@ namespace engineio::detail {
 
 class websocket_peer_impl final : public websocket_peer {
  public:
-  using stream = beast::websocket::stream<beast::tcp_stream>;
+  using stream = beast::websocket::stream<http_stream>;
 
   websocket_peer_impl(stream ws, connection_slot slot, request_info info,
                       const websocket_handler& handler, std::size_t max_buffered_bytes);

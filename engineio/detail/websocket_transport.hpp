@@ -19,7 +19,7 @@
 
 namespace engineio::detail {
 
-using websocket_stream = beast::websocket::stream<beast::tcp_stream>;
+using websocket_stream = beast::websocket::stream<http_stream>;
 
 class websocket_transport final : public transport,
                                   public std::enable_shared_from_this<websocket_transport> {

@@ -3,7 +3,12 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <mutex>
+
+#include <boost/asio/local/stream_protocol.hpp>
 
 #include "engineio/server.hpp"
 #include "support/loopback.hpp"
@@ -454,4 +459,56 @@ TEST(Listen, Ipv6AndDualStack) {
   dual.stop();
   std::lock_guard lock(events.mutex);
   EXPECT_EQ(events.addresses, (std::vector<std::string>{"::1", "::ffff:127.0.0.1", "::1"}));
+}
+
+// A Unix domain socket beside TCP, over two shards: a polling session upgraded on another
+// connection (which may move to the session's shard), no remote address, and a socket file
+// left by an earlier server replaced.
+TEST(Listen, UnixDomainSocket) {
+  namespace local = boost::asio::local;
+  auto path = (std::filesystem::temp_directory_path() /
+               ("sio-test-" + std::to_string(::getpid()) + ".sock"))
+                  .string();
+  address_recorder events;
+  {
+    server earlier(options{}, events);
+    earlier.listen_unix(path);  // leaves its socket file behind
+  }
+  server s(options{}, events, 2);
+  s.listen("127.0.0.1", 0);
+  s.listen_unix(path);
+  s.start();
+
+  boost::asio::io_context ctx;
+  auto request = [&](const std::string& target) {
+    boost::beast::basic_stream<local::stream_protocol> stream(ctx);
+    stream.connect(local::stream_protocol::endpoint(path));
+    http::request<http::string_body> req{http::verb::get, target, 11};
+    req.set(http::field::host, "x");
+    http::write(stream, req);
+    boost::beast::flat_buffer buffer;
+    http::response<http::string_body> res;
+    http::read(stream, buffer, res);
+    return res;
+  };
+  auto open = request("/engine.io/?EIO=4&transport=polling");
+  ASSERT_EQ(open.result_int(), 200u);
+  auto sid = sio_test::sid_of(open.body());
+  for (int i = 0; i < 4; ++i) {  // connections dealt to both shards: some upgrades move
+    boost::beast::websocket::stream<local::stream_protocol::socket> ws(ctx);
+    ws.next_layer().connect(local::stream_protocol::endpoint(path));
+    ws.handshake("x", "/engine.io/?EIO=4&transport=websocket&sid=" + sid);
+    ws.write(boost::asio::buffer(std::string("2probe")));
+    boost::beast::flat_buffer buffer;
+    ws.read(buffer);
+    EXPECT_EQ(boost::beast::buffers_to_string(buffer.data()), "3probe");
+    ws.close(boost::beast::websocket::close_code::normal);
+  }
+  EXPECT_EQ(
+      sio_test::send_http(s.port(), http::verb::get, "/engine.io/?EIO=4&transport=polling").status,
+      200u);
+  s.stop();
+  std::lock_guard lock(events.mutex);
+  EXPECT_EQ(events.addresses, (std::vector<std::string>{"", "127.0.0.1"}));
+  std::filesystem::remove(path);
 }

@@ -2,7 +2,9 @@
 // every operator and compare with Node. The event table is cluster_node's (shared CONTRACTS.md),
 // on one process.
 //
-//   socketio_ops [--port N] [--threads N] [--name X]
+//   socketio_ops [--port N] [--threads N] [--name X] [--unix PATH]
+//
+// --unix PATH: also listens on a Unix domain socket at PATH.
 //
 // Namespaces "/", "/chat" and the dynamic /^\/dyn-\d+$/ (children created on first connection),
 // /^\/find-\d+/ (a name that starts so) and /lookup-N (an asynchronous matcher accepts it 20 ms
@@ -285,11 +287,13 @@ int main(int argc, char** argv) {
   sio::server_options opts;
   int port = 3000;
   std::string name = "cpp";
+  std::string unix_path;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string_view arg = argv[i];
     if (arg == "--port") port = std::atoi(argv[i + 1]);
     if (arg == "--threads") opts.threads = static_cast<unsigned>(std::atoi(argv[i + 1]));
     if (arg == "--name") name = argv[i + 1];
+    if (arg == "--unix") unix_path = argv[i + 1];
   }
   sio_test::delayed_runner lookups;  // before io: stops after it
   sio::server io(opts);
@@ -376,6 +380,7 @@ int main(int argc, char** argv) {
   }
 
   io.listen("127.0.0.1", static_cast<std::uint16_t>(port));
+  if (!unix_path.empty()) io.listen_unix(unix_path);
   std::cout << "socketio_ops listening on http://127.0.0.1:" << io.port() << "/socket.io/"
             << std::endl;
   io.run();
