@@ -14,8 +14,8 @@
 /// ```
 ///
 /// From then on the server reads the connection itself (keep-alive). It looks at each request's
-/// request line only, and the first one that is not its own (no route, mount or WebSocket
-/// endpoint of the server matches and it is not under the Engine.IO path) goes back to the
+/// request line only, and the first one that is not under the Engine.IO path (the server's
+/// routes, mounts and raw WebSocket endpoints serve its own listeners) goes back to the
 /// application unparsed, with the connection, through the give-back handler, on the executor the
 /// socket had. The application's limits and parser apply to its own requests, never ours.
 /// The application's executor must outlive the server, or the server be stopped first.

@@ -41,13 +41,8 @@ class connection_limit {
   connection_limit(std::size_t max, std::function<void()> on_room)
       : max_(max), on_room_(std::move(on_room)) {}
 
-  connection_slot acquire() {
-    open_.fetch_add(1);
-    return connection_slot(*this);
-  }
   std::size_t open() const noexcept { return open_.load(); }
-  /// A slot unless at the limit (connections handed over by the application, which cannot be
-  /// paused like the acceptor).
+  /// A slot unless at the limit.
   std::optional<connection_slot> try_acquire() {
     auto open = open_.load();
     do {
@@ -61,7 +56,11 @@ class connection_limit {
   bool pause_if_full() {
     if (open_.load() < max_) return false;
     waiting_.store(true);
-    return open_.load() >= max_ || !waiting_.exchange(false);
+    if (open_.load() >= max_) return true;
+    if (!waiting_.exchange(false)) return true;  // a release took the flag: its on_room resumes us
+    // Room came and the flag is back with us; another listener paused on it must hear of it.
+    if (!stopped_.load()) on_room_();
+    return false;
   }
 
   /// No more wake-ups (the engine is stopping).

@@ -103,10 +103,22 @@ void engine::listen(const std::string& host, std::uint16_t port) {
 }
 
 void engine::listen_unix(const std::string& path) {
-  // A socket file left by an earlier run would make bind fail; anything else at the path stays.
-  struct stat existing {};
-  if (::lstat(path.c_str(), &existing) == 0 && S_ISSOCK(existing.st_mode)) ::unlink(path.c_str());
-  add_listener(stream_protocol::endpoint(asio::local::stream_protocol::endpoint(path)));
+  if (started_) throw std::logic_error("listen after start()");
+  try {
+    asio::local::stream_protocol::endpoint endpoint(path);  // throws when too long
+    // A socket file left by an earlier run (nobody accepts on it) would make bind fail; a live
+    // one, or anything that is not a socket, stays and bind reports it.
+    struct stat existing {};
+    if (::lstat(path.c_str(), &existing) == 0 && S_ISSOCK(existing.st_mode)) {
+      asio::local::stream_protocol::socket probe(shards_.front()->context());
+      beast::error_code ec;
+      probe.connect(endpoint, ec);
+      if (ec == asio::error::connection_refused) ::unlink(path.c_str());
+    }
+    add_listener(stream_protocol::endpoint(endpoint));
+  } catch (const boost::system::system_error& e) {
+    throw boost::system::system_error(e.code(), "listen_unix " + path);
+  }
 }
 
 engine::listener& engine::add_listener(const stream_protocol::endpoint& endpoint) {
@@ -172,8 +184,11 @@ void engine::on_accept(listener& l, shard& target, beast::error_code ec, stream_
     l.backoff_logged = false;
     if (socket.local_endpoint(ec).protocol().family() != AF_UNIX)
       socket.set_option(tcp::no_delay(true), ec);
-    std::make_shared<http_connection>(std::move(socket), *this, target, connections_.acquire())
-        ->start();
+    // Each listener's accept was started below the limit: together they may overshoot it.
+    if (auto slot = connections_.try_acquire()) {
+      std::make_shared<http_connection>(std::move(socket), *this, target, std::move(*slot))
+          ->start();
+    }
   }
   do_accept(l);
 }

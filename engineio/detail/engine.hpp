@@ -72,8 +72,8 @@ class engine {
 
   /// Every request read by a connection comes here, on the connection's shard.
   void route(std::shared_ptr<http_connection> conn, request req);
-  /// Whether the request that starts with `request_line` is the server's (a route, mount or
-  /// WebSocket endpoint, or under the Engine.IO path): attached connections give back the rest.
+  /// Whether the request that starts with `request_line` is the server's (under the Engine.IO
+  /// path): attached connections give back the rest.
   bool owns(std::string_view request_line) const;
   /// From a request's header, its body still to come: a POST for a session tells the session
   /// (see polling_transport::body_started). Nothing for other requests.

@@ -64,7 +64,11 @@ void http_connection::read_request_line() {
   if (end == std::string_view::npos && data.size() < engine_.opts().max_header_bytes) {
     return stream_.async_read_some(
         buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-          if (ec) return;  // gone, or silent until request_timeout: the connection closes
+          // Gone, or silent until request_timeout: the connection closes now, not at the timer.
+          if (ec || self->timed_out_) {
+            self->request_timer_.cancel();
+            return;
+          }
           self->buffer_.commit(n);
           self->read_request_line();
         });

@@ -176,14 +176,16 @@ bool engine::enabled(transport_kind kind) const {
          opts_->transports.end();
 }
 
+// As Node's attach intercepts only its path (the client bundle is under it too): the server's
+// routes, mounts and raw WebSocket endpoints are for its own listeners, and a request line
+// cannot tell an upgrade from a plain request anyway.
 bool engine::owns(std::string_view request_line) const {
-  auto method = request_line.substr(0, request_line.find(' '));
-  auto rest = request_line.substr(std::min(request_line.size(), method.size() + 1));
-  auto target = rest.substr(0, rest.find(' '));
+  auto method_end = request_line.find(' ');
+  if (method_end == std::string_view::npos) return false;
+  auto target = request_line.substr(method_end + 1);
+  target = target.substr(0, target.find(' '));
   auto path = target.substr(0, target.find('?'));
-  return routes_.find_websocket(path) ||
-         routes_.find_route(http::string_to_verb(method), method, path) ||
-         path.substr(0, opts_->path.size()) == opts_->path || routes_.find_mount(path).first;
+  return path.substr(0, opts_->path.size()) == opts_->path;
 }
 
 void engine::route(std::shared_ptr<http_connection> conn, request req) {

@@ -204,6 +204,31 @@ TEST_P(Embedding, AttachedConnectionsCountAgainstMaxConnections) {
   EXPECT_TRUE(closed_by_server(second));
 }
 
+// An idle attached connection the client closes lets go of its slot then, not at the request
+// timeout (30 s): with max_connections 1 the next one is served.
+TEST_P(Embedding, AnAttachedConnectionTheClientClosesFreesItsSlot) {
+  make_server(1);
+  {
+    auto [first, first_app_end] = connect();
+    server_->attach(std::move(first_app_end), "", [](tcp::socket, std::string) {});
+    asio::write(first, asio::buffer(std::string(handshake_request)));
+    EXPECT_EQ(read_response(first).result_int(), 200u);
+  }  // closed while the server waits for its next request line
+  bool served = false;
+  for (int attempt = 0; attempt < 30 && !served; ++attempt) {
+    std::this_thread::sleep_for(100ms);
+    auto [next, next_app_end] = connect();
+    server_->attach(std::move(next_app_end), "", nullptr);
+    asio::write(next, asio::buffer(std::string(handshake_request)));
+    beast::error_code ec;
+    beast::flat_buffer buffer;
+    http::response<http::string_body> res;
+    http::read(next, buffer, res, ec);
+    served = !ec && res.result_int() == 200;
+  }
+  EXPECT_TRUE(served);
+}
+
 TEST_P(Embedding, ABodyOverTheLimitReadByTheApplicationIsRefusedWith413) {
   make_server();
   auto [client, app_end] = connect();

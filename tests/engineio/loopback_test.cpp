@@ -478,6 +478,16 @@ TEST(Listen, UnixDomainSocket) {
   s.listen("127.0.0.1", 0);
   s.listen_unix(path);
   s.start();
+  // A live socket is not taken over (Node's EADDRINUSE), and errors name the path.
+  server second(options{}, events);
+  try {
+    second.listen_unix(path);
+    ADD_FAILURE() << "a live socket was taken over";
+  } catch (const boost::system::system_error& e) {
+    EXPECT_EQ(e.code(), boost::asio::error::address_in_use);
+    EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(second.listen_unix("/tmp/" + std::string(200, 'x')), boost::system::system_error);
 
   boost::asio::io_context ctx;
   auto request = [&](const std::string& target) {
