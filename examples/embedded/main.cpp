@@ -81,7 +81,7 @@ class session : public std::enable_shared_from_this<session> {
       auto& io = io_;
       return io.attach(stream_.release_socket(), std::move(req_),
                        beast::buffers_to_string(buffer_.data()),
-                       [&io](tcp::socket socket, std::string already_read) {
+                       [&io](tcp::socket socket, const std::string& already_read) {
                          std::make_shared<session>(std::move(socket), io, already_read)->read();
                        });
     }

@@ -184,7 +184,7 @@ TEST_P(Embedding, AThrowingGiveBackHandlerIsLoggedAndItsConnectionCloses) {
   auto [client, app_end] = connect();
   asio::write(client, asio::buffer(std::string("GET /app HTTP/1.1\r\nHost: x\r\n\r\n")));
   server_->attach(std::move(app_end), "",
-                  [](tcp::socket, std::string) { throw std::runtime_error("no"); });
+                  [](tcp::socket, const std::string&) { throw std::runtime_error("no"); });
   EXPECT_TRUE(closed_by_server(client));
   // The server goes on.
   auto [other, other_app_end] = connect();
@@ -210,7 +210,7 @@ TEST_P(Embedding, AnAttachedConnectionTheClientClosesFreesItsSlot) {
   make_server(1);
   {
     auto [first, first_app_end] = connect();
-    server_->attach(std::move(first_app_end), "", [](tcp::socket, std::string) {});
+    server_->attach(std::move(first_app_end), "", [](tcp::socket, const std::string&) {});
     asio::write(first, asio::buffer(std::string(handshake_request)));
     EXPECT_EQ(read_response(first).result_int(), 200u);
   }  // closed while the server waits for its next request line
