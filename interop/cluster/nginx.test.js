@@ -4,61 +4,19 @@
 // In production `ip_hash` keeps a client address on one node (examples/cluster/nginx.conf). Every
 // test client comes from 127.0.0.1, so here nginx hashes a per-client header instead, which
 // stands for the address: same stickiness, but the clients spread over both nodes.
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { freePort, suiteTitle, useCluster, waitFor } from "./lib/cluster.js";
+import { startNginx } from "../lib/nginx.js";
+import { suiteTitle, useCluster, waitFor } from "./lib/cluster.js";
 import { clearLogs, connect, deliveries, expected, settle } from "./lib/clients.js";
 
-const NGINX = process.env.NGINX ?? "/usr/sbin/nginx";
 const T = { timeout: 30_000 };
-
-function nginxConfig(dir, port, upstreams) {
-  const temp = ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"]
-    .map((name) => `  ${name}_temp_path ${dir}/${name};`)
-    .join("\n");
-  return `worker_processes 1;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log;
-events {}
-http {
-  access_log off;
-${temp}
-  upstream nodes {
-    hash $http_x_client_address;
-${upstreams.map((p) => `    server 127.0.0.1:${p};`).join("\n")}
-  }
-  server {
-    listen 127.0.0.1:${port};
-    location / {
-      proxy_pass http://nodes;
-      proxy_http_version 1.1;
-      proxy_set_header Upgrade $http_upgrade;
-      proxy_set_header Connection "upgrade";
-      proxy_set_header Host $host;
-    }
-  }
-}
-`;
-}
 
 describe(suiteTitle("nginx in front of two nodes", "classic"), () => {
   let nginx;
-  let dir;
   // Registered before the cluster's hooks so that it runs even when their after() fails (a node
   // that exits uncleanly): a live nginx child would keep this file from ever finishing.
-  after(async () => {
-    if (nginx && nginx.exitCode === null) {
-      const exited = new Promise((resolve) => nginx.once("exit", resolve));
-      nginx.kill("SIGQUIT");
-      await exited;
-    }
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
-  process.once("exit", () => nginx?.kill("SIGKILL"));
+  after(async () => nginx?.stop());
 
   const cluster = useCluster({
     adapter: "classic",
@@ -70,16 +28,11 @@ describe(suiteTitle("nginx in front of two nodes", "classic"), () => {
   const front = {};
 
   before(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), "sio-nginx-"));
-    const port = await freePort();
-    writeFileSync(path.join(dir, "nginx.conf"), nginxConfig(dir, port, cluster.nodes.map((n) => n.port)));
-    nginx = spawn(NGINX, ["-p", dir, "-c", path.join(dir, "nginx.conf"), "-g", "daemon off;"], { stdio: "inherit" });
-    Object.assign(front, { name: "nginx", base: `http://127.0.0.1:${port}` });
-    await waitFor(
-      async () => (await fetch(`${front.base}/socket.io/?EIO=4&transport=polling`).catch(() => null))?.status === 200,
-      5000,
-      "nginx answering",
-    );
+    nginx = await startNginx({
+      servers: cluster.nodes.map((n) => `127.0.0.1:${n.port}`),
+      hash: "$http_x_client_address",
+    });
+    Object.assign(front, { name: "nginx", base: nginx.base });
   });
 
   // Clients with distinct addresses, which land on both nodes: nginx's plain hash (not the

@@ -2,44 +2,17 @@
 // of a proxy on the same host: socket.io-client 4.x through nginx over polling, WebSocket and the
 // upgrade, on 1 and 2 shards (an upgrade may move the connection to its session's shard), with
 // the TCP listener serving beside it. Our listener is the subject, so there is no Node twin.
-import { spawn } from "node:child_process";
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { io } from "socket.io-client";
-import { OPS_TARGETS, freePort, startServer, unavailable } from "../lib/server.js";
+import { startNginx } from "../lib/nginx.js";
+import { OPS_TARGETS, startServer, unavailable } from "../lib/server.js";
 import { SIO_VARIANTS, once } from "../lib/sio.js";
 import { withTimeout } from "../lib/time.js";
-
-const NGINX = process.env.NGINX ?? "/usr/sbin/nginx";
-
-function nginxConfig(dir, port, socketPath) {
-  const temp = ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"]
-    .map((name) => `  ${name}_temp_path ${dir}/${name};`)
-    .join("\n");
-  return `worker_processes 1;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log;
-events {}
-http {
-  access_log off;
-${temp}
-  server {
-    listen 127.0.0.1:${port};
-    location / {
-      proxy_pass http://unix:${socketPath}:;
-      proxy_http_version 1.1;
-      proxy_set_header Upgrade $http_upgrade;
-      proxy_set_header Connection "upgrade";
-      proxy_set_header Host $host;
-    }
-  }
-}
-`;
-}
 
 /** A GET over the Unix socket itself: {status, body}. */
 function getOverSocket(socketPath, target) {
@@ -70,22 +43,11 @@ for (const target of OPS_TARGETS.filter((t) => t.name !== "node")) {
       // deployment does for its proxy's user.
       chmodSync(dir, 0o755);
       chmodSync(front.socketPath, 0o666);
-      const port = await freePort();
-      writeFileSync(path.join(dir, "nginx.conf"), nginxConfig(dir, port, front.socketPath));
-      nginx = spawn(NGINX, ["-p", dir, "-c", path.join(dir, "nginx.conf"), "-g", "daemon off;"], { stdio: "inherit" });
-      front.base = `http://127.0.0.1:${port}`;
-      const deadline = Date.now() + 5000;
-      while ((await fetch(`${front.base}/socket.io/?EIO=4&transport=polling`).catch(() => null))?.status !== 200) {
-        assert.ok(Date.now() < deadline, "nginx answering");
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      nginx = await startNginx({ servers: [`unix:${front.socketPath}`] });
+      front.base = nginx.base;
     });
     after(async () => {
-      if (nginx && nginx.exitCode === null) {
-        const exited = new Promise((resolve) => nginx.once("exit", resolve));
-        nginx.kill("SIGQUIT");
-        await exited;
-      }
+      await nginx?.stop();
       await server?.stop();
       if (dir) rmSync(dir, { recursive: true, force: true });
     });
