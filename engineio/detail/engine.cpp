@@ -9,7 +9,6 @@
 #include <boost/asio/local/stream_protocol.hpp>
 
 #include <chrono>
-#include <cstring>
 #include <limits>
 #include <stdexcept>
 #include <thread>
@@ -96,10 +95,7 @@ engine::~engine() {
 void engine::listen(const std::string& host, std::uint16_t port) {
   auto& l =
       add_listener(stream_protocol::endpoint(tcp::endpoint{asio::ip::make_address(host), port}));
-  tcp::endpoint bound;
-  auto local = l.acceptor.local_endpoint();
-  std::memcpy(bound.data(), local.data(), local.size());
-  if (port_ == 0) port_ = bound.port();
+  if (port_ == 0) port_ = ip_endpoint(l.acceptor.local_endpoint())->port();
 }
 
 void engine::listen_unix(const std::string& path) {
@@ -126,8 +122,8 @@ engine::listener& engine::add_listener(const stream_protocol::endpoint& endpoint
   auto& ctx = shards_.front()->context();
   auto l = std::make_unique<listener>(ctx);
   l->acceptor.open(endpoint.protocol());
-  if (endpoint.protocol().family() != AF_UNIX)
-    l->acceptor.set_option(asio::socket_base::reuse_address(true));
+  l->ip = endpoint.protocol().family() != AF_UNIX;
+  if (l->ip) l->acceptor.set_option(asio::socket_base::reuse_address(true));
   l->acceptor.bind(endpoint);
   l->acceptor.listen(asio::socket_base::max_listen_connections);
   listeners_.push_back(std::move(l));
@@ -182,8 +178,7 @@ void engine::on_accept(listener& l, shard& target, beast::error_code ec, stream_
   }
   if (!ec) {
     l.backoff_logged = false;
-    if (socket.local_endpoint(ec).protocol().family() != AF_UNIX)
-      socket.set_option(tcp::no_delay(true), ec);
+    if (l.ip) socket.set_option(tcp::no_delay(true), ec);
     // Each listener's accept was started below the limit: together they may overshoot it.
     if (auto slot = connections_.try_acquire()) {
       std::make_shared<http_connection>(std::move(socket), *this, target, std::move(*slot))

@@ -135,6 +135,7 @@ class engine {
     explicit listener(asio::io_context& ctx) : acceptor(ctx), backoff(ctx) {}
     asio::basic_socket_acceptor<stream_protocol> acceptor;
     asio::steady_timer backoff;  // out of fds or memory: accept again later
+    bool ip = true;              // TCP, not a Unix domain socket
     bool accepting = false;      // an accept or its back-off is pending
     bool backoff_logged = false;
   };

@@ -6,6 +6,7 @@
 #include <boost/beast/core/basic_stream.hpp>
 #include <boost/beast/http.hpp>
 
+#include <optional>
 #include <string>
 
 namespace engineio::detail {
@@ -19,6 +20,9 @@ using tcp = boost::asio::ip::tcp;
 using stream_protocol = boost::asio::generic::stream_protocol;
 using stream_socket = stream_protocol::socket;
 using http_stream = beast::basic_stream<stream_protocol>;
+
+/// An endpoint of a TCP socket as such; nothing for a Unix domain socket's.
+std::optional<tcp::endpoint> ip_endpoint(const stream_protocol::endpoint& endpoint);
 
 /// The peer's IP address as Node prints it ("127.0.0.1", "::1", "::ffff:127.0.0.1"); empty for a
 /// Unix domain socket (Node's remoteAddress is undefined there) or a peer already gone.
