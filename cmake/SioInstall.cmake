@@ -60,7 +60,7 @@ if(PROJECT_IS_TOP_LEVEL)
   set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
   set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
   set(CPACK_DEBIAN_PACKAGE_SECTION libdevel)
-  set(CPACK_DEBIAN_PACKAGE_DEPENDS "libboost1.81-dev, libfmt-dev, zlib1g-dev, libbrotli-dev, \
+  set(CPACK_DEBIAN_PACKAGE_DEPENDS "libboost1.81-dev, libfmt-dev, zlib1g-dev, libssl-dev, libbrotli-dev, \
 libhiredis-dev, libmsgpuck-dev, pkg-config")
   include(CPack)
 endif()

@@ -11,6 +11,11 @@
 namespace engineio {
 
 template <typename... Args>
+void log_info(fmt::format_string<Args...> format, Args&&... args) {
+  fmt::print(stderr, "[sio] {}\n", fmt::format(format, std::forward<Args>(args)...));
+}
+
+template <typename... Args>
 void log_warning(fmt::format_string<Args...> format, Args&&... args) {
   fmt::print(stderr, "[sio] warning: {}\n", fmt::format(format, std::forward<Args>(args)...));
 }

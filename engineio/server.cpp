@@ -4,11 +4,13 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include <csignal>
 #include <stdexcept>
 #include <thread>
 
 #include "engineio/detail/engine.hpp"
 #include "engineio/detail/middleware_chain.hpp"
+#include "engineio/log.hpp"
 
 namespace engineio {
 
@@ -19,8 +21,12 @@ server::~server() {
   stop();
 }
 
-void server::listen(const std::string& host, std::uint16_t port) {
-  engine_->listen(host, port);
+std::uint16_t server::listen(const std::string& host, std::uint16_t port) {
+  return engine_->listen(host, port, std::nullopt);
+}
+
+std::uint16_t server::listen(const std::string& host, std::uint16_t port, const tls_options& tls) {
+  return engine_->listen(host, port, tls);
 }
 
 void server::listen_unix(const std::string& path) {
@@ -29,6 +35,10 @@ void server::listen_unix(const std::string& path) {
 
 std::uint16_t server::port() const noexcept {
   return engine_->port();
+}
+
+void server::reload_tls() {
+  engine_->reload_tls();
 }
 
 void server::attach(boost::asio::ip::tcp::socket socket, http_request_message req,
@@ -60,9 +70,22 @@ void server::start() {
 void server::run(const std::function<void()>& before_stop) {
   boost::asio::io_context signals_context;
   boost::asio::signal_set signals(signals_context, SIGINT, SIGTERM);
-  signals.async_wait([this](boost::system::error_code ec, int) {
-    if (!ec) request_stop();
-  });
+  // Only a server with certificates to reload takes SIGHUP from its default (ending the process).
+  if (engine_->serves_tls()) signals.add(SIGHUP);
+  std::function<void()> wait = [&] {
+    signals.async_wait([&](boost::system::error_code ec, int signal) {
+      if (ec) return;
+      if (signal != SIGHUP) return request_stop();
+      try {
+        reload_tls();
+        log_info("TLS certificates reloaded");
+      } catch (const std::exception& e) {
+        log_warning("TLS reload failed, the certificates stay as they were: {}", e.what());
+      }
+      wait();
+    });
+  };
+  wait();
   std::thread signal_thread([&] { signals_context.run(); });
   start();
   {

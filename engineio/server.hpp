@@ -35,6 +35,7 @@
 #include "engineio/middleware.hpp"
 #include "engineio/options.hpp"
 #include "engineio/session.hpp"
+#include "engineio/tls.hpp"
 #include "engineio/websocket_endpoint.hpp"
 
 namespace engineio {
@@ -68,11 +69,15 @@ class server {
   server(const server&) = delete;
   server& operator=(const server&) = delete;
 
-  /// Binds and listens on an IPv4 or IPv6 address ("::" is dual stack); throws
-  /// boost::system::system_error when the address is taken. Port 0 picks a free port: read it
-  /// back with `port()`. Each call adds a listener, all before start(); every listener serves
-  /// the same sessions.
-  void listen(const std::string& host, std::uint16_t port);
+  /// Binds and listens on an IPv4 or IPv6 address ("::" is dual stack) and returns the bound
+  /// port (port 0 picks a free one); throws boost::system::system_error when the address is
+  /// taken. Each call adds a listener, all before start(); every listener serves the same
+  /// sessions.
+  std::uint16_t listen(const std::string& host, std::uint16_t port);
+  /// The same for HTTPS and WSS only (engineio/tls.hpp); plain and TLS listeners may serve side
+  /// by side. Throws std::runtime_error, naming the file, when the certificate or key cannot be
+  /// loaded.
+  std::uint16_t listen(const std::string& host, std::uint16_t port, const tls_options& tls);
   /// Listens on a Unix domain socket at `path` (the fast path behind a proxy on the same host,
   /// e.g. nginx's `proxy_pass http://unix:/path:`). A socket file already there (left by an
   /// earlier run) is replaced; the file's permissions follow the process umask. Requests on it
@@ -80,6 +85,11 @@ class server {
   void listen_unix(const std::string& path);
   /// The port of the first TCP listener (0 without one).
   std::uint16_t port() const noexcept;
+  /// Reads the certificate and key files of every TLS listener again: new connections get the
+  /// new certificate, open ones keep theirs. Callable from any thread; `run()` calls it on
+  /// SIGHUP. Throws std::runtime_error when a file cannot be loaded, and the listener keeps
+  /// serving the certificate it had.
+  void reload_tls();
 
   /// Embedding (engineio/embedding.hpp): answers `req`, which the application read from
   /// `socket` (`already_read`: the bytes its buffer holds past the request), then keeps reading
@@ -121,7 +131,8 @@ class server {
   /// Starts the shard threads and returns.
   void start();
   /// Starts if needed and blocks until SIGINT, SIGTERM or `request_stop()`, then calls
-  /// `before_stop` (if any) and stops.
+  /// `before_stop` (if any) and stops. With TLS listeners, SIGHUP reloads their certificates
+  /// (reload_tls), and a failure is logged.
   void run(const std::function<void()>& before_stop = {});
   /// Makes `run()` return; callable from any thread, handlers included.
   void request_stop();

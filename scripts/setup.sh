@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need on Debian 12, skipping what is already there:
-# compiler and CMake, Boost 1.81 (Beast, Asio), fmt, zlib, Brotli, hiredis, GoogleTest, ccache
+# compiler and CMake, Boost 1.81 (Beast, Asio), fmt, zlib, OpenSSL, Brotli, hiredis, GoogleTest, ccache
 # (Debian packages), Node.js, the socket.io-client bundle the library embeds, and for the tests
 # the npm packages of interop/ (npm ci).
 #   scripts/setup.sh            for building and running the examples
-#   scripts/setup.sh --tests    also Chromium (browser tests), redis-server and nginx (cluster
-#                               tests; the tests start their own, the services are not used)
+#   scripts/setup.sh --tests    also Chromium (browser tests; certutil to make it trust the TLS
+#                               tests' CA), openssl (the TLS tests' certificates), redis-server
+#                               and nginx (cluster tests; the tests start their own, the services
+#                               are not used)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(g++ cmake make pkg-config ccache libboost1.81-dev libfmt-dev zlib1g-dev libbrotli-dev
+packages=(g++ cmake make pkg-config ccache libboost1.81-dev libfmt-dev zlib1g-dev libssl-dev libbrotli-dev
           libhiredis-dev rapidjson-dev libmsgpuck-dev libgtest-dev)
 command -v node > /dev/null || packages+=(nodejs)
 if [ "${1:-}" = "--tests" ]; then
-  packages+=(chromium fonts-noto-color-emoji redis-server nginx)
+  packages+=(chromium fonts-noto-color-emoji libnss3-tools openssl redis-server nginx)
 fi
 
 sudo=""

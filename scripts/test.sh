@@ -27,7 +27,7 @@ if [ "${1:-}" = "--sanitize" ]; then scripts/fuzz.sh --seconds 10; fi
 if [ "${1:-}" = "--sanitize" ]; then
   # Under the sanitizers the servers are slower; the files that assert sub-second heartbeat and
   # connect-timeout windows run in the normal build only.
-  (cd interop && SIO_BUILD_DIR="$PWD/../$SIO_BUILD_DIR" SIO_REQUIRE_CPP=1 node --test --test-concurrency=1 \
+  (cd interop && SIO_BUILD_DIR="$PWD/../$SIO_BUILD_DIR" SIO_REQUIRE_CPP=1 node --test --test-concurrency=1 --test-reporter=spec \
     $(ls test/*.test.js cluster/*.test.js | grep -v -e heartbeat -e sio-disconnect))
 else
   (cd interop && SIO_BUILD_DIR="$PWD/../$SIO_BUILD_DIR" SIO_REQUIRE_CPP=1 npm test)

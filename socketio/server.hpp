@@ -156,9 +156,17 @@ class server : private engineio::handler {
     of("/").server_side_emit(event, std::move(values), std::move(ack));
   }
 
-  void listen(const std::string& host, std::uint16_t port) { engine_.listen(host, port); }
+  std::uint16_t listen(const std::string& host, std::uint16_t port) {
+    return engine_.listen(host, port);
+  }
+  /// HTTPS and WSS only (engineio/tls.hpp), beside or instead of plain listeners.
+  std::uint16_t listen(const std::string& host, std::uint16_t port, const eio::tls_options& tls) {
+    return engine_.listen(host, port, tls);
+  }
   void listen_unix(const std::string& path) { engine_.listen_unix(path); }
   std::uint16_t port() const noexcept { return engine_.port(); }
+  /// See eio::server::reload_tls (run() calls it on SIGHUP).
+  void reload_tls() { engine_.reload_tls(); }
   /// Embedding in the application's own Beast server, as Node's `io.attach(httpServer)`: hands
   /// over a connection and the request read from it (engineio/embedding.hpp).
   void attach(boost::asio::ip::tcp::socket socket, engineio::http_request_message req,

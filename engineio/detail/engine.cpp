@@ -8,6 +8,7 @@
 
 #include <boost/asio/local/stream_protocol.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <limits>
 #include <stdexcept>
@@ -92,10 +93,28 @@ engine::~engine() {
   stop();
 }
 
-void engine::listen(const std::string& host, std::uint16_t port) {
+std::uint16_t engine::listen(const std::string& host, std::uint16_t port,
+                             std::optional<tls_options> tls) {
+  if (started_) throw std::logic_error("listen after start()");
+  // The certificate first: a listener that cannot serve it does not bind.
+  auto certificate = tls ? std::make_unique<tls_certificate>(std::move(*tls)) : nullptr;
   auto& l =
       add_listener(stream_protocol::endpoint(tcp::endpoint{asio::ip::make_address(host), port}));
-  if (port_ == 0) port_ = ip_endpoint(l.acceptor.local_endpoint())->port();
+  l.tls = std::move(certificate);
+  auto bound = ip_endpoint(l.acceptor.local_endpoint())->port();
+  if (port_ == 0) port_ = bound;
+  return bound;
+}
+
+bool engine::serves_tls() const noexcept {
+  return std::any_of(listeners_.begin(), listeners_.end(),
+                     [](const auto& l) { return l->tls != nullptr; });
+}
+
+void engine::reload_tls() {
+  for (auto& l : listeners_) {
+    if (l->tls) l->tls->reload();
+  }
 }
 
 void engine::listen_unix(const std::string& path) {
@@ -181,7 +200,9 @@ void engine::on_accept(listener& l, shard& target, beast::error_code ec, stream_
     if (l.ip) socket.set_option(tcp::no_delay(true), ec);
     // Each listener's accept was started below the limit: together they may overshoot it.
     if (auto slot = connections_.try_acquire()) {
-      std::make_shared<http_connection>(std::move(socket), *this, target, std::move(*slot))
+      auto stream = l.tls ? connection_stream(std::move(socket), *l.tls->current())
+                          : connection_stream(std::move(socket));
+      std::make_shared<http_connection>(std::move(stream), *this, target, std::move(*slot))
           ->start();
     }
   }
@@ -206,8 +227,8 @@ void engine::adopt(tcp::socket socket, std::optional<request> first, std::string
     if (!socket) return;
     beast::error_code ec;
     socket->set_option(tcp::no_delay(true), ec);  // attached sockets are TCP
-    auto conn =
-        std::make_shared<http_connection>(std::move(*socket), *this, target, std::move(slot));
+    auto conn = std::make_shared<http_connection>(connection_stream(std::move(*socket)), *this,
+                                                  target, std::move(slot));
     conn->give_back_to(std::move(back));
     conn->start_with(std::move(first), std::move(rest));
   });

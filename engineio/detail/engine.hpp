@@ -19,10 +19,12 @@
 #include "engineio/detail/middleware_chain.hpp"
 #include "engineio/detail/pending_request.hpp"
 #include "engineio/detail/shard.hpp"
+#include "engineio/detail/tls_certificate.hpp"
 #include "engineio/embedding.hpp"
 #include "engineio/handler.hpp"
 #include "engineio/middleware.hpp"
 #include "engineio/options.hpp"
+#include "engineio/tls.hpp"
 
 namespace engineio::detail {
 
@@ -35,8 +37,12 @@ class engine {
   engine(options opts, handler& events, unsigned threads);
   ~engine();
 
-  void listen(const std::string& host, std::uint16_t port);
+  /// The bound port; with `tls`, the listener speaks HTTPS and WSS only.
+  std::uint16_t listen(const std::string& host, std::uint16_t port, std::optional<tls_options> tls);
   void listen_unix(const std::string& path);
+  /// Reads every TLS listener's files again (see tls_certificate::reload).
+  void reload_tls();
+  bool serves_tls() const noexcept;
   std::uint16_t port() const noexcept { return port_; }
   void start();
   void stop();
@@ -98,7 +104,7 @@ class engine {
                      std::string_view transport_name, const std::string& sid, http::fields extra,
                      std::shared_ptr<request_locals> locals);
   void on_session_request(shard& owner, pending_request pending, const std::string& sid);
-  void on_session_upgrade(shard& owner, counted_socket socket, request req, const std::string& sid,
+  void on_session_upgrade(shard& owner, counted_stream counted, request req, const std::string& sid,
                           const http::fields& extra);
   void handshake_polling(pending_request pending, std::shared_ptr<request_locals> locals);
   void handshake_websocket(std::shared_ptr<http_connection> conn, request req, http::fields extra,
@@ -106,13 +112,13 @@ class engine {
   std::optional<protocol_version> protocol_of(const request& req) const;
   bool enabled(transport_kind kind) const;
   /// Tells the connection_error listeners that `req` was refused with `code`.
-  void report_refusal(const request& req, const std::string& remote, request_error code,
+  void report_refusal(const request& req, const peer_info& peer, request_error code,
                       string_pairs context) const;
   void refuse(pending_request& pending, request_error code, string_pairs context,
               std::string_view message = {}) const;
   /// What the initial_headers (on a handshake) and headers listeners add to the answer to `req`,
   /// into `out`, in place of the headers of the same names.
-  void add_listener_headers(const request& req, const std::string& remote, bool handshake,
+  void add_listener_headers(const request& req, const peer_info& peer, bool handshake,
                             http::fields& out) const;
   /// The allow_request hook sees `info`, the request as the session will keep it.
   void check_allowed(const request_info& info, shard& home,
@@ -134,9 +140,10 @@ class engine {
   struct listener {
     explicit listener(asio::io_context& ctx) : acceptor(ctx), backoff(ctx) {}
     asio::basic_socket_acceptor<stream_protocol> acceptor;
-    asio::steady_timer backoff;  // out of fds or memory: accept again later
-    bool ip = true;              // TCP, not a Unix domain socket
-    bool accepting = false;      // an accept or its back-off is pending
+    asio::steady_timer backoff;            // out of fds or memory: accept again later
+    std::unique_ptr<tls_certificate> tls;  // a TLS listener's certificate
+    bool ip = true;                        // TCP, not a Unix domain socket
+    bool accepting = false;                // an accept or its back-off is pending
     bool backoff_logged = false;
   };
   listener& add_listener(const stream_protocol::endpoint& endpoint);

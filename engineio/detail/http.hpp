@@ -27,6 +27,11 @@ std::optional<tcp::endpoint> ip_endpoint(const stream_protocol::endpoint& endpoi
 /// The peer's IP address as Node prints it ("127.0.0.1", "::1", "::ffff:127.0.0.1"); empty for a
 /// Unix domain socket (Node's remoteAddress is undefined there) or a peer already gone.
 std::string peer_address(const stream_socket& socket);
+/// Who is at the other end of a connection, as its requests report it.
+struct peer_info {
+  std::string address;  // peer_address()
+  bool secure = false;  // over TLS: Node's req.socket.encrypted
+};
 using request = http::request<http::string_body>;
 using response = http::response<http::string_body>;
 

@@ -17,17 +17,29 @@ constexpr std::size_t max_buffered_while_waiting = std::size_t{64} * 1024;
 
 }  // namespace
 
-http_connection::http_connection(stream_socket socket, engine& owner, shard& home,
+http_connection::http_connection(connection_stream stream, engine& owner, shard& home,
                                  connection_slot slot)
-    : stream_(std::move(socket)),
+    : stream_(std::move(stream)),
       slot_(std::move(slot)),
       request_timer_(stream_.get_executor()),
       engine_(owner),
       home_(home),
-      remote_address_(peer_address(stream_.socket())) {}
+      peer_(peer_of(stream_)) {}
 
 void http_connection::start() {
-  asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->do_read(); });
+  asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+    if (self->stream_.tls()) return self->handshake();
+    self->do_read();
+  });
+}
+
+// Bounded as a request is: a client that stalls in the handshake, or never starts it, holds its
+// connection slot for request_timeout at most. A failed handshake just closes.
+void http_connection::handshake() {
+  stream_.next_layer().expires_after(engine_.opts().request_timeout);
+  stream_.async_handshake([self = shared_from_this()](beast::error_code ec) {
+    if (!ec) self->do_read();
+  });
 }
 
 void http_connection::start_with(std::optional<request> first, std::string already_read) {
@@ -44,13 +56,13 @@ void http_connection::start_with(std::optional<request> first, std::string alrea
 
 void http_connection::do_read() {
   // Not the stream's own timeout: that one closes the socket, and a slow request gets a 408.
-  stream_.expires_never();
+  stream_.next_layer().expires_never();
   timed_out_ = false;
   request_timer_.expires_after(engine_.opts().request_timeout);
   request_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
     if (ec) return;
     self->timed_out_ = true;
-    self->stream_.socket().cancel(ec);
+    self->stream_.next_layer().socket().cancel(ec);
   });
   if (can_give_back()) return read_request_line();
   read_header();
@@ -82,7 +94,7 @@ void http_connection::give_back() {
   request_timer_.cancel();
   std::string rest = beast::buffers_to_string(buffer_.data());
   buffer_.consume(buffer_.size());
-  socket_in_transit socket(stream_.socket());
+  socket_in_transit socket(stream_.next_layer().socket());
   if (!socket.valid()) return;
   auto target = std::move(give_back_);
   auto executor = target.executor;
@@ -137,7 +149,7 @@ void http_connection::on_read(beast::error_code ec) {
     }
     return;
   }
-  stream_.expires_never();
+  stream_.next_layer().expires_never();
   handle(parser_->release());
 }
 
@@ -206,7 +218,7 @@ void http_connection::send_response(response res) {
 
 void http_connection::write_response(const std::shared_ptr<response>& res) {
   bool keep_alive = res->keep_alive();
-  stream_.expires_after(engine_.opts().request_timeout);
+  stream_.next_layer().expires_after(engine_.opts().request_timeout);
   http::async_write(stream_, *res,
                     [self = shared_from_this(), res, keep_alive](
                         beast::error_code ec, std::size_t) { self->on_write(keep_alive, ec); });
@@ -215,13 +227,13 @@ void http_connection::write_response(const std::shared_ptr<response>& res) {
 void http_connection::on_write(bool keep_alive, beast::error_code ec) {
   if (ec) return;
   if (!keep_alive) {
-    stream_.socket().shutdown(stream_socket::shutdown_send, ec);
+    stream_.next_layer().socket().shutdown(stream_socket::shutdown_send, ec);
     return linger();
   }
   // A watch read may still be pending: stop it, and read the next request when it returns.
   if (watching_) {
     resume_after_watch_ = true;
-    stream_.socket().cancel(ec);
+    stream_.next_layer().socket().cancel(ec);
     return;
   }
   do_read();
@@ -234,7 +246,7 @@ void http_connection::linger() {
   if (released_) return;
   if (!lingering_) {
     lingering_ = true;
-    stream_.expires_after(std::chrono::seconds(5));
+    stream_.next_layer().expires_after(std::chrono::seconds(5));
   }
   buffer_.consume(buffer_.size());
   stream_.async_read_some(buffer_.prepare(std::size_t{16} * 1024),
@@ -243,10 +255,10 @@ void http_connection::linger() {
                           });
 }
 
-counted_socket http_connection::release_socket() {
+counted_stream http_connection::release_stream() {
   released_ = true;
   awaiting_answer_ = false;
-  return {stream_.release_socket(), std::move(slot_)};
+  return {std::move(stream_), std::move(slot_)};
 }
 
 }  // namespace engineio::detail

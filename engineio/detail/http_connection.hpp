@@ -1,8 +1,8 @@
 #pragma once
-// One accepted TCP connection speaking HTTP/1.1 (the Beast http_session shape): reads a request,
-// hands it to the engine, writes the answer (which may come from another shard), repeats. While
-// a request waits for its answer (a parked long-poll), it watches the socket so that a client
-// that goes away is noticed, as Node notices a request's "close".
+// One accepted connection speaking HTTP/1.1, plain or over TLS (the Beast http_session shape):
+// reads a request, hands it to the engine, writes the answer (which may come from another shard),
+// repeats. While a request waits for its answer (a parked long-poll), it watches the socket so that
+// a client that goes away is noticed, as Node notices a request's "close".
 
 #include <functional>
 #include <memory>
@@ -13,6 +13,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 
 #include "engineio/detail/connection_limit.hpp"
+#include "engineio/detail/connection_stream.hpp"
 #include "engineio/detail/http.hpp"
 #include "engineio/embedding.hpp"
 
@@ -21,11 +22,11 @@ namespace engineio::detail {
 class engine;
 class shard;
 
-/// An accepted socket with the slot that counts it against max_connections: they go together
-/// from the HTTP connection to whatever takes the socket over (a WebSocket transport or raw
+/// An accepted connection with the slot that counts it against max_connections: they go together
+/// from the HTTP connection to whatever takes the stream over (a WebSocket transport or raw
 /// peer, or the refusal being written), so an upgrade in progress is counted too.
-struct counted_socket {
-  stream_socket socket;
+struct counted_stream {
+  connection_stream stream;
   connection_slot slot;
 };
 
@@ -44,8 +45,9 @@ struct streamed_body {
 
 class http_connection : public std::enable_shared_from_this<http_connection> {
  public:
-  http_connection(stream_socket socket, engine& owner, shard& home, connection_slot slot);
+  http_connection(connection_stream stream, engine& owner, shard& home, connection_slot slot);
 
+  /// Reads requests, after the TLS handshake on a TLS stream.
   void start();
   /// Starts an attached connection (server::attach): with the request the application already
   /// read, if any, and the bytes it read past it.
@@ -60,17 +62,18 @@ class http_connection : public std::enable_shared_from_this<http_connection> {
   /// Callable from any thread.
   void on_abandon(asio::any_io_executor executor, std::function<void()> f);
 
-  /// Gives the socket away (WebSocket upgrade) with its connection slot; the connection stops
+  /// Gives the stream away (WebSocket upgrade) with its connection slot; the connection stops
   /// reading.
-  counted_socket release_socket();
+  counted_stream release_stream();
 
   shard& home() noexcept { return home_; }
   /// The number under which the current request's body was announced while it arrived; 0 when
   /// it came with its header.
   std::uint64_t streamed_post() const noexcept { return streamed_ ? streamed_->id : 0; }
-  const std::string& remote_address() const noexcept { return remote_address_; }
+  const peer_info& peer() const noexcept { return peer_; }
 
  private:
+  void handshake();
   void do_read();
   bool can_give_back() const noexcept { return static_cast<bool>(give_back_.handler); }
   void read_request_line();
@@ -86,13 +89,13 @@ class http_connection : public std::enable_shared_from_this<http_connection> {
   void on_write(bool keep_alive, beast::error_code ec);
   void linger();
 
-  http_stream stream_;
+  connection_stream stream_;
   connection_slot slot_;
   asio::steady_timer request_timer_;
   bool timed_out_ = false;
   engine& engine_;
   shard& home_;
-  std::string remote_address_;
+  peer_info peer_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::optional<streamed_body> streamed_;

@@ -19,7 +19,7 @@ bool valid_header(std::string_view name, std::string_view value) {
          std::all_of(value.begin(), value.end(), text);
 }
 
-request_info make_request_info(const request& req, query_params query, const std::string& remote) {
+request_info make_request_info(const request& req, query_params query, const peer_info& peer) {
   request_info info;
   info.method = std::string(req.method_string());
   info.url = std::string(req.target());
@@ -39,7 +39,8 @@ request_info make_request_info(const request& req, query_params query, const std
     info.headers.emplace_back(name, field.value());
   }
   info.query = std::move(query);
-  info.remote_address = remote;
+  info.remote_address = peer.address;
+  info.secure = peer.secure;
   return info;
 }
 
@@ -90,7 +91,7 @@ const websocket_handler* http_routes::find_websocket(std::string_view path) cons
   return nullptr;
 }
 
-response answer_route(const http_handler& handler, request& req, const std::string& remote,
+response answer_route(const http_handler& handler, request& req, const peer_info& peer,
                       std::size_t mount_length) {
   auto target = req.target();
   auto path = target.substr(0, target.find('?'));
@@ -100,7 +101,7 @@ response answer_route(const http_handler& handler, request& req, const std::stri
       req,
       question == std::string_view::npos ? query_params{}
                                          : decode_query(target.substr(question + 1)),
-      remote);
+      peer);
   auto rest = path.substr(mount_length);
   in.path = rest.empty() ? std::string(1, '/') : std::string(rest);
   in.body = std::move(req.body());

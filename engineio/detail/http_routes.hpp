@@ -14,7 +14,7 @@
 namespace engineio::detail {
 
 /// The request's parts the layers above see, copied out of the parser.
-request_info make_request_info(const request& req, query_params query, const std::string& remote);
+request_info make_request_info(const request& req, query_params query, const peer_info& peer);
 
 /// Whether Node's setHeader would take this header: a token name, a value without control
 /// characters but tab.
@@ -54,7 +54,7 @@ class http_routes {
 
 /// Runs `handler` on the request and turns its answer into Beast's response. `mount_length`
 /// bytes of the path belong to the mount and are cut from `http_request::path`.
-response answer_route(const http_handler& handler, request& req, const std::string& remote,
+response answer_route(const http_handler& handler, request& req, const peer_info& peer,
                       std::size_t mount_length);
 
 }  // namespace engineio::detail

@@ -16,7 +16,6 @@
 #include "engineio/detail/middleware_chain.hpp"
 #include "engineio/detail/plain_websocket_transport.hpp"
 #include "engineio/detail/polling_transport.hpp"
-#include "engineio/detail/socket_in_transit.hpp"
 #include "engineio/detail/timer.hpp"
 #include "engineio/detail/websocket_handshake.hpp"
 #include "engineio/detail/websocket_peer.hpp"
@@ -77,14 +76,14 @@ std::optional<protocol_version> requested_protocol(const parsed_query& query) {
   return std::nullopt;
 }
 
-void write_and_close(counted_socket socket, response res) {
-  auto stream = std::make_shared<http_stream>(std::move(socket.socket));
+void write_and_close(counted_stream counted, response res) {
+  auto stream = std::make_shared<connection_stream>(std::move(counted.stream));
   auto shared = std::make_shared<response>(std::move(res));
-  auto slot = std::make_shared<connection_slot>(std::move(socket.slot));
-  stream->expires_after(std::chrono::seconds(5));
+  auto slot = std::make_shared<connection_slot>(std::move(counted.slot));
+  stream->next_layer().expires_after(std::chrono::seconds(5));
   http::async_write(*stream, *shared, [stream, shared, slot](beast::error_code, std::size_t) {
     beast::error_code ec;
-    stream->socket().shutdown(stream_socket::shutdown_send, ec);
+    stream->next_layer().socket().shutdown(stream_socket::shutdown_send, ec);
   });
 }
 
@@ -107,10 +106,10 @@ http::fields engine_headers(const request& req, const options& opts, const http:
 // Completes the WebSocket handshake with `extra` headers in the 101, then calls `then` with the
 // open stream and its connection slot (or drops both).
 template <typename Then>
-void accept_websocket(counted_socket socket, request req, const options& opts, http::fields extra,
+void accept_websocket(counted_stream counted, request req, const options& opts, http::fields extra,
                       Then then, std::function<void()> on_failure = {}) {
-  auto ws = std::make_shared<websocket_stream>(std::move(socket.socket));
-  auto slot = std::make_shared<connection_slot>(std::move(socket.slot));
+  auto ws = std::make_shared<websocket_stream>(std::move(counted.stream));
+  auto slot = std::make_shared<connection_slot>(std::move(counted.slot));
   configure_websocket(*ws, opts);
   if (opts.per_message_deflate) {
     if (auto offer = deflate_offer_to_accept(req, *opts.per_message_deflate)) {
@@ -137,8 +136,8 @@ void accept_websocket(counted_socket socket, request req, const options& opts, h
 }
 
 // The transport for an accepted WebSocket: our own framing with corked writes, unless
-// permessage-deflate may be negotiated, which Beast's stream does. `attach` hands it to its
-// session and says whether to start reading.
+// permessage-deflate may be negotiated or the stream is TLS, which Beast's stream does. `attach`
+// hands it to its session and says whether to start reading.
 template <typename Attach>
 void open_websocket_transport(websocket_stream ws, connection_slot slot, protocol_version protocol,
                               const std::shared_ptr<const options>& opts, Attach attach) {
@@ -149,7 +148,7 @@ void open_websocket_transport(websocket_stream ws, connection_slot slot, protoco
       transport->close();
     }
   };
-  if (opts->per_message_deflate) {
+  if (opts->per_message_deflate || ws.next_layer().tls()) {
     run(std::make_shared<websocket_transport>(std::move(ws), std::move(slot), protocol, opts));
   } else {
     run(std::make_shared<plain_websocket_transport>(ws.next_layer().release_socket(),
@@ -158,9 +157,9 @@ void open_websocket_transport(websocket_stream ws, connection_slot slot, protoco
 }
 
 // Node closes a WebSocket it will not use right after the handshake (no close code).
-void accept_and_close(counted_socket socket, request req, const options& opts,
+void accept_and_close(counted_stream counted, request req, const options& opts,
                       http::fields headers) {
-  accept_websocket(std::move(socket), std::move(req), opts, std::move(headers),
+  accept_websocket(std::move(counted), std::move(req), opts, std::move(headers),
                    [](websocket_stream ws, connection_slot slot) {
                      auto holder = std::make_shared<websocket_stream>(std::move(ws));
                      auto kept = std::make_shared<connection_slot>(std::move(slot));
@@ -196,13 +195,13 @@ void engine::route(std::shared_ptr<http_connection> conn, request req) {
       return accept_raw_websocket(*endpoint, conn, std::move(req));
     }
   } else if (const auto* handler = routes_.find_route(req.method(), req.method_string(), path)) {
-    auto res = answer_route(*handler, req, conn->remote_address(), 0);
+    auto res = answer_route(*handler, req, conn->peer(), 0);
     return pending_request(std::move(req), std::move(conn), {}).respond(std::move(res));
   }
   if (path.substr(0, opts_->path.size()) != opts_->path) {
     auto [mount, prefix_length] = routes_.find_mount(path);
     if (mount && !websocket::is_upgrade(req)) {
-      auto res = answer_route(*mount, req, conn->remote_address(), prefix_length);
+      auto res = answer_route(*mount, req, conn->peer(), prefix_length);
       return pending_request(std::move(req), std::move(conn), {}).respond(std::move(res));
     }
     pending_request(std::move(req), std::move(conn), {})
@@ -247,10 +246,10 @@ void engine::route_engine(std::shared_ptr<http_connection> conn, request req, bo
 
 void engine::run_middlewares(const std::shared_ptr<http_connection>& conn, request req,
                              bool upgrade, http::fields preflight) {
-  auto remote = conn->remote_address();
-  auto info = make_request_info(req, parse_query(req.target()).params, remote);
+  auto peer = conn->peer();
+  auto info = make_request_info(req, parse_query(req.target()).params, peer);
   auto r = std::make_shared<request>(std::move(req));
-  auto done = [this, conn, r, upgrade, remote,
+  auto done = [this, conn, r, upgrade, peer,
                preflight = std::move(preflight)](middleware_outcome out) mutable {
     using kind = middleware_outcome::kind;
     merge_headers(preflight, out.headers);
@@ -261,7 +260,7 @@ void engine::run_middlewares(const std::shared_ptr<http_connection>& conn, reque
     }
     auto headers = upgrade ? out.headers : engine_headers(*r, *opts_, out.headers);
     if (out.what == kind::fail) {
-      report_refusal(*r, remote, request_error::bad_request, {{"name", "MIDDLEWARE_FAILURE"}});
+      report_refusal(*r, peer, request_error::bad_request, {{"name", "MIDDLEWARE_FAILURE"}});
       pending_request pending(std::move(*r), conn, std::move(headers));
       if (upgrade)
         return pending.respond(upgrade_refusal(default_message(request_error::bad_request)));
@@ -279,10 +278,10 @@ void engine::run_middlewares(const std::shared_ptr<http_connection>& conn, reque
       ->start();
 }
 
-void engine::report_refusal(const request& req, const std::string& remote, request_error code,
+void engine::report_refusal(const request& req, const peer_info& peer, request_error code,
                             string_pairs context) const {
   if (error_listeners_.empty()) return;
-  connection_error error{make_request_info(req, parse_query(req.target()).params, remote), code,
+  connection_error error{make_request_info(req, parse_query(req.target()).params, peer), code,
                          std::move(context)};
   for (const auto& listener : error_listeners_) {
     guarded("connection_error listener", [&] { listener(error); });
@@ -291,7 +290,7 @@ void engine::report_refusal(const request& req, const std::string& remote, reque
 
 void engine::refuse(pending_request& pending, request_error code, string_pairs context,
                     std::string_view message) const {
-  report_refusal(pending.req(), pending.connection().remote_address(), code, std::move(context));
+  report_refusal(pending.req(), pending.connection().peer(), code, std::move(context));
   pending.respond_error(code, message);
 }
 
@@ -373,8 +372,7 @@ void engine::on_session_request(shard& owner, pending_request pending, const std
                    {"protocol", node_protocol(query)},
                    {"previousProtocol", eio_of(s.protocol())}});
   }
-  add_listener_headers(pending.req(), pending.connection().remote_address(), false,
-                       pending.headers());
+  add_listener_headers(pending.req(), pending.connection().peer(), false, pending.headers());
   polling->on_request(std::move(pending));
 }
 
@@ -396,10 +394,10 @@ void engine::check_allowed(const request_info& info, shard& home,
   if (!returned) answer("", false);  // a hook that throws refuses, as an error would
 }
 
-void engine::add_listener_headers(const request& req, const std::string& remote, bool handshake,
+void engine::add_listener_headers(const request& req, const peer_info& peer, bool handshake,
                                   http::fields& out) const {
   if (headers_listeners_.empty() && (!handshake || initial_headers_listeners_.empty())) return;
-  auto info = make_request_info(req, parse_query(req.target()).params, remote);
+  auto info = make_request_info(req, parse_query(req.target()).params, peer);
   string_pairs added;
   auto notify = [&](const std::vector<headers_listener>& listeners, std::string_view what) {
     for (const auto& listener : listeners) guarded(what, [&] { listener(added, info); });
@@ -506,13 +504,13 @@ void engine::open_session(std::shared_ptr<transport> t, request_info request,
 
 void engine::handshake_polling(pending_request pending, std::shared_ptr<request_locals> locals) {
   auto& home = pending.connection().home();
-  auto remote = pending.connection().remote_address();
+  auto peer = pending.connection().peer();
   auto p = std::make_shared<pending_request>(std::move(pending));
   auto info = std::make_shared<request_info>(
-      make_request_info(p->req(), parse_query(p->req().target()).params, remote));
+      make_request_info(p->req(), parse_query(p->req().target()).params, peer));
   info->locals = std::move(locals);
   check_allowed(
-      *info, home, [this, p, &home, remote, info](const std::string& message, bool success) {
+      *info, home, [this, p, &home, peer, info](const std::string& message, bool success) {
         auto query = parse_query(p->req().target());
         if (!success) return refuse(*p, request_error::forbidden, {{"message", message}}, message);
         auto protocol = protocol_of(p->req());
@@ -531,7 +529,7 @@ void engine::handshake_polling(pending_request pending, std::shared_ptr<request_
         auto s = create_session(home, std::move(sid), *protocol, std::move(*info));
         if (opts_->cookie)
           p->headers().set(http::field::set_cookie, serialize_cookie(*opts_->cookie, s->id()));
-        add_listener_headers(p->req(), remote, true, p->headers());
+        add_listener_headers(p->req(), peer, true, p->headers());
         auto transport = std::make_shared<polling_transport>(std::move(tcfg));
         transport->on_request(std::move(*p));  // parked first: the open packet answers it alone
         s->start(transport);
@@ -542,7 +540,7 @@ void engine::route_upgrade(std::shared_ptr<http_connection> conn, request req,
                            std::string_view transport_name, const std::string& sid,
                            http::fields extra, std::shared_ptr<request_locals> locals) {
   auto refuse = [&](request_error e, string_pairs context) {
-    report_refusal(req, conn->remote_address(), e, std::move(context));
+    report_refusal(req, conn->peer(), e, std::move(context));
     pending_request(std::move(req), conn, {}).respond(upgrade_refusal(default_message(e)));
   };
   auto kind = parse_transport(transport_name);
@@ -564,27 +562,28 @@ void engine::route_upgrade(std::shared_ptr<http_connection> conn, request req,
   auto owner = shard_of(sid);
   if (!owner) return refuse(request_error::unknown_sid, {{"sid", sid}});
   auto& target = *shards_[*owner];
-  auto socket = conn->release_socket();
+  auto counted = conn->release_stream();
   if (target.running_here())
-    return on_session_upgrade(target, std::move(socket), std::move(req), sid, extra);
+    return on_session_upgrade(target, std::move(counted), std::move(req), sid, extra);
   // Move the connection to the session's shard once; from then on it lives there.
-  socket_in_transit moving(socket.socket);
-  if (!moving.valid()) return;  // the client is already gone
+  stream_in_transit moving(counted.stream);
+  if (!moving.valid()) return;  // the client is already gone, or its TLS bytes cannot move
   asio::post(target.context(),
-             [this, &target, moving = std::move(moving), sid, slot = std::move(socket.slot),
+             [this, &target, moving = std::move(moving), sid, slot = std::move(counted.slot),
               r = std::make_shared<request>(std::move(req)), extra = std::move(extra)]() mutable {
                auto landed = moving.land(target.context().get_executor());
                if (!landed) return;
-               on_session_upgrade(target, counted_socket{std::move(*landed), std::move(slot)},
+               on_session_upgrade(target, counted_stream{std::move(*landed), std::move(slot)},
                                   std::move(*r), sid, extra);
              });
 }
 
-void engine::on_session_upgrade(shard& owner, counted_socket socket, request req,
+void engine::on_session_upgrade(shard& owner, counted_stream counted, request req,
                                 const std::string& sid, const http::fields& extra) {
+  auto peer = peer_of(counted.stream);
   auto refuse = [&](request_error e, string_pairs context) {
-    report_refusal(req, peer_address(socket.socket), e, std::move(context));
-    write_and_close(std::move(socket), upgrade_refusal(default_message(e)));
+    report_refusal(req, peer, e, std::move(context));
+    write_and_close(std::move(counted), upgrade_refusal(default_message(e)));
   };
   auto it = owner.sessions().find(sid);
   if (it == owner.sessions().end()) return refuse(request_error::unknown_sid, {{"sid", sid}});
@@ -597,18 +596,18 @@ void engine::on_session_upgrade(shard& owner, counted_socket socket, request req
                                                {"previousProtocol", eio_of(s.protocol())}});
   }
   if (auto refusal = websocket_refusal(req, opts_->per_message_deflate)) {
-    return write_and_close(std::move(socket), std::move(*refusal));
+    return write_and_close(std::move(counted), std::move(*refusal));
   }
   auto headers = engine_headers(req, *opts_, extra);
-  add_listener_headers(req, peer_address(socket.socket), false, headers);
+  add_listener_headers(req, peer, false, headers);
   bool wants_websocket = query.get("transport") == "websocket";
   // Like Node, allow_upgrades only empties the advertised list; an upgrade attempt still works.
   if (!wants_websocket || s.upgrading() || s.upgraded() ||
       s.transport_name() == transport_kind::websocket) {
-    return accept_and_close(std::move(socket), std::move(req), *opts_, std::move(headers));
+    return accept_and_close(std::move(counted), std::move(req), *opts_, std::move(headers));
   }
   auto protocol = s.protocol();
-  accept_websocket(std::move(socket), std::move(req), *opts_, std::move(headers),
+  accept_websocket(std::move(counted), std::move(req), *opts_, std::move(headers),
                    [this, weak, protocol](websocket_stream ws, connection_slot slot) {
                      open_websocket_transport(
                          std::move(ws), std::move(slot), protocol, opts_, [&](auto transport) {
@@ -624,18 +623,18 @@ void engine::on_session_upgrade(shard& owner, counted_socket socket, request req
 void engine::handshake_websocket(std::shared_ptr<http_connection> conn, request req,
                                  http::fields extra, std::shared_ptr<request_locals> locals) {
   auto& home = conn->home();
-  auto remote = conn->remote_address();
+  auto peer = conn->peer();
   auto r = std::make_shared<request>(std::move(req));
-  auto info = std::make_shared<request_info>(
-      make_request_info(*r, parse_query(r->target()).params, remote));
+  auto info =
+      std::make_shared<request_info>(make_request_info(*r, parse_query(r->target()).params, peer));
   info->locals = std::move(locals);
   check_allowed(
       *info, home,
-      [this, conn, r, &home, remote, info, extra = std::move(extra)](const std::string& message,
-                                                                     bool success) {
+      [this, conn, r, &home, peer, info, extra = std::move(extra)](const std::string& message,
+                                                                   bool success) {
         auto query = parse_query(r->target());
         auto refuse = [&](request_error e, string_pairs context, std::string_view text) {
-          report_refusal(*r, remote, e, std::move(context));
+          report_refusal(*r, peer, e, std::move(context));
           pending_request(std::move(*r), conn, {}).respond(upgrade_refusal(text));
         };
         if (!success) {
@@ -646,10 +645,10 @@ void engine::handshake_websocket(std::shared_ptr<http_connection> conn, request 
           return pending_request(std::move(*r), conn, {}).respond(std::move(*refusal));
         }
         auto headers = engine_headers(*r, *opts_, extra);
-        add_listener_headers(*r, remote, true, headers);
+        add_listener_headers(*r, peer, true, headers);
         // As Node, a transport that does not take upgrades is closed before the protocol counts.
         if (query.get("transport") != "websocket") {
-          return accept_and_close(conn->release_socket(), std::move(*r), *opts_,
+          return accept_and_close(conn->release_stream(), std::move(*r), *opts_,
                                   std::move(headers));
         }
         auto protocol = protocol_of(*r);
@@ -663,7 +662,7 @@ void engine::handshake_websocket(std::shared_ptr<http_connection> conn, request 
         if (opts_->cookie)
           headers.insert(http::field::set_cookie, serialize_cookie(*opts_->cookie, sid));
         accept_websocket(
-            conn->release_socket(), std::move(*r), *opts_, std::move(headers),
+            conn->release_stream(), std::move(*r), *opts_, std::move(headers),
             [this, &home, protocol, sid, info](websocket_stream ws, connection_slot slot) {
               open_websocket_transport(
                   std::move(ws), std::move(slot), *protocol, opts_, [&](auto transport) {
@@ -678,9 +677,9 @@ void engine::handshake_websocket(std::shared_ptr<http_connection> conn, request 
 void engine::accept_raw_websocket(const websocket_handler& endpoint,
                                   const std::shared_ptr<http_connection>& conn, request req) {
   auto& home = conn->home();
-  auto info = make_request_info(req, parse_query(req.target()).params, conn->remote_address());
-  auto [socket, slot] = conn->release_socket();
-  websocket_stream ws(std::move(socket));
+  auto info = make_request_info(req, parse_query(req.target()).params, conn->peer());
+  auto [stream, slot] = conn->release_stream();
+  websocket_stream ws(std::move(stream));
   ws.read_message_max(opts_->max_http_buffer_size);
   // The Engine.IO heartbeat is not there: let Beast ping an idle peer and drop a dead one.
   ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));

@@ -12,6 +12,7 @@
 #include <boost/beast/websocket/stream.hpp>
 
 #include "engineio/detail/connection_limit.hpp"
+#include "engineio/detail/connection_stream.hpp"
 #include "engineio/detail/http.hpp"
 #include "engineio/websocket_endpoint.hpp"
 
@@ -19,7 +20,7 @@ namespace engineio::detail {
 
 class websocket_peer_impl final : public websocket_peer {
  public:
-  using stream = beast::websocket::stream<http_stream>;
+  using stream = beast::websocket::stream<connection_stream>;
 
   websocket_peer_impl(stream ws, connection_slot slot, request_info info,
                       const websocket_handler& handler, std::size_t max_buffered_bytes);

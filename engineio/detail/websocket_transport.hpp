@@ -1,8 +1,8 @@
 #pragma once
-// The WebSocket transport on Beast's stream, used when permessage-deflate may be negotiated
-// (otherwise plain_websocket_transport): one read loop, and one write in flight over the batch
-// the session handed over (Beast's websocket chat shape). Text packets go out as text frames of
-// their encoded bytes; binary ones as binary frames (v3 prefixes the type byte 4).
+// The WebSocket transport on Beast's stream, used over TLS and when permessage-deflate may be
+// negotiated (otherwise plain_websocket_transport): one read loop, and one write in flight over the
+// batch the session handed over (Beast's websocket chat shape). Text packets go out as text frames
+// of their encoded bytes; binary ones as binary frames (v3 prefixes the type byte 4).
 
 #include <memory>
 #include <vector>
@@ -12,6 +12,7 @@
 #include <boost/beast/websocket/stream.hpp>
 
 #include "engineio/detail/connection_limit.hpp"
+#include "engineio/detail/connection_stream.hpp"
 #include "engineio/detail/http.hpp"
 #include "engineio/error.hpp"
 #include "engineio/options.hpp"
@@ -19,7 +20,7 @@
 
 namespace engineio::detail {
 
-using websocket_stream = beast::websocket::stream<http_stream>;
+using websocket_stream = beast::websocket::stream<connection_stream>;
 
 class websocket_transport final : public transport,
                                   public std::enable_shared_from_this<websocket_transport> {

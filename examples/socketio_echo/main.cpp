@@ -2,7 +2,8 @@
 // it receives. Used by the interop tests; see shared CONTRACTS.md.
 //
 //   socketio_echo [--port N] [--eio3] [--msgpack] [--ping-interval MS] [--ping-timeout MS]
-//   [--threads N] (port: --port, else $PORT, else 3000)
+//   [--threads N] [--tls-cert FILE --tls-key FILE]
+//   (port: --port, else $PORT, else 3000; with a certificate, HTTPS and WSS only)
 
 #include <cstdlib>
 #include <iostream>
@@ -32,6 +33,7 @@ int main(int argc, char** argv) {
   opts.engine.ping_interval = 300ms;
   opts.engine.ping_timeout = 200ms;
   opts.engine.max_http_buffer_size = 1'000'000;
+  eio::tls_options tls;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     bool has_value = i + 1 < argc;
@@ -47,9 +49,13 @@ int main(int argc, char** argv) {
       opts.engine.ping_timeout = std::chrono::milliseconds(std::atoi(argv[++i]));
     } else if (arg == "--threads" && has_value) {
       opts.threads = static_cast<unsigned>(std::atoi(argv[++i]));
+    } else if (arg == "--tls-cert" && has_value) {
+      tls.cert_file = argv[++i];
+    } else if (arg == "--tls-key" && has_value) {
+      tls.key_file = argv[++i];
     } else {
       std::cerr << "usage: socketio_echo [--port N] [--eio3] [--msgpack] [--ping-interval MS] "
-                   "[--ping-timeout MS] [--threads N]\n";
+                   "[--ping-timeout MS] [--threads N] [--tls-cert FILE --tls-key FILE]\n";
       return 2;
     }
   }
@@ -57,8 +63,10 @@ int main(int argc, char** argv) {
   sio::server io(opts);
   io.on_connection(echo_handlers);
   io.of("/custom").on_connection(echo_handlers);
-  io.listen("127.0.0.1", static_cast<std::uint16_t>(port));
-  std::cout << "socketio_echo listening on http://127.0.0.1:" << io.port() << "/socket.io/"
-            << std::endl;
+  bool secure = !tls.cert_file.empty();
+  auto bound = secure ? io.listen("127.0.0.1", static_cast<std::uint16_t>(port), tls)
+                      : io.listen("127.0.0.1", static_cast<std::uint16_t>(port));
+  std::cout << "socketio_echo listening on " << (secure ? "https" : "http") << "://127.0.0.1:"
+            << bound << "/socket.io/" << std::endl;
   io.run();
 }

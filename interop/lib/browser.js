@@ -32,8 +32,9 @@ export function browserMissing() {
   }
 }
 
-export function launchBrowser() {
-  return chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 30_000 });
+/** `env`: the browser's environment (HOME holds the NSS database of the CAs it trusts). */
+export function launchBrowser({ env } = {}) {
+  return chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 30_000, env });
 }
 
 /**

@@ -86,7 +86,7 @@ export function unavailable(target) {
   return `${target.program} not built`;
 }
 
-const LISTEN_RE = /listening on http:\/\/[^:]+:(\d+)(\S*)/;
+const LISTEN_RE = /listening on (https?):\/\/[^:]+:(\d+)(\S*)/;
 
 /**
  * Starts `target` with its own `target.args`, then `args` (e.g. ['--eio3']);
@@ -154,14 +154,15 @@ export function startServer(target, args = [], { timeoutMs = 10_000, env = {} } 
       proc.off("error", onError);
       proc.on("error", () => {});
       proc.stdout.resume(); // keep draining
-      const port = Number(m[1]);
+      const [, scheme, portText, rest] = m;
+      const port = Number(portText);
       resolve({
         proc,
         line: out.split("\n")[0],
         exited,
         port,
-        base: `http://127.0.0.1:${port}`,
-        url: `http://127.0.0.1:${port}${m[2] || "/engine.io/"}`,
+        base: `${scheme}://127.0.0.1:${port}`,
+        url: `${scheme}://127.0.0.1:${port}${rest || "/engine.io/"}`,
         stop,
       });
     });

@@ -5,11 +5,12 @@
 //
 //   node servers/socketio_echo.js [--port N] [--eio3] [--msgpack] [--ping-interval MS]
 //                                 [--ping-timeout MS] [--threads N]
+//                                 [--tls-cert FILE --tls-key FILE]
 //
 // --msgpack: parser socket.io-msgpack-parser (every packet one binary
 // MessagePack frame) instead of the default JSON parser.
 // --threads N is accepted and ignored (the C++ server's shard count).
-// Port: --port N, else $PORT, else 3000 (--port 0 = ephemeral).
+// Port: --port N, else $PORT, else 3000 (--port 0 = ephemeral). With a certificate: https only.
 //
 // Namespaces "/" and "/custom" (any other one is refused: "Invalid
 // namespace"), both with the handlers of the Socket.IO protocol test suite:
@@ -18,12 +19,14 @@
 //   message-with-ack (...args, ack)   ack(...args)
 //   emit-with-ack (...args)           emit("emit-with-ack", ...args, ack);
 //                                     on ack(...res): emit("emit-with-ack", ...res)
+import { readFileSync } from "node:fs";
 import http from "node:http";
+import https from "node:https";
 import { Server } from "socket.io";
 import msgpackParser from "socket.io-msgpack-parser";
 
 const USAGE =
-  "usage: socketio_echo [--port N] [--eio3] [--msgpack] [--ping-interval MS] [--ping-timeout MS] [--threads N]\n";
+  "usage: socketio_echo [--port N] [--eio3] [--msgpack] [--ping-interval MS] [--ping-timeout MS] [--threads N] [--tls-cert FILE --tls-key FILE]\n";
 
 function parseArgs(argv) {
   const opts = {
@@ -42,6 +45,8 @@ function parseArgs(argv) {
     else if (a === "--ping-interval" && value) opts.pingInterval = argv[++i];
     else if (a === "--ping-timeout" && value) opts.pingTimeout = argv[++i];
     else if (a === "--threads" && value) i++; // ignored
+    else if (a === "--tls-cert" && value) opts.cert = argv[++i];
+    else if (a === "--tls-key" && value) opts.key = argv[++i];
     else {
       process.stderr.write(USAGE);
       process.exit(2);
@@ -61,16 +66,18 @@ function parseArgs(argv) {
     msgpack: opts.msgpack,
     pingInterval: num("ping interval", opts.pingInterval, 2 ** 31 - 1),
     pingTimeout: num("ping timeout", opts.pingTimeout, 2 ** 31 - 1),
+    tls: opts.cert ? { cert: readFileSync(opts.cert), key: readFileSync(opts.key) } : null,
   };
 }
 
-const { port, eio3, msgpack, pingInterval, pingTimeout } = parseArgs(process.argv.slice(2));
+const { port, eio3, msgpack, pingInterval, pingTimeout, tls } = parseArgs(process.argv.slice(2));
 
 // Requests outside /socket.io/ get a plain 404 (as the C++ server answers).
-const httpServer = http.createServer((req, res) => {
+const notFound = (req, res) => {
   res.writeHead(404, { "Content-Type": "text/plain" });
   res.end("Not Found");
-});
+};
+const httpServer = tls ? https.createServer(tls, notFound) : http.createServer(notFound);
 
 const io = new Server(httpServer, {
   path: "/socket.io/",
@@ -104,7 +111,8 @@ io.of("/custom").on("connection", echoHandlers);
 
 httpServer.listen(port, "127.0.0.1", () => {
   const bound = httpServer.address().port;
-  process.stdout.write(`socketio_echo listening on http://127.0.0.1:${bound}/socket.io/\n`);
+  const scheme = tls ? "https" : "http";
+  process.stdout.write(`socketio_echo listening on ${scheme}://127.0.0.1:${bound}/socket.io/\n`);
 });
 
 let stopping = false;

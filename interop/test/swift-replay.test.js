@@ -15,12 +15,15 @@
 //
 // Each case asserts what the Swift client depends on; the Node twin runs
 // first and records a normalized transcript that the C++ targets must
-// reproduce.
+// reproduce. Every case runs again over TLS (https and wss, the servers started
+// with a certificate of the test CA, which the replayed URLSession trusts).
 import { describe, test, after } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
+import https from "node:https";
 import zlib from "node:zlib";
 import WebSocket from "ws";
+import { testCerts } from "../lib/certs.js";
 import { SIO_TARGETS, startServer } from "../lib/server.js";
 import { skipReason } from "../lib/fixture.js";
 import { sleep } from "../lib/time.js";
@@ -169,7 +172,7 @@ function decodeBody(encoding, body) {
 
 class SwiftEngine {
   /**
-   * @param server  {port}
+   * @param server  {port, base, ca}: https and wss when base is https, trusting ca
    * @param o.eio   4 (v16, default) or 3 (v15)
    * @param o.forcePolling / o.forceWebsockets  the client options of the same name
    * @param o.connectParams  query parameters (.connectParams)
@@ -179,13 +182,16 @@ class SwiftEngine {
    */
   constructor(server, o = {}) {
     this.port = server.port;
+    this.scheme = server.base?.startsWith("https:") ? "https" : "http";
+    this.web = this.scheme === "https" ? https : http;
+    this.ca = server.ca;
     this.eio = o.eio ?? 4;
     this.forcePolling = !!o.forcePolling;
     this.forceWebsockets = !!o.forceWebsockets;
     this.connectParams = o.connectParams ?? {};
     this.holdWebSocket = o.holdWebSocket ?? null;
     this.jar = new CookieJar(o.cookies ?? {});
-    this.agent = new http.Agent({ keepAlive: true, maxSockets: 6 });
+    this.agent = new this.web.Agent({ keepAlive: true, maxSockets: 6, ca: this.ca });
     this.requests = new Set();
     this.timers = new Set();
 
@@ -287,7 +293,7 @@ class SwiftEngine {
     }
     const rec = { method, path, body, t0: Date.now(), s0: ++this.seq };
     this.note(method, { path, body });
-    const req = http.request({ host: "127.0.0.1", port: this.port, method, path, headers, agent: this.agent });
+    const req = this.web.request({ host: "127.0.0.1", port: this.port, method, path, headers, agent: this.agent });
     this.requests.add(req);
     const done = (res) => {
       this.requests.delete(req);
@@ -527,14 +533,15 @@ class SwiftEngine {
   async createWebSocketAndConnect() {
     if (this.holdWebSocket) await this.holdWebSocket;
     if (this.closed) return;
-    const url = `ws://127.0.0.1:${this.port}${this.query("websocket", true)}`;
+    const wsScheme = this.scheme === "https" ? "wss" : "ws";
+    const url = `${wsScheme}://127.0.0.1:${this.port}${this.query("websocket", true)}`;
     const headers = {};
     const cookie = this.jar.header();
     if (cookie) headers.Cookie = cookie;
     // Starscream: Origin = the URL's scheme://host:port, Host with the port,
     // Upgrade, Connection, Sec-WebSocket-Version 13, Sec-WebSocket-Key; no
     // User-Agent, no subprotocol, no extension (unless .compress).
-    const ws = new WebSocket(url, { origin: `ws://127.0.0.1:${this.port}`, headers, perMessageDeflate: false });
+    const ws = new WebSocket(url, { origin: `${wsScheme}://127.0.0.1:${this.port}`, headers, perMessageDeflate: false, ca: this.ca });
     this.ws = ws;
     this.note("ws connect", { url });
     ws.on("upgrade", (res) => {
@@ -799,7 +806,8 @@ const GROUPS = {
   v15fast: ["--eio3"],
 };
 
-function serversFor(target) {
+/** `tls`: the test certificates, to start the servers with (https and wss only). */
+function serversFor(target, tls) {
   const started = new Map();
   after(async () => {
     const all = await Promise.allSettled(started.values());
@@ -807,7 +815,8 @@ function serversFor(target) {
   });
   return (group) => {
     if (!started.has(group)) {
-      const p = startServer(target, GROUPS[group]);
+      const args = tls ? [...GROUPS[group], ...tls.serverArgs] : GROUPS[group];
+      const p = startServer(target, args).then((server) => ({ ...server, ca: tls?.ca }));
       p.catch(() => {});
       started.set(group, p);
     }
@@ -1147,7 +1156,8 @@ const CASES = [
       // either delivered or silently lost
       const res = await new Promise((resolve, reject) => {
         const body = Buffer.from('42["message","late"]');
-        const req = http.request({
+        const req = engine.web.request({
+          ca: engine.ca,
           host: "127.0.0.1",
           port: server.port,
           method: "POST",
@@ -1495,24 +1505,29 @@ const CASES = [
 
 // ---------------------------------------------------------------------------
 
-for (const target of ORDERED_TARGETS) {
-  describe(`socket.io-client-swift replay [${target.name}]`, { skip: skipReason(target) }, () => {
-    const server = serversFor(target);
-    for (const c of CASES) {
-      test(c.name, T, async (t) => {
-        const s = await server(c.group);
-        const got = await c.run({ server: s, t, target });
-        if (!c.compare || got === undefined) return;
-        if (target.name === "node") {
-          REFERENCE.set(c.name, got);
-          return;
-        }
-        if (!REFERENCE.has(c.name)) {
-          t.diagnostic("no node transcript to compare with (node case failed or skipped)");
-          return;
-        }
-        assert.deepEqual(got, REFERENCE.get(c.name), `${target.name} differs from the node twin`);
-      });
-    }
-  });
+const CERTS = testCerts();
+for (const tls of [null, CERTS]) {
+  for (const target of ORDERED_TARGETS) {
+    const over = tls ? " over TLS" : "";
+    describe(`socket.io-client-swift replay${over} [${target.name}]`, { skip: skipReason(target) }, () => {
+      const server = serversFor(target, tls);
+      for (const c of CASES) {
+        test(c.name, T, async (t) => {
+          const s = await server(c.group);
+          const got = await c.run({ server: s, t, target });
+          if (!c.compare || got === undefined) return;
+          const key = `${over}${c.name}`;
+          if (target.name === "node") {
+            REFERENCE.set(key, got);
+            return;
+          }
+          if (!REFERENCE.has(key)) {
+            t.diagnostic("no node transcript to compare with (node case failed or skipped)");
+            return;
+          }
+          assert.deepEqual(got, REFERENCE.get(key), `${target.name} differs from the node twin`);
+        });
+      }
+    });
+  }
 }

@@ -1,0 +1,300 @@
+// TLS listeners (engineio/tls.hpp): HTTPS and WSS with a chain from a test CA made for the run
+// (scripts/make-test-certs.sh), the protocol floor, ALPN, bounded handshakes, reloads, and a
+// WebSocket upgrade whose TLS session moves to the session's shard.
+
+#include <gtest/gtest.h>
+
+#include <openssl/ssl.h>
+#include <poll.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+
+#include "engineio/server.hpp"
+#include "support/loopback.hpp"
+
+using namespace engineio;
+using namespace std::chrono_literals;
+namespace asio = boost::asio;
+namespace ssl = boost::asio::ssl;
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+namespace websocket = boost::beast::websocket;
+namespace fs = std::filesystem;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+struct echo_handler : handler {
+  void on_open(session& s) override {
+    std::lock_guard lock(mutex);
+    secure.push_back(s.request().secure);
+  }
+  void on_message(session& s, std::string_view text) override { s.send_text(text); }
+  void on_binary(session&, std::string_view) override {}
+  void on_close(session&, close_reason) override {}
+
+  // request().secure of the sessions opened so far, once there are `count` (within 5 s).
+  std::vector<bool> opened(std::size_t count) {
+    for (int i = 0; i < 500; ++i) {
+      {
+        std::lock_guard lock(mutex);
+        if (secure.size() >= count) return secure;
+      }
+      std::this_thread::sleep_for(10ms);
+    }
+    std::lock_guard lock(mutex);
+    return secure;
+  }
+
+  std::mutex mutex;
+  std::vector<bool> secure;
+};
+
+// A client connection: TLS over TCP, trusting `ca` and checking the name "localhost".
+struct tls_client {
+  tls_client(std::uint16_t port, const fs::path& ca, int max_version = 0) {
+    tls.load_verify_file(ca.string());
+    tls.set_verify_mode(ssl::verify_peer);
+    if (max_version != 0) SSL_CTX_set_max_proto_version(tls.native_handle(), max_version);
+    static constexpr unsigned char protocols[] = {2,   'h', '2', 8,   'h', 't',
+                                                  't', 'p', '/', '1', '.', '1'};
+    SSL_CTX_set_alpn_protos(tls.native_handle(), protocols, sizeof protocols);
+    stream.emplace(ctx, tls);
+    SSL_set_tlsext_host_name(stream->native_handle(), "localhost");
+    stream->set_verify_callback(ssl::host_name_verification("localhost"));
+    beast::get_lowest_layer(*stream).connect(
+        tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+    beast::get_lowest_layer(*stream).expires_after(10s);
+    stream->handshake(ssl::stream_base::client, handshake_error);
+  }
+
+  http::response<http::string_body> get(const std::string& target) {
+    http::request<http::string_body> req{http::verb::get, target, 11};
+    req.set(http::field::host, "localhost");
+    http::write(*stream, req);
+    http::response<http::string_body> res;
+    http::read(*stream, buffer, res);
+    return res;
+  }
+  std::string alpn() {
+    const unsigned char* name = nullptr;
+    unsigned int length = 0;
+    SSL_get0_alpn_selected(stream->native_handle(), &name, &length);
+    return {reinterpret_cast<const char*>(name), length};
+  }
+  // The subject's common name of the certificate the server sent.
+  std::string server_name() {
+    X509* cert = SSL_get1_peer_certificate(stream->native_handle());
+    if (!cert) return {};
+    char name[256] = {};
+    X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, name, sizeof name);
+    X509_free(cert);
+    return name;
+  }
+
+  asio::io_context ctx;
+  ssl::context tls{ssl::context::tls_client};
+  std::optional<beast::ssl_stream<beast::tcp_stream>> stream;
+  beast::error_code handshake_error;
+  beast::flat_buffer buffer;
+};
+
+// Within 5 s: a socket the server leaked would never close.
+bool closed_by_server(tcp::socket& client) {
+  pollfd watch{client.native_handle(), POLLIN, 0};
+  if (::poll(&watch, 1, 5000) != 1) return false;
+  char byte = 0;
+  beast::error_code ec;
+  client.read_some(asio::buffer(&byte, 1), ec);
+  return ec == asio::error::eof || ec == asio::error::connection_reset;
+}
+
+class Tls : public ::testing::TestWithParam<unsigned> {
+ protected:
+  static void SetUpTestSuite() {
+    certs_ = fs::temp_directory_path() / ("sio-tls-test-" + std::to_string(::getpid()));
+    auto command = std::string(SIO_SOURCE_DIR) + "/scripts/make-test-certs.sh " + certs_.string();
+    ASSERT_EQ(std::system(command.c_str()), 0) << command;
+  }
+  static void TearDownTestSuite() { fs::remove_all(certs_); }
+
+  // The server's files, copies that a test may overwrite.
+  void SetUp() override {
+    files_ = {.cert_file = (certs_ / "live.pem").string(),
+              .key_file = (certs_ / "live.key").string()};
+    install("server");
+  }
+  void install(const std::string& name) {
+    fs::copy_file(certs_ / (name + ".pem"), files_.cert_file, fs::copy_options::overwrite_existing);
+    fs::copy_file(certs_ / (name + ".key"), files_.key_file, fs::copy_options::overwrite_existing);
+  }
+
+  std::uint16_t start(options o = {}) {
+    server_ = std::make_unique<server>(o, events_, GetParam());
+    auto port = server_->listen("127.0.0.1", 0, files_);
+    plain_port_ = server_->listen("127.0.0.1", 0);
+    server_->start();
+    return port;
+  }
+  static fs::path ca() { return certs_ / "ca.pem"; }
+
+  static inline fs::path certs_;
+  tls_options files_;
+  echo_handler events_;
+  std::unique_ptr<server> server_;
+  std::uint16_t plain_port_ = 0;
+};
+
+TEST_P(Tls, PollingOverHttpsWithTheChainAndAlpn) {
+  auto port = start();
+  tls_client client(port, ca());
+  ASSERT_FALSE(client.handshake_error) << client.handshake_error.message();
+  EXPECT_EQ(client.alpn(), "http/1.1");  // offered after h2, which the server does not speak
+  auto res = client.get("/engine.io/?EIO=4&transport=polling");
+  EXPECT_EQ(res.result_int(), 200u);
+  EXPECT_EQ(res.body().substr(0, 9), "0{\"sid\":\"");
+  EXPECT_EQ(events_.opened(1), std::vector<bool>{true});
+  // A session from the plain listener beside it is not secure.
+  auto open =
+      sio_test::send_http(plain_port_, http::verb::get, "/engine.io/?EIO=4&transport=polling");
+  EXPECT_EQ(open.status, 200u);
+  EXPECT_EQ(events_.opened(2), (std::vector<bool>{true, false}));
+}
+
+// On two shards the upgrade's connection is accepted on the other shard than the session's,
+// and its TLS session moves there.
+TEST_P(Tls, WebSocketUpgradeOverWss) {
+  auto port = start();
+  tls_client polling(port, ca());
+  ASSERT_FALSE(polling.handshake_error);
+  auto sid = sio_test::sid_of(polling.get("/engine.io/?EIO=4&transport=polling").body());
+
+  tls_client upgrade(port, ca());
+  ASSERT_FALSE(upgrade.handshake_error);
+  websocket::stream<beast::ssl_stream<beast::tcp_stream>&> ws(*upgrade.stream);
+  ws.handshake("localhost", "/engine.io/?EIO=4&transport=websocket&sid=" + sid);
+  beast::flat_buffer buffer;
+  auto read = [&] {
+    buffer.clear();
+    ws.read(buffer);
+    return beast::buffers_to_string(buffer.data());
+  };
+  ws.write(asio::buffer(std::string("2probe")));
+  EXPECT_EQ(read(), "3probe");
+  ws.write(asio::buffer(std::string("5")));
+  ws.write(asio::buffer(std::string("4hello over wss")));
+  EXPECT_EQ(read(), "4hello over wss");
+  // A large message both ways, over several TLS records.
+  std::string big = "4" + std::string(200000, 'x');
+  ws.write(asio::buffer(big));
+  EXPECT_EQ(read(), big);
+}
+
+TEST_P(Tls, AWebSocketOnlyClientOverWss) {
+  auto port = start();
+  tls_client client(port, ca());
+  ASSERT_FALSE(client.handshake_error);
+  websocket::stream<beast::ssl_stream<beast::tcp_stream>&> ws(*client.stream);
+  ws.handshake("localhost", "/engine.io/?EIO=4&transport=websocket");
+  beast::flat_buffer buffer;
+  ws.read(buffer);
+  EXPECT_EQ(beast::buffers_to_string(buffer.data()).substr(0, 9), "0{\"sid\":\"");
+  EXPECT_EQ(events_.opened(1), std::vector<bool>{true});
+}
+
+TEST_P(Tls, TlsBelow12IsRefused) {
+  auto port = start();
+  tls_client client(port, ca(), TLS1_1_VERSION);
+  EXPECT_TRUE(client.handshake_error);
+  tls_client current(port, ca(), TLS1_2_VERSION);
+  EXPECT_FALSE(current.handshake_error) << current.handshake_error.message();
+}
+
+TEST_P(Tls, AClientOfAnotherCaRefusesTheCertificate) {
+  auto port = start();
+  tls_client client(port, certs_ / "other-ca.pem");
+  EXPECT_TRUE(client.handshake_error);
+}
+
+TEST_P(Tls, PlainHttpOnTheTlsPortIsClosed) {
+  auto port = start();
+  asio::io_context ctx;
+  tcp::socket socket(ctx);
+  socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  std::string request = "GET /engine.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: x\r\n\r\n";
+  asio::write(socket, asio::buffer(request));
+  EXPECT_TRUE(closed_by_server(socket));
+}
+
+// A client that connects and never says hello holds its slot for request_timeout, no longer.
+TEST_P(Tls, AStalledHandshakeEndsAtRequestTimeoutAndFreesItsSlot) {
+  options o;
+  o.request_timeout = 1s;
+  o.max_connections = 1;
+  auto port = start(o);
+  asio::io_context ctx;
+  tcp::socket silent(ctx);
+  silent.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  auto began = std::chrono::steady_clock::now();
+  EXPECT_TRUE(closed_by_server(silent));
+  EXPECT_GE(std::chrono::steady_clock::now() - began, 900ms);
+  tls_client next(port, ca());
+  ASSERT_FALSE(next.handshake_error) << next.handshake_error.message();
+  EXPECT_EQ(next.get("/engine.io/?EIO=4&transport=polling").result_int(), 200u);
+}
+
+TEST_P(Tls, ReloadServesTheNewCertificateToNewConnectionsOnly) {
+  auto port = start();
+  tls_client before(port, ca());
+  ASSERT_FALSE(before.handshake_error);
+  EXPECT_EQ(before.server_name(), "sio-cpp test server");
+
+  install("renewed");
+  server_->reload_tls();
+  tls_client after(port, ca());
+  ASSERT_FALSE(after.handshake_error);
+  EXPECT_EQ(after.server_name(), "sio-cpp test renewed");
+  // The connection made before goes on with the certificate it had.
+  EXPECT_EQ(before.get("/engine.io/?EIO=4&transport=polling").result_int(), 200u);
+
+  // A broken file: the reload fails and the listener keeps what it had.
+  std::ofstream(files_.cert_file) << "not a certificate\n";
+  EXPECT_THROW(server_->reload_tls(), std::runtime_error);
+  tls_client still(port, ca());
+  ASSERT_FALSE(still.handshake_error);
+  EXPECT_EQ(still.server_name(), "sio-cpp test renewed");
+}
+
+TEST_P(Tls, ListenRefusesFilesThatDoNotLoad) {
+  server s({}, events_, GetParam());
+  auto missing = files_;
+  missing.cert_file = (certs_ / "missing.pem").string();
+  try {
+    s.listen("127.0.0.1", 0, missing);
+    ADD_FAILURE() << "a missing certificate file was accepted";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("missing.pem"), std::string::npos) << e.what();
+  }
+  auto mismatched = files_;
+  mismatched.key_file = (certs_ / "other.key").string();
+  EXPECT_THROW(s.listen("127.0.0.1", 0, mismatched), std::runtime_error);
+}
+
+INSTANTIATE_TEST_SUITE_P(Shards, Tls, ::testing::Values(1u, 2u));
+
+}  // namespace
