@@ -5,13 +5,14 @@
 // --out: by default bench/ for a full run, whose files are committed, and
 // <build-dir>/bench-results/ for a quick or partial one, so that it cannot replace them.
 //
-//   node bench/run.mjs [--runs 3] [--scenarios echo,echo-rate,fanout,connect,idle,polling]
+//   node bench/run.mjs [--runs 3]
+//                      [--scenarios echo,echo-rate,fanout,connect,idle,polling,echo-tls,connect-tls,idle-tls]
 //                      [--threads 1] [--quick] [--build-dir build] [--out DIR]
 //
 // Timings here are observations, never pass/fail: the run fails only if a scenario breaks
 // (lost, duplicated or reordered deliveries, clients that could not connect).
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -28,7 +29,7 @@ const runs = Number(opt("runs", quick ? 1 : 3));
 const threads = opt("threads", "1");
 const buildDir = path.resolve(repo, opt("build-dir", "build"));
 const loadgen = path.join(buildDir, "bench/sio_bench");
-const scenarios = opt("scenarios", "echo,echo-rate,fanout,connect,idle,polling").split(",");
+const scenarios = opt("scenarios", "echo,echo-rate,fanout,connect,idle,polling,echo-tls,connect-tls,idle-tls").split(",");
 const partial = quick || argv.includes("--scenarios");
 const outDir = path.resolve(opt("out", partial ? path.join(buildDir, "bench-results") : here));
 
@@ -47,6 +48,11 @@ const SCENARIOS = {
   idle: { gen: "idle", args: quick ? ["--connections", "1000", "--duration", "5"] : ["--connections", "15000", "--duration", "60"] },
   polling: { gen: "polling", args: quick ? ["--clients", "50", "--messages", "100"] : ["--clients", "200", "--messages", "500", "--window", "10"] },
 };
+// The same over TLS: both servers get a certificate of a test CA (scripts/make-test-certs.sh,
+// P-256), the generator's WebSocket clients speak wss and make a full handshake each.
+SCENARIOS["echo-tls"] = { ...SCENARIOS.echo, tls: true };
+SCENARIOS["connect-tls"] = { ...SCENARIOS.connect, tls: true };
+SCENARIOS["idle-tls"] = { ...SCENARIOS.idle, tls: true };
 
 // What each scenario is judged by: [label, value(result), higher is better].
 const METRICS = {
@@ -78,16 +84,34 @@ const METRICS = {
     ["deliveries per server CPU-s", (r) => r.deliveries / r.server_cpu_seconds, true],
   ],
 };
+METRICS["echo-tls"] = METRICS.echo;
+METRICS["idle-tls"] = METRICS.idle;
+METRICS["connect-tls"] = [
+  ["TLS connections/s", (r) => r.connections_per_second, true],
+  ["TLS connections per server CPU-s", (r) => r.connected / r.server_cpu_seconds, true],
+];
 
-function startServer(name) {
+// The certificate the servers of the TLS scenarios present, made when one of them runs.
+let certs;
+function tlsArgs() {
+  if (!certs) {
+    certs = mkdtempSync(path.join(os.tmpdir(), "sio-bench-tls-"));
+    spawnSync("bash", [path.join(repo, "scripts/make-test-certs.sh"), certs], { stdio: "inherit" });
+    process.on("exit", () => rmSync(certs, { recursive: true, force: true }));
+  }
+  return ["--tls-cert", path.join(certs, "server.pem"), "--tls-key", path.join(certs, "server.key")];
+}
+
+function startServer(name, tls) {
   const { cmd, args } = SERVERS[name];
-  const proc = spawn(cmd, [...args, "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
+  const own = tls ? [...args, ...tlsArgs()] : args;
+  const proc = spawn(cmd, [...own, "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
   return new Promise((resolve, reject) => {
     let out = "";
     const timer = setTimeout(() => reject(new Error(`${name}: not listening after 10 s`)), 10_000);
     proc.stdout.on("data", (d) => {
       out += d;
-      const m = /listening on http:\/\/[^:]+:(\d+)/.exec(out);
+      const m = /listening on https?:\/\/[^:]+:(\d+)/.exec(out);
       if (m) {
         clearTimeout(timer);
         resolve({ proc, port: Number(m[1]) });
@@ -148,9 +172,9 @@ async function main() {
           const rate = base.length ? Math.round(median(base) / 2) : 2000;
           args = [...args, "--rate", String(rate)];
         }
-        const server = await startServer(name);
+        const server = await startServer(name, def.tls);
         try {
-          const r = await runLoadgen(def.gen, args, server);
+          const r = await runLoadgen(def.gen, def.tls ? [...args, "--tls", "1"] : args, server);
           check(scenario, name, r);
           results[scenario][name].push(r);
           process.stderr.write(`${scenario} run ${run + 1}/${runs} ${name}: ${JSON.stringify(r)}\n`);

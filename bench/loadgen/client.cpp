@@ -2,7 +2,9 @@
 
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 
 #include <charconv>
 #include <deque>
@@ -47,11 +49,15 @@ void open_socket(tcp::socket& socket, const client_config& cfg) {
   if (!cfg.local.is_unspecified()) socket.bind(tcp::endpoint(cfg.local, 0));
 }
 
+using plain_websocket = websocket::stream<beast::tcp_stream>;
+using tls_websocket = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
+
+template <typename Stream>
 class websocket_client final : public client,
-                               public std::enable_shared_from_this<websocket_client> {
+                               public std::enable_shared_from_this<websocket_client<Stream>> {
  public:
   websocket_client(asio::io_context& io, client_config cfg, client_events& events)
-      : ws_(io), cfg_(std::move(cfg)), events_(events) {}
+      : ws_(make_stream(io, cfg)), cfg_(std::move(cfg)), events_(events) {}
 
   void start() override {
     auto& socket = beast::get_lowest_layer(ws_).socket();
@@ -61,13 +67,17 @@ class websocket_client final : public client,
     } catch (const std::exception&) {
       return fail(true);
     }
-    socket.async_connect(cfg_.server, [self = shared_from_this()](beast::error_code ec) {
+    socket.async_connect(cfg_.server, [self = this->shared_from_this()](beast::error_code ec) {
       if (ec) return self->fail(true);
-      self->ws_.async_handshake("127.0.0.1", self->cfg_.path + "?EIO=4&transport=websocket",
-                                [self](beast::error_code ec) {
-                                  if (ec) return self->fail(true);
-                                  self->read();
-                                });
+      if constexpr (std::is_same_v<Stream, tls_websocket>) {
+        self->ws_.next_layer().async_handshake(asio::ssl::stream_base::client,
+                                               [self](beast::error_code ec) {
+                                                 if (ec) return self->fail(true);
+                                                 self->upgrade();
+                                               });
+      } else {
+        self->upgrade();
+      }
     });
   }
 
@@ -81,8 +91,24 @@ class websocket_client final : public client,
   }
 
  private:
+  static Stream make_stream(asio::io_context& io, const client_config& cfg) {
+    if constexpr (std::is_same_v<Stream, tls_websocket>) {
+      return Stream(io, *cfg.tls);
+    } else {
+      return Stream(io);
+    }
+  }
+
+  void upgrade() {
+    ws_.async_handshake("127.0.0.1", cfg_.path + "?EIO=4&transport=websocket",
+                        [self = this->shared_from_this()](beast::error_code ec) {
+                          if (ec) return self->fail(true);
+                          self->read();
+                        });
+  }
+
   void read() {
-    ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    ws_.async_read(buffer_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
       if (ec) return self->fail(ec != websocket::error::closed);
       auto data = self->buffer_.cdata();
       std::string_view frame(static_cast<const char*>(data.data()), data.size());
@@ -101,7 +127,7 @@ class websocket_client final : public client,
 
   void write_next() {
     ws_.async_write(asio::buffer(queue_.front()),
-                    [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                    [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                       self->queue_.pop_front();
                       if (ec) return self->fail(true);
                       if (!self->queue_.empty()) self->write_next();
@@ -115,7 +141,7 @@ class websocket_client final : public client,
     events_.on_closed(*this, error);
   }
 
-  websocket::stream<beast::tcp_stream> ws_;
+  Stream ws_;
   client_config cfg_;
   client_events& events_;
   beast::flat_buffer buffer_;
@@ -250,7 +276,8 @@ class polling_client final : public client, public std::enable_shared_from_this<
 
 std::shared_ptr<client> make_websocket_client(asio::io_context& io, client_config cfg,
                                               client_events& events) {
-  return std::make_shared<websocket_client>(io, std::move(cfg), events);
+  if (cfg.tls) return std::make_shared<websocket_client<tls_websocket>>(io, std::move(cfg), events);
+  return std::make_shared<websocket_client<plain_websocket>>(io, std::move(cfg), events);
 }
 
 std::shared_ptr<client> make_polling_client(asio::io_context& io, client_config cfg,

@@ -1,10 +1,12 @@
 #pragma once
 // A minimal Socket.IO v5 / Engine.IO v4 client for load generation, on the namespace "/":
-// over WebSocket, or over long-polling (one connection for GETs, one for POSTs, as browsers).
+// over WebSocket (plain or TLS), or over long-polling (one connection for GETs, one for POSTs,
+// as browsers).
 // It answers pings, joins "/", and hands events and acks to the scenario.
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 
 #include <cstdint>
 #include <memory>
@@ -45,6 +47,9 @@ struct client_config {
   /// Source address to bind (127.0.0.x spreads more than 28k connections over loopback).
   asio::ip::address local;
   std::string path = "/socket.io/";
+  /// WebSocket clients speak TLS (wss) with this context when set: a full handshake for each
+  /// connection, as a client without a session cache does.
+  std::shared_ptr<asio::ssl::context> tls;
 };
 
 std::shared_ptr<client> make_websocket_client(asio::io_context& io, client_config cfg,

@@ -6,7 +6,8 @@
 // Options (defaults in brackets): --clients [echo 50, fanout 1000, polling 200],
 // --messages [fanout 2000, polling 500], --window [10], --connections [connect 2000,
 // idle 10000], --concurrency [connect 50, others 200], --duration s [echo 10, idle 30],
-// --warmup s [2], --rate emits/s [0: closed loop], --payload bytes [32], --timeout s [120].
+// --warmup s [2], --rate emits/s [0: closed loop], --payload bytes [32], --timeout s [120],
+// --tls 1 [0]: WebSocket clients over TLS (wss), certificates not verified.
 
 #include <sys/resource.h>
 
@@ -35,7 +36,7 @@ int main(int argc, char** argv) {
   if (argc < 2) {
     std::cerr << "usage: sio_bench echo|fanout|polling|connect|idle --port N --server-pid PID "
                  "[--clients N] [--messages N] [--window N] [--connections N] [--concurrency N] "
-                 "[--duration S] [--warmup S] [--rate R] [--payload B] [--timeout S]\n";
+                 "[--duration S] [--warmup S] [--rate R] [--payload B] [--timeout S] [--tls 1]\n";
     return 2;
   }
   std::string scenario = argv[1];
@@ -68,6 +69,10 @@ int main(int argc, char** argv) {
   s.rate = get("rate", 0);
   s.payload = count("payload", 32);
   s.timeout = get("timeout", 120);
+  if (get("tls", 0) != 0) {
+    s.target.tls =
+        std::make_shared<bench::asio::ssl::context>(bench::asio::ssl::context::tls_client);
+  }
   raise_fd_limit();
 
   try {

@@ -111,9 +111,15 @@ bool engine::serves_tls() const noexcept {
                      [](const auto& l) { return l->tls != nullptr; });
 }
 
+// All or nothing: every listener's files load before any listener changes.
 void engine::reload_tls() {
+  std::vector<std::shared_ptr<asio::ssl::context>> fresh;
   for (auto& l : listeners_) {
-    if (l->tls) l->tls->reload();
+    if (l->tls) fresh.push_back(l->tls->load());
+  }
+  auto next = fresh.begin();
+  for (auto& l : listeners_) {
+    if (l->tls) l->tls->use(std::move(*next++));
   }
 }
 
@@ -200,10 +206,14 @@ void engine::on_accept(listener& l, shard& target, beast::error_code ec, stream_
     if (l.ip) socket.set_option(tcp::no_delay(true), ec);
     // Each listener's accept was started below the limit: together they may overshoot it.
     if (auto slot = connections_.try_acquire()) {
-      auto stream = l.tls ? connection_stream(std::move(socket), *l.tls->current())
-                          : connection_stream(std::move(socket));
-      std::make_shared<http_connection>(std::move(stream), *this, target, std::move(*slot))
-          ->start();
+      try {  // out of memory for a TLS session: this connection closes, accepting goes on
+        auto stream = l.tls ? connection_stream(std::move(socket), *l.tls->current())
+                            : connection_stream(std::move(socket));
+        std::make_shared<http_connection>(std::move(stream), *this, target, std::move(*slot))
+            ->start();
+      } catch (const std::bad_alloc&) {
+        log_warning("out of memory for a new connection; it is closed");
+      }
     }
   }
   do_accept(l);

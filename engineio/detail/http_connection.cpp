@@ -36,7 +36,7 @@ void http_connection::start() {
 // Bounded as a request is: a client that stalls in the handshake, or never starts it, holds its
 // connection slot for request_timeout at most. A failed handshake just closes.
 void http_connection::handshake() {
-  stream_.next_layer().expires_after(engine_.opts().request_timeout);
+  stream_.expires_after(engine_.opts().request_timeout);
   stream_.async_handshake([self = shared_from_this()](beast::error_code ec) {
     if (!ec) self->do_read();
   });
@@ -56,7 +56,7 @@ void http_connection::start_with(std::optional<request> first, std::string alrea
 
 void http_connection::do_read() {
   // Not the stream's own timeout: that one closes the socket, and a slow request gets a 408.
-  stream_.next_layer().expires_never();
+  stream_.expires_never();
   timed_out_ = false;
   request_timer_.expires_after(engine_.opts().request_timeout);
   request_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
@@ -149,7 +149,7 @@ void http_connection::on_read(beast::error_code ec) {
     }
     return;
   }
-  stream_.next_layer().expires_never();
+  stream_.expires_never();
   handle(parser_->release());
 }
 
@@ -218,7 +218,7 @@ void http_connection::send_response(response res) {
 
 void http_connection::write_response(const std::shared_ptr<response>& res) {
   bool keep_alive = res->keep_alive();
-  stream_.next_layer().expires_after(engine_.opts().request_timeout);
+  stream_.expires_after(engine_.opts().request_timeout);
   http::async_write(stream_, *res,
                     [self = shared_from_this(), res, keep_alive](
                         beast::error_code ec, std::size_t) { self->on_write(keep_alive, ec); });
@@ -246,7 +246,7 @@ void http_connection::linger() {
   if (released_) return;
   if (!lingering_) {
     lingering_ = true;
-    stream_.next_layer().expires_after(std::chrono::seconds(5));
+    stream_.expires_after(std::chrono::seconds(5));
   }
   buffer_.consume(buffer_.size());
   stream_.async_read_some(buffer_.prepare(std::size_t{16} * 1024),
@@ -258,6 +258,11 @@ void http_connection::linger() {
 counted_stream http_connection::release_stream() {
   released_ = true;
   awaiting_answer_ = false;
+  // The peer watch may be reading (the answer came through a hook or a middleware): it must
+  // not take the new owner's bytes. basic_stream::release_socket cancels it for a plain stream.
+  if (!stream_.tls()) return {connection_stream(stream_.release_socket()), std::move(slot_)};
+  beast::error_code ec;
+  stream_.next_layer().socket().cancel(ec);
   return {std::move(stream_), std::move(slot_)};
 }
 

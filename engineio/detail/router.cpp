@@ -80,7 +80,7 @@ void write_and_close(counted_stream counted, response res) {
   auto stream = std::make_shared<connection_stream>(std::move(counted.stream));
   auto shared = std::make_shared<response>(std::move(res));
   auto slot = std::make_shared<connection_slot>(std::move(counted.slot));
-  stream->next_layer().expires_after(std::chrono::seconds(5));
+  stream->expires_after(std::chrono::seconds(5));
   http::async_write(*stream, *shared, [stream, shared, slot](beast::error_code, std::size_t) {
     beast::error_code ec;
     stream->next_layer().socket().shutdown(stream_socket::shutdown_send, ec);

@@ -38,13 +38,22 @@ void load_file(const char* option, const std::string& file, Step step) {
   }
 }
 
-std::shared_ptr<ssl::context> load(const tls_options& files) {
+std::shared_ptr<ssl::context> load_context(const tls_options& files) {
   auto ctx = std::make_shared<ssl::context>(ssl::context::tls_server);
   auto* handle = ctx->native_handle();
-  // Node's default minimum. Client-initiated renegotiation would let one peer spend our CPU.
+  // Node's default minimum. Client-initiated renegotiation would let one peer spend our CPU. A
+  // peer closing without close_notify reads as the end of the stream, as in Node.
   SSL_CTX_set_min_proto_version(handle, TLS1_2_VERSION);
   ctx->set_options(ssl::context::default_workarounds | ssl::context::no_compression |
-                   SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+                   SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE |
+                   SSL_OP_IGNORE_UNEXPECTED_EOF);
+  // tls_socket: partial writes are async_write_some's, and a retried write's bytes may have
+  // moved with the operation. OpenSSL's record buffers are freed while a connection is idle.
+  SSL_CTX_set_mode(handle, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
+                               SSL_MODE_RELEASE_BUFFERS);
+  // Resumption by tickets only, which the server does not store: no session cache for clients
+  // to fill.
+  SSL_CTX_set_session_cache_mode(handle, SSL_SESS_CACHE_OFF);
   SSL_CTX_set_alpn_select_cb(handle, select_http11, nullptr);
   load_file("cert_file", files.cert_file,
             [&] { ctx->use_certificate_chain_file(files.cert_file); });
@@ -61,12 +70,15 @@ std::shared_ptr<ssl::context> load(const tls_options& files) {
 }  // namespace
 
 tls_certificate::tls_certificate(tls_options files)
-    : files_(std::move(files)), current_(load(files_)) {}
+    : files_(std::move(files)), current_(load_context(files_)) {}
 
-void tls_certificate::reload() {
-  auto fresh = load(files_);
+std::shared_ptr<ssl::context> tls_certificate::load() const {
+  return load_context(files_);
+}
+
+void tls_certificate::use(std::shared_ptr<ssl::context> context) {
   std::lock_guard lock(mutex_);
-  current_ = std::move(fresh);
+  current_ = std::move(context);
 }
 
 std::shared_ptr<ssl::context> tls_certificate::current() const {

@@ -1,6 +1,6 @@
 #pragma once
 // A TLS listener's certificate: its PEM files loaded into an OpenSSL context, and loaded again on
-// reload(). A connection takes the context current at its accept; OpenSSL's reference counting
+// a reload. A connection takes the context current at its accept; OpenSSL's reference counting
 // keeps that context alive for the connection after a reload replaced it.
 
 #include <memory>
@@ -18,9 +18,10 @@ class tls_certificate {
   /// belong to the certificate.
   explicit tls_certificate(tls_options files);
 
-  /// Reads the files again; on failure throws as the constructor does and keeps serving the
-  /// certificate loaded before. Callable from any thread.
-  void reload();
+  /// The files read again into a new context; throws as the constructor does.
+  std::shared_ptr<boost::asio::ssl::context> load() const;
+  /// Serves `context` to the connections accepted from now on. Callable from any thread.
+  void use(std::shared_ptr<boost::asio::ssl::context> context);
   /// The context for a new connection.
   std::shared_ptr<boost::asio::ssl::context> current() const;
 

@@ -116,7 +116,7 @@ void websocket_peer_impl::start_close(websocket::close_code code) {
   close_code_ = code;
   // Bounded: a client that neither takes the frame in flight nor answers the close frame does
   // not hold the socket.
-  beast::get_lowest_layer(ws_).expires_after(std::chrono::seconds(5));
+  ws_.next_layer().expires_after(std::chrono::seconds(5));
   if (writing_) return;  // write_next closes once the frame in flight is out
   ws_.async_close(code, [self = std::static_pointer_cast<websocket_peer_impl>(shared_from_this())](
                             beast::error_code) {});

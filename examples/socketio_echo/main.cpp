@@ -66,7 +66,7 @@ int main(int argc, char** argv) {
   bool secure = !tls.cert_file.empty();
   auto bound = secure ? io.listen("127.0.0.1", static_cast<std::uint16_t>(port), tls)
                       : io.listen("127.0.0.1", static_cast<std::uint16_t>(port));
-  std::cout << "socketio_echo listening on " << (secure ? "https" : "http") << "://127.0.0.1:"
-            << bound << "/socket.io/" << std::endl;
+  std::cout << "socketio_echo listening on " << (secure ? "https" : "http")
+            << "://127.0.0.1:" << bound << "/socket.io/" << std::endl;
   io.run();
 }

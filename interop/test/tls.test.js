@@ -104,6 +104,7 @@ for (const target of CHAT_TARGETS) {
       sock.write("GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: x\r\n\r\n");
       let got = "";
       sock.on("data", (d) => (got += d.toString("latin1")));
+      sock.on("error", () => {}); // closed with the request unread: a reset is a close too
       await withTimeout(new Promise((r) => sock.once("close", r)), 5000, "the server closing");
       assert.ok(!got.startsWith("HTTP/"), `answered: ${got.slice(0, 60)}`);
     });

@@ -217,6 +217,31 @@ TEST_P(Tls, AWebSocketOnlyClientOverWss) {
   EXPECT_EQ(events_.opened(1), std::vector<bool>{true});
 }
 
+// The hook answers later, so the connection watches its peer meanwhile: that read must not take
+// the first frame from the WebSocket that follows, over TLS and over the plain listener.
+TEST_P(Tls, AWebSocketAnsweredThroughAHookGetsItsFirstFrame) {
+  options o;
+  o.allow_request = [](const request_info&, const allow_request_callback& answer) {
+    answer("", true);
+  };
+  auto port = start(o);
+  tls_client client(port, ca());
+  ASSERT_FALSE(client.handshake_error);
+  websocket::stream<beast::ssl_stream<beast::tcp_stream>&> wss(*client.stream);
+  wss.handshake("localhost", "/engine.io/?EIO=4&transport=websocket");
+  beast::flat_buffer buffer;
+  wss.read(buffer);  // the open packet
+  wss.write(asio::buffer(std::string("4first frame")));
+  buffer.clear();
+  wss.read(buffer);
+  EXPECT_EQ(beast::buffers_to_string(buffer.data()), "4first frame");
+
+  sio_test::ws_client ws(plain_port_, "/engine.io/?EIO=4&transport=websocket");
+  ws.read();
+  ws.send_text("4first frame");
+  EXPECT_EQ(ws.read(), "4first frame");
+}
+
 TEST_P(Tls, TlsBelow12IsRefused) {
   auto port = start();
   tls_client client(port, ca(), TLS1_1_VERSION);

@@ -1,0 +1,106 @@
+#include "engineio/detail/tls_socket.hpp"
+
+#include <openssl/bio.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstdint>
+
+namespace engineio::detail {
+namespace {
+
+// OpenSSL's socket BIO writes with write(), which raises SIGPIPE on a connection the peer
+// reset; this one sends with MSG_NOSIGNAL, as Asio does. The descriptor is the BIO's data.
+int descriptor(BIO* bio) {
+  return static_cast<int>(reinterpret_cast<std::intptr_t>(BIO_get_data(bio)));
+}
+
+// A read or write that would block asks OpenSSL to retry (SSL_ERROR_WANT_READ/WRITE).
+int finish(BIO* bio, ssize_t result, bool reading) {
+  BIO_clear_retry_flags(bio);
+  if (result >= 0) return static_cast<int>(result);
+  if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
+    if (reading) {
+      BIO_set_retry_read(bio);
+    } else {
+      BIO_set_retry_write(bio);
+    }
+  }
+  return -1;
+}
+
+int socket_read(BIO* bio, char* data, int size) {
+  return finish(bio, ::recv(descriptor(bio), data, static_cast<std::size_t>(size), 0), true);
+}
+
+int socket_write(BIO* bio, const char* data, int size) {
+  return finish(bio, ::send(descriptor(bio), data, static_cast<std::size_t>(size), MSG_NOSIGNAL),
+                false);
+}
+
+long socket_ctrl(BIO*, int command, long, void*) {  // NOLINT(google-runtime-int): OpenSSL's type
+  return command == BIO_CTRL_FLUSH ? 1 : 0;
+}
+
+const BIO_METHOD* socket_method() {
+  static BIO_METHOD* method = [] {
+    auto* m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK | BIO_TYPE_DESCRIPTOR,
+                           "sio socket");
+    BIO_meth_set_read(m, socket_read);
+    BIO_meth_set_write(m, socket_write);
+    BIO_meth_set_ctrl(m, socket_ctrl);
+    return m;
+  }();
+  return method;
+}
+
+}  // namespace
+
+tls_socket::tls_socket(http_stream next, SSL* session)
+    : next_(std::move(next)), ssl_(session), deadline_(next_.get_executor()) {
+  beast::error_code ec;
+  next_.socket().non_blocking(true, ec);  // OpenSSL's own reads and writes must not block
+  // A session that moved here already has its BIO, on the same descriptor number.
+  if (SSL_get_rbio(ssl_) != nullptr) return;
+  BIO* bio = BIO_new(socket_method());
+  BIO_set_data(bio,
+               reinterpret_cast<void*>(static_cast<std::intptr_t>(next_.socket().native_handle())));
+  BIO_set_init(bio, 1);
+  SSL_set_bio(ssl_, bio, bio);
+}
+
+tls_socket::~tls_socket() {
+  if (ssl_) SSL_free(ssl_);  // frees the BIO; the descriptor is the socket's to close
+}
+
+void tls_socket::expires_after(std::chrono::steady_clock::duration timeout) {
+  deadline_.expires_after(timeout);
+  deadline_.async_wait([this](beast::error_code ec) {
+    if (ec) return;
+    next_.socket().close(ec);
+  });
+}
+
+void tls_socket::expires_never() {
+  deadline_.cancel();
+}
+
+beast::error_code tls_socket::to_error_code(int ssl_error) {
+  switch (ssl_error) {
+    case SSL_ERROR_NONE:
+      return {};
+    case SSL_ERROR_ZERO_RETURN:  // close_notify, or (SSL_OP_IGNORE_UNEXPECTED_EOF) a bare close
+      return asio::error::eof;
+    case SSL_ERROR_SYSCALL:
+      return errno != 0 ? beast::error_code(errno, boost::system::system_category())
+                        : beast::error_code(asio::error::eof);
+    default: {
+      auto code = ERR_get_error();
+      ERR_clear_error();
+      if (code == 0) return asio::error::connection_aborted;
+      return {static_cast<int>(code), asio::error::get_ssl_category()};
+    }
+  }
+}
+
+}  // namespace engineio::detail
