@@ -4,13 +4,19 @@
 
 namespace engineio::detail {
 
-connection_stream::connection_stream(stream_socket socket, asio::ssl::context& tls)
-    : layers_(std::in_place_type<http_stream>, std::move(socket)) {
+namespace {
+
+SSL* new_session(asio::ssl::context& tls) {
   SSL* session = SSL_new(tls.native_handle());
   if (!session) throw std::bad_alloc();
   SSL_set_accept_state(session);
-  layers_ = std::make_unique<tls_socket>(std::move(std::get<http_stream>(layers_)), session);
+  return session;
 }
+
+}  // namespace
+
+connection_stream::connection_stream(stream_socket socket, asio::ssl::context& tls)
+    : connection_stream(std::move(socket), new_session(tls)) {}
 
 peer_info peer_of(const connection_stream& stream) {
   return {peer_address(stream.next_layer().socket()), stream.tls()};

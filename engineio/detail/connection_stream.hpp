@@ -32,9 +32,9 @@ class connection_stream {
   /// TLS over `socket` with `session`, established elsewhere (see stream_in_transit); takes
   /// ownership of it.
   connection_stream(stream_socket socket, SSL* session)
-      : layers_(std::make_unique<tls_socket>(http_stream(std::move(socket)), session)) {}
+      : layers_(std::in_place_type<tls_socket>, http_stream(std::move(socket)), session) {}
 
-  bool tls() const noexcept { return std::holds_alternative<std::unique_ptr<tls_socket>>(layers_); }
+  bool tls() const noexcept { return std::holds_alternative<tls_socket>(layers_); }
   /// The stream under TLS, or the plain stream itself: its socket.
   http_stream& next_layer() noexcept {
     return std::visit([](auto& s) -> http_stream& { return lowest(s); }, layers_);
@@ -71,15 +71,16 @@ class connection_stream {
   /// The server side of the TLS handshake; only on a TLS stream.
   template <typename Token>
   auto async_handshake(Token&& token) {
-    return std::get<std::unique_ptr<tls_socket>>(layers_)->async_handshake(
-        std::forward<Token>(token));
+    return std::get<tls_socket>(layers_).async_handshake(std::forward<Token>(token));
   }
 
   /// The socket of a plain stream, for our own WebSocket framing.
   stream_socket release_socket() { return std::get<http_stream>(layers_).release_socket(); }
   /// The TLS session, given up by a TLS stream (see stream_in_transit).
-  SSL* release_session() noexcept {
-    return std::get<std::unique_ptr<tls_socket>>(layers_)->release_session();
+  SSL* release_session() noexcept { return std::get<tls_socket>(layers_).release_session(); }
+  /// Ends the operations in progress with operation_aborted.
+  void cancel() {
+    std::visit([](auto& s) { layer(s).cancel(); }, layers_);
   }
 
   /// Beast's WebSocket close.
@@ -92,15 +93,13 @@ class connection_stream {
 
  private:
   static http_stream& layer(http_stream& s) noexcept { return s; }
-  static tls_socket& layer(std::unique_ptr<tls_socket>& s) noexcept { return *s; }
+  static tls_socket& layer(tls_socket& s) noexcept { return s; }
   static http_stream& lowest(http_stream& s) noexcept { return s; }
-  static http_stream& lowest(std::unique_ptr<tls_socket>& s) noexcept { return s->next_layer(); }
+  static http_stream& lowest(tls_socket& s) noexcept { return s.next_layer(); }
   static const http_stream& lowest(const http_stream& s) noexcept { return s; }
-  static const http_stream& lowest(const std::unique_ptr<tls_socket>& s) noexcept {
-    return s->next_layer();
-  }
+  static const http_stream& lowest(const tls_socket& s) noexcept { return s.next_layer(); }
 
-  std::variant<http_stream, std::unique_ptr<tls_socket>> layers_;
+  std::variant<http_stream, tls_socket> layers_;
 };
 
 /// The peer as its requests report it.

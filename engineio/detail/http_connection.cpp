@@ -20,14 +20,15 @@ constexpr std::size_t max_buffered_while_waiting = std::size_t{64} * 1024;
 http_connection::http_connection(connection_stream stream, engine& owner, shard& home,
                                  connection_slot slot)
     : stream_(std::move(stream)),
+      executor_(stream_.get_executor()),
       slot_(std::move(slot)),
-      request_timer_(stream_.get_executor()),
+      request_timer_(executor_),
       engine_(owner),
       home_(home),
       peer_(peer_of(stream_)) {}
 
 void http_connection::start() {
-  asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+  asio::dispatch(executor_, [self = shared_from_this()] {
     if (self->stream_.tls()) return self->handshake();
     self->do_read();
   });
@@ -43,8 +44,8 @@ void http_connection::handshake() {
 }
 
 void http_connection::start_with(std::optional<request> first, std::string already_read) {
-  asio::dispatch(stream_.get_executor(), [self = shared_from_this(), first = std::move(first),
-                                          rest = std::move(already_read)]() mutable {
+  asio::dispatch(executor_, [self = shared_from_this(), first = std::move(first),
+                             rest = std::move(already_read)]() mutable {
     self->buffer_.commit(asio::buffer_copy(self->buffer_.prepare(rest.size()), asio::buffer(rest)));
     if (!first) return self->do_read();
     // The application's parser had its own limit; ours answers as Node would.
@@ -196,8 +197,8 @@ void http_connection::on_watch(beast::error_code ec, std::size_t bytes) {
 }
 
 void http_connection::on_abandon(asio::any_io_executor executor, std::function<void()> f) {
-  asio::dispatch(stream_.get_executor(), [self = shared_from_this(), executor = std::move(executor),
-                                          f = std::move(f)]() mutable {
+  asio::dispatch(executor_, [self = shared_from_this(), executor = std::move(executor),
+                             f = std::move(f)]() mutable {
     if (!self->awaiting_answer_) return;
     if (self->peer_gone_) return asio::post(executor, std::move(f));
     self->abandon_executor_ = executor;
@@ -207,7 +208,7 @@ void http_connection::on_abandon(asio::any_io_executor executor, std::function<v
 
 void http_connection::send_response(response res) {
   auto shared = std::make_shared<response>(std::move(res));
-  asio::dispatch(stream_.get_executor(), [self = shared_from_this(), shared] {
+  asio::dispatch(executor_, [self = shared_from_this(), shared] {
     if (!self->awaiting_answer_) return;
     self->awaiting_answer_ = false;
     self->abandon_ = nullptr;
@@ -261,8 +262,7 @@ counted_stream http_connection::release_stream() {
   // The peer watch may be reading (the answer came through a hook or a middleware): it must
   // not take the new owner's bytes. basic_stream::release_socket cancels it for a plain stream.
   if (!stream_.tls()) return {connection_stream(stream_.release_socket()), std::move(slot_)};
-  beast::error_code ec;
-  stream_.next_layer().socket().cancel(ec);
+  stream_.cancel();
   return {std::move(stream_), std::move(slot_)};
 }
 

@@ -90,6 +90,7 @@ class http_connection : public std::enable_shared_from_this<http_connection> {
   void linger();
 
   connection_stream stream_;
+  asio::any_io_executor executor_;  // stream_'s, kept: the stream may be given away
   connection_slot slot_;
   asio::steady_timer request_timer_;
   bool timed_out_ = false;

@@ -15,9 +15,12 @@ int descriptor(BIO* bio) {
   return static_cast<int>(reinterpret_cast<std::intptr_t>(BIO_get_data(bio)));
 }
 
-// A read or write that would block asks OpenSSL to retry (SSL_ERROR_WANT_READ/WRITE).
+// A read or write that would block asks OpenSSL to retry (SSL_ERROR_WANT_READ/WRITE); a read of
+// nothing is the peer's close, which BIO_CTRL_EOF reports (OpenSSL then reads it as the end of
+// the stream, SSL_OP_IGNORE_UNEXPECTED_EOF).
 int finish(BIO* bio, ssize_t result, bool reading) {
   BIO_clear_retry_flags(bio);
+  if (reading && result == 0) BIO_set_flags(bio, BIO_FLAGS_IN_EOF);
   if (result >= 0) return static_cast<int>(result);
   if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
     if (reading) {
@@ -38,8 +41,10 @@ int socket_write(BIO* bio, const char* data, int size) {
                 false);
 }
 
-long socket_ctrl(BIO*, int command, long, void*) {  // NOLINT(google-runtime-int): OpenSSL's type
-  return command == BIO_CTRL_FLUSH ? 1 : 0;
+long socket_ctrl(BIO* bio, int command, long, void*) {  // NOLINT(google-runtime-int): OpenSSL's
+  if (command == BIO_CTRL_FLUSH) return 1;
+  if (command == BIO_CTRL_EOF) return BIO_test_flags(bio, BIO_FLAGS_IN_EOF) != 0 ? 1 : 0;
+  return 0;
 }
 
 const BIO_METHOD* socket_method() {
@@ -56,33 +61,59 @@ const BIO_METHOD* socket_method() {
 
 }  // namespace
 
+tls_socket::state::state(http_stream stream, SSL* session)
+    : next(std::move(stream)), ssl(session), deadline(next.get_executor()) {}
+
+tls_socket::state::~state() {
+  if (ssl) SSL_free(ssl);  // frees the BIO; the descriptor is the socket's to close
+}
+
 tls_socket::tls_socket(http_stream next, SSL* session)
-    : next_(std::move(next)), ssl_(session), deadline_(next_.get_executor()) {
+    : state_(std::make_shared<state>(std::move(next), session)) {
+  auto& socket = state_->next.socket();
   beast::error_code ec;
-  next_.socket().non_blocking(true, ec);  // OpenSSL's own reads and writes must not block
+  socket.non_blocking(true, ec);  // OpenSSL's own reads and writes must not block
   // A session that moved here already has its BIO, on the same descriptor number.
-  if (SSL_get_rbio(ssl_) != nullptr) return;
+  if (SSL_get_rbio(session) != nullptr) return;
   BIO* bio = BIO_new(socket_method());
-  BIO_set_data(bio,
-               reinterpret_cast<void*>(static_cast<std::intptr_t>(next_.socket().native_handle())));
+  BIO_set_data(bio, reinterpret_cast<void*>(static_cast<std::intptr_t>(socket.native_handle())));
   BIO_set_init(bio, 1);
-  SSL_set_bio(ssl_, bio, bio);
+  SSL_set_bio(session, bio, bio);
 }
 
 tls_socket::~tls_socket() {
-  if (ssl_) SSL_free(ssl_);  // frees the BIO; the descriptor is the socket's to close
+  if (!state_) return;  // moved from
+  beast::error_code ec;
+  state_->next.socket().close(ec);
 }
 
+SSL* tls_socket::release_session() noexcept {
+  ++state_->epoch;
+  return std::exchange(state_->ssl, nullptr);
+}
+
+void tls_socket::cancel() {
+  ++state_->epoch;
+  beast::error_code ec;
+  state_->next.socket().cancel(ec);
+}
+
+// The timer's handler may run after a newer deadline, or none, was set, or after the socket
+// went: it closes only the socket whose deadline it still is.
 void tls_socket::expires_after(std::chrono::steady_clock::duration timeout) {
-  deadline_.expires_after(timeout);
-  deadline_.async_wait([this](beast::error_code ec) {
-    if (ec) return;
-    next_.socket().close(ec);
+  auto epoch = ++state_->deadline_epoch;
+  state_->deadline.expires_after(timeout);
+  state_->deadline.async_wait([weak = std::weak_ptr<state>(state_), epoch](beast::error_code) {
+    auto s = weak.lock();
+    if (!s || s->deadline_epoch != epoch) return;
+    beast::error_code ec;
+    s->next.socket().close(ec);
   });
 }
 
 void tls_socket::expires_never() {
-  deadline_.cancel();
+  ++state_->deadline_epoch;
+  state_->deadline.cancel();
 }
 
 beast::error_code tls_socket::to_error_code(int ssl_error) {

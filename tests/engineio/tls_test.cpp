@@ -46,7 +46,23 @@ struct echo_handler : handler {
   }
   void on_message(session& s, std::string_view text) override { s.send_text(text); }
   void on_binary(session&, std::string_view) override {}
-  void on_close(session&, close_reason) override {}
+  void on_close(session&, close_reason reason) override {
+    std::lock_guard lock(mutex);
+    closes.push_back(reason);
+  }
+
+  // The close reasons heard so far, once there are `count` (within 5 s).
+  std::vector<close_reason> closed(std::size_t count) {
+    for (int i = 0; i < 500; ++i) {
+      {
+        std::lock_guard lock(mutex);
+        if (closes.size() >= count) return closes;
+      }
+      std::this_thread::sleep_for(10ms);
+    }
+    std::lock_guard lock(mutex);
+    return closes;
+  }
 
   // request().secure of the sessions opened so far, once there are `count` (within 5 s).
   std::vector<bool> opened(std::size_t count) {
@@ -63,6 +79,7 @@ struct echo_handler : handler {
 
   std::mutex mutex;
   std::vector<bool> secure;
+  std::vector<close_reason> closes;
 };
 
 // A client connection: TLS over TCP, trusting `ca` and checking the name "localhost".
@@ -240,6 +257,22 @@ TEST_P(Tls, AWebSocketAnsweredThroughAHookGetsItsFirstFrame) {
   ws.read();
   ws.send_text("4first frame");
   EXPECT_EQ(ws.read(), "4first frame");
+}
+
+// A client that drops the connection without close_notify or a close frame (a phone losing its
+// network) is a "transport close", as in Node, not an error.
+TEST_P(Tls, AWssClientThatJustDisconnectsIsATransportClose) {
+  auto port = start();
+  {
+    tls_client client(port, ca());
+    ASSERT_FALSE(client.handshake_error);
+    websocket::stream<beast::ssl_stream<beast::tcp_stream>&> ws(*client.stream);
+    ws.handshake("localhost", "/engine.io/?EIO=4&transport=websocket");
+    beast::flat_buffer buffer;
+    ws.read(buffer);
+    beast::get_lowest_layer(*client.stream).close();
+  }
+  EXPECT_EQ(events_.closed(1), std::vector<close_reason>{close_reason::transport_close});
 }
 
 TEST_P(Tls, TlsBelow12IsRefused) {
