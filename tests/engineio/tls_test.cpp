@@ -26,6 +26,7 @@
 
 #include "engineio/server.hpp"
 #include "support/loopback.hpp"
+#include "support/tls_client.hpp"
 
 using namespace engineio;
 using namespace std::chrono_literals;
@@ -36,6 +37,8 @@ namespace http = boost::beast::http;
 namespace websocket = boost::beast::websocket;
 namespace fs = std::filesystem;
 using tcp = asio::ip::tcp;
+
+using sio_test::tls_client;
 
 namespace {
 
@@ -82,55 +85,6 @@ struct echo_handler : handler {
   std::vector<close_reason> closes;
 };
 
-// A client connection: TLS over TCP, trusting `ca` and checking the name "localhost".
-struct tls_client {
-  tls_client(std::uint16_t port, const fs::path& ca, int max_version = 0) {
-    tls.load_verify_file(ca.string());
-    tls.set_verify_mode(ssl::verify_peer);
-    if (max_version != 0) SSL_CTX_set_max_proto_version(tls.native_handle(), max_version);
-    static constexpr unsigned char protocols[] = {2,   'h', '2', 8,   'h', 't',
-                                                  't', 'p', '/', '1', '.', '1'};
-    SSL_CTX_set_alpn_protos(tls.native_handle(), protocols, sizeof protocols);
-    stream.emplace(ctx, tls);
-    SSL_set_tlsext_host_name(stream->native_handle(), "localhost");
-    stream->set_verify_callback(ssl::host_name_verification("localhost"));
-    beast::get_lowest_layer(*stream).connect(
-        tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
-    beast::get_lowest_layer(*stream).expires_after(10s);
-    stream->handshake(ssl::stream_base::client, handshake_error);
-  }
-
-  http::response<http::string_body> get(const std::string& target) {
-    http::request<http::string_body> req{http::verb::get, target, 11};
-    req.set(http::field::host, "localhost");
-    http::write(*stream, req);
-    http::response<http::string_body> res;
-    http::read(*stream, buffer, res);
-    return res;
-  }
-  std::string alpn() {
-    const unsigned char* name = nullptr;
-    unsigned int length = 0;
-    SSL_get0_alpn_selected(stream->native_handle(), &name, &length);
-    return {reinterpret_cast<const char*>(name), length};
-  }
-  // The subject's common name of the certificate the server sent.
-  std::string server_name() {
-    X509* cert = SSL_get1_peer_certificate(stream->native_handle());
-    if (!cert) return {};
-    char name[256] = {};
-    X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, name, sizeof name);
-    X509_free(cert);
-    return name;
-  }
-
-  asio::io_context ctx;
-  ssl::context tls{ssl::context::tls_client};
-  std::optional<beast::ssl_stream<beast::tcp_stream>> stream;
-  beast::error_code handshake_error;
-  beast::flat_buffer buffer;
-};
-
 // Within 5 s: a socket the server leaked would never close.
 bool closed_by_server(tcp::socket& client) {
   pollfd watch{client.native_handle(), POLLIN, 0};
@@ -143,12 +97,7 @@ bool closed_by_server(tcp::socket& client) {
 
 class Tls : public ::testing::TestWithParam<unsigned> {
  protected:
-  static void SetUpTestSuite() {
-    certs_ = fs::temp_directory_path() / ("sio-tls-test-" + std::to_string(::getpid()));
-    auto command = std::string(SIO_SOURCE_DIR) + "/scripts/make-test-certs.sh " + certs_.string();
-    ASSERT_EQ(std::system(command.c_str()), 0) << command;
-  }
-  static void TearDownTestSuite() { fs::remove_all(certs_); }
+  static void SetUpTestSuite() { certs_ = sio_test::test_certs(); }
 
   // The server's files, copies that a test may overwrite.
   void SetUp() override {

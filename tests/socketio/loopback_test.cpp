@@ -10,6 +10,7 @@
 
 #include "socketio/socketio.hpp"
 #include "support/loopback.hpp"
+#include "support/tls_client.hpp"
 
 using namespace std::chrono_literals;
 using sio_test::send_http;
@@ -225,6 +226,42 @@ INSTANTIATE_TEST_SUITE_P(Shards, SocketioLoopback, ::testing::Values(1u, 2u),
                          [](const auto& info) { return std::to_string(info.param) + "_shards"; });
 
 // Node's `path` without its slash: clients and the client bundle are both under "/my/".
+// handshake.secure says whether the client came over TLS, as Node's socket.encrypted.
+TEST(SocketioTls, TheHandshakeIsSecureOnATlsListenerOnly) {
+  sio::server io(sio::server_options{});
+  std::mutex mutex;
+  std::vector<bool> secure;
+  io.on_connection([&](sio::socket& s) {
+    std::lock_guard lock(mutex);
+    secure.push_back(s.handshake().secure);
+  });
+  auto certs = sio_test::test_certs();
+  auto tls_port = io.listen(
+      "127.0.0.1", 0,
+      {.cert_file = (certs / "server.pem").string(), .key_file = (certs / "server.key").string()});
+  auto plain_port = io.listen("127.0.0.1", 0);
+  io.start();
+  auto joined = [&](std::size_t count) {
+    for (int i = 0; i < 500; ++i) {
+      if (std::lock_guard lock(mutex); secure.size() >= count) return secure;
+      std::this_thread::sleep_for(10ms);
+    }
+    std::lock_guard lock(mutex);
+    return secure;
+  };
+
+  sio_test::tls_client client(tls_port, certs / "ca.pem");
+  ASSERT_FALSE(client.handshake_error);
+  auto sid = sid_of(client.get("/socket.io/?EIO=4&transport=polling").body());
+  EXPECT_EQ(client.post("/socket.io/?EIO=4&transport=polling&sid=" + sid, "40").body(), "ok");
+  EXPECT_EQ(joined(1), std::vector<bool>{true});
+
+  auto plain =
+      sid_of(send_http(plain_port, http::verb::get, "/socket.io/?EIO=4&transport=polling").body);
+  send_http(plain_port, http::verb::post, "/socket.io/?EIO=4&transport=polling&sid=" + plain, "40");
+  EXPECT_EQ(joined(2), (std::vector<bool>{true, false}));
+}
+
 TEST(SocketioPath, APathWithoutItsSlashWorksAsInNode) {
   sio::server_options opts;
   opts.path = "/my";
