@@ -61,7 +61,6 @@ class websocket_client final : public client,
 
   void start() override {
     auto& socket = beast::get_lowest_layer(ws_).socket();
-    beast::error_code ec;
     try {
       open_socket(socket, cfg_);
     } catch (const std::exception&) {
@@ -217,7 +216,7 @@ class polling_client final : public client, public std::enable_shared_from_this<
     poll();
   }
 
-  void queue_post(std::string packet) {
+  void queue_post(const std::string& packet) {
     if (closed_) return;
     if (!pending_.empty()) pending_ += '\x1e';
     pending_ += packet;

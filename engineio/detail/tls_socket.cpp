@@ -76,7 +76,8 @@ tls_socket::tls_socket(http_stream next, SSL* session)
   // A session that moved here already has its BIO, on the same descriptor number.
   if (SSL_get_rbio(session) != nullptr) return;
   BIO* bio = BIO_new(socket_method());
-  BIO_set_data(bio, reinterpret_cast<void*>(static_cast<std::intptr_t>(socket.native_handle())));
+  auto fd = static_cast<std::intptr_t>(socket.native_handle());
+  BIO_set_data(bio, reinterpret_cast<void*>(fd));  // NOLINT(performance-no-int-to-ptr): a number
   BIO_set_init(bio, 1);
   SSL_set_bio(session, bio, bio);
 }

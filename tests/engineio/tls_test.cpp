@@ -110,7 +110,7 @@ class Tls : public ::testing::TestWithParam<unsigned> {
     fs::copy_file(certs_ / (name + ".key"), files_.key_file, fs::copy_options::overwrite_existing);
   }
 
-  std::uint16_t start(options o = {}) {
+  std::uint16_t start(const options& o = {}) {
     server_ = std::make_unique<server>(o, events_, GetParam());
     auto port = server_->listen("127.0.0.1", 0, files_);
     plain_port_ = server_->listen("127.0.0.1", 0);
