@@ -4,8 +4,6 @@
 
 #include <gtest/gtest.h>
 
-#include <poll.h>
-
 #include <future>
 #include <thread>
 
@@ -101,16 +99,6 @@ class Embedding : public ::testing::TestWithParam<unsigned> {
     return res;
   }
 
-  // Within 5 s: a socket the server leaked would never close.
-  static bool closed_by_server(tcp::socket& client) {
-    pollfd watch{client.native_handle(), POLLIN, 0};
-    if (::poll(&watch, 1, 5000) != 1) return false;
-    char byte = 0;
-    beast::error_code ec;
-    client.read_some(asio::buffer(&byte, 1), ec);
-    return ec == asio::error::eof || ec == asio::error::connection_reset;
-  }
-
   quiet_handler events_;
   asio::io_context app_{1};
   asio::executor_work_guard<asio::io_context::executor_type> work_{app_.get_executor()};
@@ -185,7 +173,7 @@ TEST_P(Embedding, AThrowingGiveBackHandlerIsLoggedAndItsConnectionCloses) {
   asio::write(client, asio::buffer(std::string("GET /app HTTP/1.1\r\nHost: x\r\n\r\n")));
   server_->attach(std::move(app_end), "",
                   [](tcp::socket, const std::string&) { throw std::runtime_error("no"); });
-  EXPECT_TRUE(closed_by_server(client));
+  EXPECT_TRUE(sio_test::closed_by_server(client));
   // The server goes on.
   auto [other, other_app_end] = connect();
   server_->attach(std::move(other_app_end), "", nullptr);
@@ -201,7 +189,7 @@ TEST_P(Embedding, AttachedConnectionsCountAgainstMaxConnections) {
   EXPECT_EQ(read_response(first).result_int(), 200u);  // held open (keep-alive)
   auto [second, second_app_end] = connect();
   server_->attach(std::move(second_app_end), "", nullptr);
-  EXPECT_TRUE(closed_by_server(second));
+  EXPECT_TRUE(sio_test::closed_by_server(second));
 }
 
 // An idle attached connection the client closes lets go of its slot then, not at the request
@@ -247,7 +235,7 @@ TEST_P(Embedding, AConnectionAttachedToAServerThatNeverStartsIsClosedWithIt) {
   auto [client, app_end] = connect();
   server_->attach(std::move(app_end), "", nullptr);
   server_.reset();
-  EXPECT_TRUE(closed_by_server(client));
+  EXPECT_TRUE(sio_test::closed_by_server(client));
 }
 
 TEST_P(Embedding, AConnectionAttachedOnceTheServerStoppedIsClosed) {
@@ -255,7 +243,7 @@ TEST_P(Embedding, AConnectionAttachedOnceTheServerStoppedIsClosed) {
   server_->stop();
   auto [client, app_end] = connect();
   server_->attach(std::move(app_end), "", nullptr);
-  EXPECT_TRUE(closed_by_server(client));
+  EXPECT_TRUE(sio_test::closed_by_server(client));
 }
 
 INSTANTIATE_TEST_SUITE_P(Shards, Embedding, ::testing::Values(1u, 2u));

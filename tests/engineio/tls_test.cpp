@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <openssl/ssl.h>
-#include <poll.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -54,46 +53,25 @@ struct echo_handler : handler {
     closes.push_back(reason);
   }
 
-  // The close reasons heard so far, once there are `count` (within 5 s).
-  std::vector<close_reason> closed(std::size_t count) {
-    for (int i = 0; i < 500; ++i) {
-      {
-        std::lock_guard lock(mutex);
-        if (closes.size() >= count) return closes;
-      }
-      std::this_thread::sleep_for(10ms);
-    }
-    std::lock_guard lock(mutex);
-    return closes;
-  }
+  // What the sessions opened (their request().secure) and how they closed, once `count` did
+  // (within 5 s).
+  std::vector<bool> opened(std::size_t count) { return at_least(secure, count); }
+  std::vector<close_reason> closed(std::size_t count) { return at_least(closes, count); }
 
-  // request().secure of the sessions opened so far, once there are `count` (within 5 s).
-  std::vector<bool> opened(std::size_t count) {
+  template <typename T>
+  std::vector<T> at_least(const std::vector<T>& list, std::size_t count) {
     for (int i = 0; i < 500; ++i) {
-      {
-        std::lock_guard lock(mutex);
-        if (secure.size() >= count) return secure;
-      }
+      if (std::lock_guard lock(mutex); list.size() >= count) return list;
       std::this_thread::sleep_for(10ms);
     }
     std::lock_guard lock(mutex);
-    return secure;
+    return list;
   }
 
   std::mutex mutex;
   std::vector<bool> secure;
   std::vector<close_reason> closes;
 };
-
-// Within 5 s: a socket the server leaked would never close.
-bool closed_by_server(tcp::socket& client) {
-  pollfd watch{client.native_handle(), POLLIN, 0};
-  if (::poll(&watch, 1, 5000) != 1) return false;
-  char byte = 0;
-  beast::error_code ec;
-  client.read_some(asio::buffer(&byte, 1), ec);
-  return ec == asio::error::eof || ec == asio::error::connection_reset;
-}
 
 class Tls : public ::testing::TestWithParam<unsigned> {
  protected:
@@ -245,7 +223,7 @@ TEST_P(Tls, PlainHttpOnTheTlsPortIsClosed) {
   socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
   std::string request = "GET /engine.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: x\r\n\r\n";
   asio::write(socket, asio::buffer(request));
-  EXPECT_TRUE(closed_by_server(socket));
+  EXPECT_TRUE(sio_test::closed_by_server(socket));
 }
 
 // A client that connects and never says hello holds its slot for request_timeout, no longer.
@@ -258,7 +236,7 @@ TEST_P(Tls, AStalledHandshakeEndsAtRequestTimeoutAndFreesItsSlot) {
   tcp::socket silent(ctx);
   silent.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
   auto began = std::chrono::steady_clock::now();
-  EXPECT_TRUE(closed_by_server(silent));
+  EXPECT_TRUE(sio_test::closed_by_server(silent));
   EXPECT_GE(std::chrono::steady_clock::now() - began, 900ms);
   tls_client next(port, ca());
   ASSERT_FALSE(next.handshake_error) << next.handshake_error.message();

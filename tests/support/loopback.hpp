@@ -7,6 +7,8 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include <poll.h>
+
 #include <string>
 #include <string_view>
 
@@ -43,6 +45,16 @@ inline http_answer send_http(std::uint16_t port, http::verb method, const std::s
   http::read(stream, buffer, parser);
   const auto& res = parser.get();
   return {res.result_int(), res.body(), std::string(res[http::field::content_type]), res.base()};
+}
+
+/// Whether the server closes `client` within 5 s (a socket the server leaked never would).
+inline bool closed_by_server(tcp::socket& client) {
+  pollfd watch{client.native_handle(), POLLIN, 0};
+  if (::poll(&watch, 1, 5000) != 1) return false;
+  char byte = 0;
+  beast::error_code ec;
+  client.read_some(boost::asio::buffer(&byte, 1), ec);
+  return ec == boost::asio::error::eof || ec == boost::asio::error::connection_reset;
 }
 
 /// The sid out of an open packet `0{"sid":"...",...}`.
