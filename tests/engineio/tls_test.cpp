@@ -73,6 +73,24 @@ struct echo_handler : handler {
   std::vector<close_reason> closes;
 };
 
+// A WebSocket over a TLS connection; the upgrade is done unless the TLS handshake failed.
+struct wss_client {
+  wss_client(std::uint16_t port, const fs::path& ca, const std::string& target)
+      : tls(port, ca), ws(*tls.stream) {
+    if (!tls.handshake_error) ws.handshake("localhost", target);
+  }
+  std::string read() {
+    buffer.clear();
+    ws.read(buffer);
+    return beast::buffers_to_string(buffer.data());
+  }
+  void send(const std::string& text) { ws.write(asio::buffer(text)); }
+
+  tls_client tls;
+  websocket::stream<beast::ssl_stream<beast::tcp_stream>&> ws;
+  beast::flat_buffer buffer;
+};
+
 class Tls : public ::testing::TestWithParam<unsigned> {
  protected:
   static void SetUpTestSuite() { certs_ = sio_test::test_certs(); }
@@ -128,36 +146,24 @@ TEST_P(Tls, WebSocketUpgradeOverWss) {
   ASSERT_FALSE(polling.handshake_error);
   auto sid = sio_test::sid_of(polling.get("/engine.io/?EIO=4&transport=polling").body());
 
-  tls_client upgrade(port, ca());
-  ASSERT_FALSE(upgrade.handshake_error);
-  websocket::stream<beast::ssl_stream<beast::tcp_stream>&> ws(*upgrade.stream);
-  ws.handshake("localhost", "/engine.io/?EIO=4&transport=websocket&sid=" + sid);
-  beast::flat_buffer buffer;
-  auto read = [&] {
-    buffer.clear();
-    ws.read(buffer);
-    return beast::buffers_to_string(buffer.data());
-  };
-  ws.write(asio::buffer(std::string("2probe")));
-  EXPECT_EQ(read(), "3probe");
-  ws.write(asio::buffer(std::string("5")));
-  ws.write(asio::buffer(std::string("4hello over wss")));
-  EXPECT_EQ(read(), "4hello over wss");
+  wss_client upgrade(port, ca(), "/engine.io/?EIO=4&transport=websocket&sid=" + sid);
+  ASSERT_FALSE(upgrade.tls.handshake_error);
+  upgrade.send("2probe");
+  EXPECT_EQ(upgrade.read(), "3probe");
+  upgrade.send("5");
+  upgrade.send("4hello over wss");
+  EXPECT_EQ(upgrade.read(), "4hello over wss");
   // A large message both ways, over several TLS records.
   std::string big = "4" + std::string(200000, 'x');
-  ws.write(asio::buffer(big));
-  EXPECT_EQ(read(), big);
+  upgrade.send(big);
+  EXPECT_EQ(upgrade.read(), big);
 }
 
 TEST_P(Tls, AWebSocketOnlyClientOverWss) {
   auto port = start();
-  tls_client client(port, ca());
-  ASSERT_FALSE(client.handshake_error);
-  websocket::stream<beast::ssl_stream<beast::tcp_stream>&> ws(*client.stream);
-  ws.handshake("localhost", "/engine.io/?EIO=4&transport=websocket");
-  beast::flat_buffer buffer;
-  ws.read(buffer);
-  EXPECT_EQ(beast::buffers_to_string(buffer.data()).substr(0, 9), "0{\"sid\":\"");
+  wss_client client(port, ca(), "/engine.io/?EIO=4&transport=websocket");
+  ASSERT_FALSE(client.tls.handshake_error);
+  EXPECT_EQ(client.read().substr(0, 9), "0{\"sid\":\"");
   EXPECT_EQ(events_.opened(1), std::vector<bool>{true});
 }
 
@@ -169,16 +175,11 @@ TEST_P(Tls, AWebSocketAnsweredThroughAHookGetsItsFirstFrame) {
     answer("", true);
   };
   auto port = start(o);
-  tls_client client(port, ca());
-  ASSERT_FALSE(client.handshake_error);
-  websocket::stream<beast::ssl_stream<beast::tcp_stream>&> wss(*client.stream);
-  wss.handshake("localhost", "/engine.io/?EIO=4&transport=websocket");
-  beast::flat_buffer buffer;
-  wss.read(buffer);  // the open packet
-  wss.write(asio::buffer(std::string("4first frame")));
-  buffer.clear();
-  wss.read(buffer);
-  EXPECT_EQ(beast::buffers_to_string(buffer.data()), "4first frame");
+  wss_client wss(port, ca(), "/engine.io/?EIO=4&transport=websocket");
+  ASSERT_FALSE(wss.tls.handshake_error);
+  wss.read();  // the open packet
+  wss.send("4first frame");
+  EXPECT_EQ(wss.read(), "4first frame");
 
   sio_test::ws_client ws(plain_port_, "/engine.io/?EIO=4&transport=websocket");
   ws.read();
@@ -191,13 +192,10 @@ TEST_P(Tls, AWebSocketAnsweredThroughAHookGetsItsFirstFrame) {
 TEST_P(Tls, AWssClientThatJustDisconnectsIsATransportClose) {
   auto port = start();
   {
-    tls_client client(port, ca());
-    ASSERT_FALSE(client.handshake_error);
-    websocket::stream<beast::ssl_stream<beast::tcp_stream>&> ws(*client.stream);
-    ws.handshake("localhost", "/engine.io/?EIO=4&transport=websocket");
-    beast::flat_buffer buffer;
-    ws.read(buffer);
-    beast::get_lowest_layer(*client.stream).close();
+    wss_client client(port, ca(), "/engine.io/?EIO=4&transport=websocket");
+    ASSERT_FALSE(client.tls.handshake_error);
+    client.read();
+    beast::get_lowest_layer(*client.tls.stream).close();
   }
   EXPECT_EQ(events_.closed(1), std::vector<close_reason>{close_reason::transport_close});
 }
