@@ -341,15 +341,20 @@ void engine::end_body(const streamed_body& body, bool premature) {
                [id = body.id, premature](polling_transport& t) { t.body_ended(id, premature); });
 }
 
+// On the owner's own thread this runs at once. A post from there would wait in the thread's
+// private queue until the current handler returns, behind posts other shards make meanwhile: a
+// POST's end could then reach its session after the next POST's start, which reads as an overlap.
 void engine::with_polling(const std::string& sid, std::function<void(polling_transport&)> f) {
   auto owner = shard_of(sid);
   if (!owner) return;
   auto& target = *shards_[*owner];
-  asio::post(target.context(), [&target, sid, f = std::move(f)] {
+  auto apply = [&target, sid, f = std::move(f)] {
     auto it = target.sessions().find(sid);
     if (it == target.sessions().end()) return;
     if (auto* polling = it->second->transport_as<polling_transport>()) f(*polling);
-  });
+  };
+  if (target.running_here()) return apply();
+  asio::post(target.context(), std::move(apply));
 }
 
 void engine::on_session_request(shard& owner, pending_request pending, const std::string& sid) {

@@ -26,25 +26,38 @@ struct http_answer {
   http::fields headers;
 };
 
+/// Requests one after another on one keep-alive connection.
+class http_client {
+ public:
+  explicit http_client(std::uint16_t port) : stream_(ctx_) {
+    stream_.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
+  }
+  http_answer send(http::verb method, const std::string& target, const std::string& body = {},
+                   std::string_view content_type = "text/plain;charset=UTF-8") {
+    http::request<http::string_body> req{method, target, 11};
+    req.set(http::field::host, "127.0.0.1");
+    req.body() = body;
+    if (method == http::verb::post) req.set(http::field::content_type, content_type);
+    req.prepare_payload();
+    http::write(stream_, req);
+    http::response_parser<http::string_body> parser;
+    parser.skip(method == http::verb::head);  // a HEAD answer announces a body it does not carry
+    http::read(stream_, buffer_, parser);
+    const auto& res = parser.get();
+    return {res.result_int(), res.body(), std::string(res[http::field::content_type]), res.base()};
+  }
+
+ private:
+  boost::asio::io_context ctx_;
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+};
+
 /// One request on a fresh connection.
 inline http_answer send_http(std::uint16_t port, http::verb method, const std::string& target,
                              const std::string& body = {},
                              std::string_view content_type = "text/plain;charset=UTF-8") {
-  boost::asio::io_context ctx;
-  beast::tcp_stream stream(ctx);
-  stream.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
-  http::request<http::string_body> req{method, target, 11};
-  req.set(http::field::host, "127.0.0.1");
-  req.body() = body;
-  if (method == http::verb::post) req.set(http::field::content_type, content_type);
-  req.prepare_payload();
-  http::write(stream, req);
-  beast::flat_buffer buffer;
-  http::response_parser<http::string_body> parser;
-  parser.skip(method == http::verb::head);  // a HEAD answer announces a body it does not carry
-  http::read(stream, buffer, parser);
-  const auto& res = parser.get();
-  return {res.result_int(), res.body(), std::string(res[http::field::content_type]), res.base()};
+  return http_client(port).send(method, target, body, content_type);
 }
 
 /// Whether the server closes `client` within 5 s (a socket the server leaked never would).
