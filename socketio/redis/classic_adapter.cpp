@@ -52,25 +52,27 @@ class classic_adapter final : public adapter {
         response_channel_(opts_.key + "-response#" + nsp.name() + "#"),
         own_response_channel_(response_channel_ + uid_ + "#"),
         requests_(redis_->executor()) {
-    redis_->psubscribe(channel_ + "*", guard_.wrap(nsp_, [this](const std::string& channel,
-                                                                const std::string& msg) {
-      on_broadcast(channel, msg);
-    }));
+    pattern_id_ = redis_->psubscribe(
+        channel_ + "*",
+        guard_.wrap(nsp_, [this](const std::string& channel, const std::string& msg) {
+          on_broadcast(channel, msg);
+        }));
+    auto on_message = [this](const std::string& ch, const std::string& msg) {
+      if (ch.starts_with(response_channel_)) return on_response(msg);
+      on_request(msg);
+    };
     for (const auto& channel : {request_channel_, response_channel_, own_response_channel_}) {
-      redis_->subscribe(channel,
-                        guard_.wrap(nsp_, [this](const std::string& ch, const std::string& msg) {
-                          if (ch.starts_with(response_channel_)) return on_response(msg);
-                          on_request(msg);
-                        }));
+      channel_ids_.push_back(redis_->subscribe(channel, guard_.wrap(nsp_, on_message)));
     }
   }
 
   // The subscriptions go with the adapter; a message already on its way finds them closed.
   ~classic_adapter() override {
     guard_.close();
-    redis_->punsubscribe(channel_ + "*");
+    redis_->punsubscribe(channel_ + "*", pattern_id_);
+    auto id = channel_ids_.begin();
     for (const auto& channel : {request_channel_, response_channel_, own_response_channel_}) {
-      redis_->unsubscribe(channel);
+      redis_->unsubscribe(channel, *id++);
     }
   }
 
@@ -377,6 +379,8 @@ class classic_adapter final : public adapter {
   std::string request_channel_;
   std::string response_channel_;
   std::string own_response_channel_;
+  subscription_id pattern_id_ = 0;
+  std::vector<subscription_id> channel_ids_;  // of the three channels above, in that order
   detail::requests requests_;
   detail::handler_guard guard_;
 };

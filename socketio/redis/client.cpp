@@ -68,11 +68,9 @@ void client::on_lost() {
 }
 
 void client::send_subscriptions() {
-  for (const auto& [channel, handler] : channels_) subscriber_->command({"SUBSCRIBE", channel});
-  for (const auto& [channel, handler] : shard_channels_) {
-    subscriber_->command({"SSUBSCRIBE", channel});
-  }
-  for (const auto& [pattern, handler] : patterns_) subscriber_->command({"PSUBSCRIBE", pattern});
+  for (const auto& [channel, sub] : channels_) subscriber_->command({"SUBSCRIBE", channel});
+  for (const auto& [channel, sub] : shard_channels_) subscriber_->command({"SSUBSCRIBE", channel});
+  for (const auto& [pattern, sub] : patterns_) subscriber_->command({"PSUBSCRIBE", pattern});
 }
 
 // ["message", channel, payload], ["smessage", channel, payload], ["pmessage", pattern, channel,
@@ -81,84 +79,110 @@ void client::on_push(const reply& r) {
   const auto& kind = r.elements[0].str;
   if (kind == "pmessage" && r.elements.size() == 4) {
     if (auto it = patterns_.find(r.elements[1].str); it != patterns_.end()) {
-      it->second(r.elements[2].str, r.elements[3].str);
+      it->second.handler(r.elements[2].str, r.elements[3].str);
     }
     return;
   }
   if (r.elements.size() != 3) return;
   auto& table = kind == "smessage" ? shard_channels_ : channels_;
   if (auto it = table.find(r.elements[1].str); it != table.end()) {
-    it->second(r.elements[1].str, r.elements[2].str);
+    it->second.handler(r.elements[1].str, r.elements[2].str);
   }
 }
 
+void client::in_order(std::function<void()> op) {
+  auto self = shared_from_this();
+  {
+    std::lock_guard lock(queue_mutex_);
+    queue_.push_back(std::move(op));
+    if (queue_.size() > 1) return;  // already posted
+  }
+  boost::asio::post(executor_, [self = std::move(self)] { self->run_queued(); });
+}
+
+// The adapters' completions run here too: one that throws is logged, and the rest still run.
+void client::run_queued() {
+  std::vector<std::function<void()>> ops;
+  {
+    std::lock_guard lock(queue_mutex_);
+    ops.swap(queue_);
+  }
+  for (auto& op : ops) engineio::guarded("redis client call", op);
+}
+
 void client::publish(std::string channel, std::string payload, bool sharded) {
-  boost::asio::post(executor_, [self = shared_from_this(), channel = std::move(channel),
-                                payload = std::move(payload), sharded] {
-    if (self->closed_) return;
-    self->commands_->command({sharded ? "SPUBLISH" : "PUBLISH", channel, payload});
+  in_order([this, channel = std::move(channel), payload = std::move(payload), sharded] {
+    if (closed_ || !commands_) return;
+    commands_->command({sharded ? "SPUBLISH" : "PUBLISH", channel, payload});
   });
 }
 
-void client::subscribe(std::string channel, message_handler handler, bool sharded) {
-  boost::asio::post(executor_, [self = shared_from_this(), channel = std::move(channel),
-                                handler = std::move(handler), sharded]() mutable {
-    auto& table = sharded ? self->shard_channels_ : self->channels_;
-    table[channel] = std::move(handler);
-    if (self->subscriber_) {
-      self->subscriber_->command({sharded ? "SSUBSCRIBE" : "SUBSCRIBE", channel});
-    }
+subscription_id client::add(subscriptions& table, std::string key, message_handler handler,
+                            std::vector<std::string> command) {
+  auto id = ++last_id_;
+  in_order([this, &table, id, key = std::move(key), handler = std::move(handler),
+            command = std::move(command)]() mutable {
+    table.insert_or_assign(key, subscription{id, std::move(handler)});
+    if (subscriber_) subscriber_->command(command);
+  });
+  return id;
+}
+
+void client::remove(subscriptions& table, std::string key, subscription_id id,
+                    std::vector<std::string> command) {
+  in_order([this, &table, id, key = std::move(key), command = std::move(command)] {
+    auto it = table.find(key);
+    if (it == table.end() || it->second.id != id) return;
+    table.erase(it);
+    if (subscriber_) subscriber_->command(command);
   });
 }
 
-void client::unsubscribe(std::string channel, bool sharded) {
-  boost::asio::post(executor_, [self = shared_from_this(), channel = std::move(channel), sharded] {
-    auto& table = sharded ? self->shard_channels_ : self->channels_;
-    if (table.erase(channel) == 0 || !self->subscriber_) return;
-    self->subscriber_->command({sharded ? "SUNSUBSCRIBE" : "UNSUBSCRIBE", channel});
-  });
+subscription_id client::subscribe(std::string channel, message_handler handler, bool sharded) {
+  std::vector<std::string> command{sharded ? "SSUBSCRIBE" : "SUBSCRIBE", channel};
+  return add(sharded ? shard_channels_ : channels_, std::move(channel), std::move(handler),
+             std::move(command));
 }
 
-void client::psubscribe(std::string pattern, message_handler handler) {
-  boost::asio::post(executor_, [self = shared_from_this(), pattern = std::move(pattern),
-                                handler = std::move(handler)]() mutable {
-    self->patterns_[pattern] = std::move(handler);
-    if (self->subscriber_) self->subscriber_->command({"PSUBSCRIBE", pattern});
-  });
+void client::unsubscribe(std::string channel, subscription_id id, bool sharded) {
+  std::vector<std::string> command{sharded ? "SUNSUBSCRIBE" : "UNSUBSCRIBE", channel};
+  remove(sharded ? shard_channels_ : channels_, std::move(channel), id, std::move(command));
 }
 
-void client::punsubscribe(std::string pattern) {
-  boost::asio::post(executor_, [self = shared_from_this(), pattern = std::move(pattern)] {
-    if (self->patterns_.erase(pattern) == 0 || !self->subscriber_) return;
-    self->subscriber_->command({"PUNSUBSCRIBE", pattern});
-  });
+subscription_id client::psubscribe(std::string pattern, message_handler handler) {
+  std::vector<std::string> command{"PSUBSCRIBE", pattern};
+  return add(patterns_, std::move(pattern), std::move(handler), std::move(command));
+}
+
+void client::punsubscribe(std::string pattern, subscription_id id) {
+  std::vector<std::string> command{"PUNSUBSCRIBE", pattern};
+  remove(patterns_, std::move(pattern), id, std::move(command));
 }
 
 // PUBSUB NUMSUB ch -> [ch, n]; PUBSUB SHARDNUMSUB alike.
 void client::count_subscribers(std::string channel, std::function<void(std::size_t)> done,
                                bool sharded) {
-  boost::asio::post(executor_, [self = shared_from_this(), channel = std::move(channel),
-                                done = std::move(done), sharded]() mutable {
-    if (self->closed_ || !self->commands_) return done(0);
-    self->commands_->command({"PUBSUB", sharded ? "SHARDNUMSUB" : "NUMSUB", channel},
-                             [done = std::move(done)](const reply& r) {
-                               if (r.type != reply::kind::array || r.elements.size() != 2) {
-                                 return done(0);
-                               }
-                               const auto& n = r.elements[1];
-                               done(n.type == reply::kind::integer
-                                        ? static_cast<std::size_t>(std::max(0LL, n.integer))
-                                        : 0);
-                             });
+  in_order([this, channel = std::move(channel), done = std::move(done), sharded]() mutable {
+    if (closed_ || !commands_) return done(0);
+    commands_->command({"PUBSUB", sharded ? "SHARDNUMSUB" : "NUMSUB", channel},
+                       [done = std::move(done)](const reply& r) {
+                         if (r.type != reply::kind::array || r.elements.size() != 2) {
+                           return done(0);
+                         }
+                         const auto& n = r.elements[1];
+                         done(n.type == reply::kind::integer
+                                  ? static_cast<std::size_t>(std::max(0LL, n.integer))
+                                  : 0);
+                       });
   });
 }
 
 void client::close() {
-  boost::asio::post(executor_, [self = shared_from_this()] {
-    self->closed_ = true;
-    self->retry_.cancel();
-    if (self->commands_) self->commands_->close();
-    if (self->subscriber_) self->subscriber_->close();
+  in_order([this] {
+    closed_ = true;
+    retry_.cancel();
+    if (commands_) commands_->close();
+    if (subscriber_) subscriber_->close();
   });
 }
 

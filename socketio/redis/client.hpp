@@ -13,10 +13,14 @@
 /// The client lives on the executor it is given: let it go before that event loop does (declare
 /// it after the server, as above).
 
+#include <atomic>
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include <boost/asio/steady_timer.hpp>
 
@@ -46,10 +50,11 @@ class client final : public pubsub, public std::enable_shared_from_this<client> 
   ~client() override;
 
   void publish(std::string channel, std::string payload, bool sharded = false) override;
-  void subscribe(std::string channel, message_handler handler, bool sharded = false) override;
-  void unsubscribe(std::string channel, bool sharded = false) override;
-  void psubscribe(std::string pattern, message_handler handler) override;
-  void punsubscribe(std::string pattern) override;
+  subscription_id subscribe(std::string channel, message_handler handler,
+                            bool sharded = false) override;
+  void unsubscribe(std::string channel, subscription_id id, bool sharded = false) override;
+  subscription_id psubscribe(std::string pattern, message_handler handler) override;
+  void punsubscribe(std::string pattern, subscription_id id) override;
   void count_subscribers(std::string channel, std::function<void(std::size_t)> done,
                          bool sharded = false) override;
   boost::asio::any_io_executor executor() override { return executor_; }
@@ -58,6 +63,21 @@ class client final : public pubsub, public std::enable_shared_from_this<client> 
   void close();
 
  private:
+  struct subscription {
+    subscription_id id;
+    message_handler handler;
+  };
+  using subscriptions = std::map<std::string, subscription>;
+
+  // Every call runs on the executor in the order it was made. A plain post would not keep it: on
+  // the executor's own thread it waits for the running handler to return, behind what other
+  // threads post meanwhile.
+  void in_order(std::function<void()> op);
+  void run_queued();
+  subscription_id add(subscriptions& table, std::string key, message_handler handler,
+                      std::vector<std::string> command);
+  void remove(subscriptions& table, std::string key, subscription_id id,
+              std::vector<std::string> command);
   void open();
   void on_lost();
   void on_push(const detail::reply& r);
@@ -70,9 +90,12 @@ class client final : public pubsub, public std::enable_shared_from_this<client> 
   std::shared_ptr<detail::resp_connection> commands_;
   std::shared_ptr<detail::resp_connection> subscriber_;
   boost::asio::steady_timer retry_;
-  std::map<std::string, message_handler> channels_;
-  std::map<std::string, message_handler> shard_channels_;
-  std::map<std::string, message_handler> patterns_;
+  subscriptions channels_;
+  subscriptions shard_channels_;
+  subscriptions patterns_;
+  std::atomic<subscription_id> last_id_{0};
+  std::mutex queue_mutex_;
+  std::vector<std::function<void()>> queue_;
   bool closed_ = false;
 };
 

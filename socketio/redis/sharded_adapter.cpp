@@ -62,17 +62,17 @@ class sharded_adapter final : public adapter {
         channel_(opts_.channel_prefix + "#" + nsp.name() + "#"),
         response_channel_(channel_ + uid_ + "#"),
         requests_(redis_->executor()) {
-    redis_->subscribe(channel_, handler(), true);
-    redis_->subscribe(response_channel_, handler(), true);
+    channel_id_ = redis_->subscribe(channel_, handler(), true);
+    response_id_ = redis_->subscribe(response_channel_, handler(), true);
   }
 
   // The subscriptions go with the adapter; a message already on its way finds them closed.
   ~sharded_adapter() override {
     guard_.close();
-    redis_->unsubscribe(channel_, true);
-    redis_->unsubscribe(response_channel_, true);
+    redis_->unsubscribe(channel_, channel_id_, true);
+    redis_->unsubscribe(response_channel_, response_id_, true);
     std::lock_guard lock(rooms_mutex_);
-    for (const auto& [r, shards] : room_shards_) redis_->unsubscribe(dynamic_channel(r), true);
+    for (const auto& [r, c] : room_channels_) redis_->unsubscribe(dynamic_channel(r), c.id, true);
   }
 
   void broadcast(const packet& p, const broadcast_options& opts) override {
@@ -179,16 +179,17 @@ class sharded_adapter final : public adapter {
   void room_created(const room& r, bool own_id) override {
     if (!separate_channel(r, own_id)) return;
     std::lock_guard lock(rooms_mutex_);
-    if (room_shards_[r]++ == 0) redis_->subscribe(dynamic_channel(r), handler(), true);
+    auto& c = room_channels_[r];
+    if (c.shards++ == 0) c.id = redis_->subscribe(dynamic_channel(r), handler(), true);
   }
 
   void room_deleted(const room& r, bool own_id) override {
     if (!separate_channel(r, own_id)) return;
     std::lock_guard lock(rooms_mutex_);
-    auto it = room_shards_.find(r);
-    if (it == room_shards_.end() || --it->second > 0) return;
-    room_shards_.erase(it);
-    redis_->unsubscribe(dynamic_channel(r), true);
+    auto it = room_channels_.find(r);
+    if (it == room_channels_.end() || --it->second.shards > 0) return;
+    redis_->unsubscribe(dynamic_channel(r), it->second.id, true);
+    room_channels_.erase(it);
   }
 
  private:
@@ -335,10 +336,17 @@ class sharded_adapter final : public adapter {
   std::string uid_;
   std::string channel_;
   std::string response_channel_;
+  subscription_id channel_id_ = 0;
+  subscription_id response_id_ = 0;
   detail::requests requests_;
   detail::handler_guard guard_;
+  // Dynamic modes: a room's channel, while any shard has the room.
+  struct room_channel {
+    unsigned shards = 0;
+    subscription_id id = 0;
+  };
   std::mutex rooms_mutex_;
-  std::map<room, unsigned> room_shards_;  // dynamic channels: shards that have the room
+  std::map<room, room_channel> room_channels_;
 };
 
 }  // namespace

@@ -5,6 +5,8 @@
 
 #include <atomic>
 #include <future>
+#include <mutex>
+#include <optional>
 #include <regex>
 #include <thread>
 
@@ -204,6 +206,41 @@ TEST_P(RedisAdapter, ChildNamespacesComeAndGoWhileTheClusterTalks) {
   while ((reply = ws.read()).substr(0, 2) != "40" || reply.substr(0, 3) == "40/") {
   }
   EXPECT_EQ(reply.substr(0, 8), R"(40{"sid")");
+}
+
+// A child made again while something still holds its old self: when the old one goes, its
+// adapter ends its own subscriptions, not the new adapter's on the same channels.
+TEST_P(RedisAdapter, AChildMadeAgainStaysInTheClusterWhenItsOldSelfGoes) {
+  sio::server_options opts;
+  opts.cleanup_empty_child_namespaces = true;
+  node c{broker_, GetParam(), "c", opts};
+  std::mutex mutex;
+  std::optional<sio::broadcast_operator> held;
+  c.io->of(std::regex("^/dyn-\\d+$")).on_connection([&](sio::socket& s) {
+    std::lock_guard lock(mutex);
+    if (!held) held = s.nsp().to("anywhere");
+  });
+  ws_client ws(c.io->port(), "/socket.io/?EIO=4&transport=websocket");
+  ws.read();
+  ws.send_text("40/dyn-1,");
+  EXPECT_EQ(ws.read().substr(0, 9), "40/dyn-1,");
+  ws.send_text("41/dyn-1,");  // the child is removed; `held` keeps it
+  ws.send_text("40/dyn-1,");  // and a new one is made
+  EXPECT_EQ(ws.read().substr(0, 9), "40/dyn-1,");
+  {
+    std::lock_guard lock(mutex);
+    held.reset();  // the old child goes on a later turn of shard 0
+  }
+  std::promise<void> gone;
+  boost::asio::post(c.io->engine().executor(0), [&] { gone.set_value(); });
+  gone.get_future().wait();
+
+  std::promise<sio::fetch_result> fetched;
+  auto f = fetched.get_future();
+  b_.io->of("/dyn-1").fetch_sockets([&](sio::fetch_result r) { fetched.set_value(std::move(r)); });
+  auto result = wait(f);
+  ASSERT_FALSE(result.error);
+  EXPECT_EQ(result.sockets.size(), 1u) << "c left the cluster's /dyn-1";
 }
 
 INSTANTIATE_TEST_SUITE_P(Modes, RedisAdapter, ::testing::Values(false, true),

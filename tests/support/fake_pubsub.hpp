@@ -26,21 +26,25 @@ class fake_pubsub final : public socketio::redis::pubsub {
   explicit fake_pubsub(fake_broker& broker) : broker_(broker) {}
 
   void publish(std::string channel, std::string payload, bool sharded) override;
-  void subscribe(std::string channel, socketio::redis::message_handler h, bool sharded) override {
+  socketio::redis::subscription_id subscribe(std::string channel,
+                                             socketio::redis::message_handler h,
+                                             bool sharded) override {
     std::lock_guard lock(mutex_);
-    (sharded ? shard_channels_ : channels_)[channel] = std::move(h);
+    return add(sharded ? shard_channels_ : channels_, channel, std::move(h));
   }
-  void unsubscribe(std::string channel, bool sharded) override {
+  void unsubscribe(std::string channel, socketio::redis::subscription_id id,
+                   bool sharded) override {
     std::lock_guard lock(mutex_);
-    (sharded ? shard_channels_ : channels_).erase(channel);
+    remove(sharded ? shard_channels_ : channels_, channel, id);
   }
-  void psubscribe(std::string pattern, socketio::redis::message_handler h) override {
+  socketio::redis::subscription_id psubscribe(std::string pattern,
+                                              socketio::redis::message_handler h) override {
     std::lock_guard lock(mutex_);
-    patterns_[pattern] = std::move(h);
+    return add(patterns_, pattern, std::move(h));
   }
-  void punsubscribe(std::string pattern) override {
+  void punsubscribe(std::string pattern, socketio::redis::subscription_id id) override {
     std::lock_guard lock(mutex_);
-    patterns_.erase(pattern);
+    remove(patterns_, pattern, id);
   }
   void count_subscribers(std::string channel, std::function<void(std::size_t)> done,
                          bool sharded) override;
@@ -52,11 +56,13 @@ class fake_pubsub final : public socketio::redis::pubsub {
     std::lock_guard lock(mutex_);
     std::vector<std::pair<std::string, socketio::redis::message_handler>> out;
     auto& table = sharded ? shard_channels_ : channels_;
-    if (auto it = table.find(channel); it != table.end()) out.emplace_back(channel, it->second);
+    if (auto it = table.find(channel); it != table.end()) {
+      out.emplace_back(channel, it->second.handler);
+    }
     if (!sharded) {
-      for (const auto& [pattern, h] : patterns_) {
+      for (const auto& [pattern, sub] : patterns_) {
         if (channel.starts_with(pattern.substr(0, pattern.size() - 1)))
-          out.emplace_back(channel, h);
+          out.emplace_back(channel, sub.handler);
       }
     }
     return out;
@@ -67,11 +73,29 @@ class fake_pubsub final : public socketio::redis::pubsub {
   }
 
  private:
+  struct subscription {
+    socketio::redis::subscription_id id;
+    socketio::redis::message_handler handler;
+  };
+  using subscriptions = std::map<std::string, subscription>;
+
+  // As the real client: the latest subscription to a key is its handler; an older id ends nothing.
+  socketio::redis::subscription_id add(subscriptions& table, const std::string& key,
+                                       socketio::redis::message_handler h) {
+    table.insert_or_assign(key, subscription{++last_id_, std::move(h)});
+    return last_id_;
+  }
+  static void remove(subscriptions& table, const std::string& key,
+                     socketio::redis::subscription_id id) {
+    if (auto it = table.find(key); it != table.end() && it->second.id == id) table.erase(it);
+  }
+
   fake_broker& broker_;
   std::mutex mutex_;
-  std::map<std::string, socketio::redis::message_handler> channels_;
-  std::map<std::string, socketio::redis::message_handler> shard_channels_;
-  std::map<std::string, socketio::redis::message_handler> patterns_;
+  socketio::redis::subscription_id last_id_ = 0;
+  subscriptions channels_;
+  subscriptions shard_channels_;
+  subscriptions patterns_;
 };
 
 class fake_broker {
