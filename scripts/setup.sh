@@ -6,8 +6,8 @@
 #   scripts/setup.sh            for building and running the examples
 #   scripts/setup.sh --tests    also Chromium (browser tests; certutil to make it trust the TLS
 #                               tests' CA), openssl (the TLS tests' certificates), redis-server
-#                               and nginx (cluster tests; the tests start their own, the services
-#                               are not used)
+#                               and nginx (the Redis client's unit tests and the cluster tests;
+#                               the tests start their own, the services are not used)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
