@@ -13,9 +13,16 @@ import path from "node:path";
 import WebSocket from "ws";
 import { io } from "socket.io-client";
 import { compareCases } from "../lib/compare.js";
-import { CHAT_TARGETS, WS_CHAT_TARGETS, INTEROP_DIR, startServer, unavailable } from "../lib/server.js";
+import {
+  CHAT_NODE_TARGET as CHAT_NODE,
+  CHAT_TARGETS,
+  WS_CHAT_TARGETS,
+  INTEROP_DIR,
+  startServer,
+  unavailable,
+} from "../lib/server.js";
 
-const [CHAT_CPP, CHAT_CPP2, CHAT_NODE] = CHAT_TARGETS;
+const [CHAT_CPP, CHAT_CPP2] = CHAT_TARGETS;
 const DIST = path.join(INTEROP_DIR, "node_modules/socket.io-client/dist");
 const PAGE = readFileSync(path.join(INTEROP_DIR, "../examples/chat/public/index.html"));
 

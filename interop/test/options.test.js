@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Socket } from "engine.io-client";
-import { OPTIONS_TARGETS } from "../lib/server.js";
+import { OPTIONS_NODE_TARGET as NODE, OPTIONS_TARGETS } from "../lib/server.js";
 import { describeTargets } from "../lib/fixture.js";
 import { compareCases, obs, eioError, handshakeShape } from "../lib/compare.js";
 import { connectV4, echo, nextMessages, upgraded, bytesOf, sleep } from "../lib/clients.js";
@@ -16,7 +16,7 @@ import {
 } from "../lib/options.js";
 
 const T = { timeout: 15_000 };
-const [CPP, CPP2, NODE] = OPTIONS_TARGETS;
+const [CPP, CPP2] = OPTIONS_TARGETS;
 const V4 = { EIO: "4", transport: "polling" };
 const WS = { EIO: "4", transport: "websocket" };
 const HANDSHAKE = eioPath(V4);
