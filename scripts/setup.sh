@@ -4,10 +4,12 @@
 # (Debian packages), Node.js, the socket.io-client bundle the library embeds, and for the tests
 # the npm packages of interop/ (npm ci).
 #   scripts/setup.sh            for building and running the examples
-#   scripts/setup.sh --tests    also Chromium (browser tests; certutil to make it trust the TLS
-#                               tests' CA), openssl (the TLS tests' certificates), redis-server
-#                               and nginx (the Redis client's unit tests and the cluster tests;
-#                               the tests start their own, the services are not used)
+#   scripts/setup.sh --tests    also Clang with its sanitizer and libFuzzer runtime (the
+#                               sanitizer build), Chromium (browser tests; certutil to make it
+#                               trust the TLS tests' CA), openssl (the TLS tests' certificates),
+#                               redis-server and nginx (the Redis client's unit tests and the
+#                               cluster tests; the tests start their own, the services are not
+#                               used)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,7 +17,7 @@ packages=(g++ cmake make pkg-config ccache libboost1.81-dev libfmt-dev zlib1g-de
           libhiredis-dev rapidjson-dev libmsgpuck-dev libgtest-dev)
 command -v node > /dev/null || packages+=(nodejs)
 if [ "${1:-}" = "--tests" ]; then
-  packages+=(chromium fonts-noto-color-emoji libnss3-tools openssl redis-server nginx)
+  packages+=(clang libclang-rt-14-dev chromium fonts-noto-color-emoji libnss3-tools openssl redis-server nginx)
 fi
 
 sudo=""
