@@ -18,6 +18,8 @@ if [ "${1:-}" = "--sanitize" ]; then
   # A build-asan/ that GCC configured (before the switch) would keep GCC: start it afresh.
   grep -qs '^CMAKE_CXX_COMPILER:.*clang' build-asan/CMakeCache.txt || rm -rf build-asan
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  # ccache hashes the command line, not the ignore list it names.
+  export CCACHE_EXTRAFILES=$PWD/tests/fuzz/ubsan_ignorelist.txt
   SIO_BUILD_TYPE=RelWithDebInfo SIO_WERROR=ON scripts/build.sh -DCMAKE_CXX_COMPILER=clang++ \
     -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -gline-tables-only -DNDEBUG" \
     -DSIO_SANITIZE=ON -DSIO_BUILD_FUZZERS=ON -DSIO_BUILD_BENCH=OFF -DSIO_INSTALL=OFF
