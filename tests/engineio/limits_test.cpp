@@ -182,9 +182,6 @@ TEST_P(Limits, WebSocketsBeingClosedCountAgainstMaxConnections) {
   EXPECT_EQ(count_answered(), 8);
 }
 
-// With no fd left for accept() (EMFILE), the acceptor retries on a timer instead of spinning, and
-// accepts the waiting connection once fds are free again. The fd limit is the process's, so it is
-// lowered only for the few lines that need it and restored before any assertion.
 // ASan, as GCC (__SANITIZE_ADDRESS__) and Clang (__has_feature) tell it.
 #if defined(__SANITIZE_ADDRESS__)
 #define SIO_TEST_ASAN 1
@@ -194,6 +191,9 @@ TEST_P(Limits, WebSocketsBeingClosedCountAgainstMaxConnections) {
 #endif
 #endif
 
+// With no fd left for accept() (EMFILE), the acceptor retries on a timer instead of spinning, and
+// accepts the waiting connection once fds are free again. The fd limit is the process's, so it is
+// lowered only for the few lines that need it and restored before any assertion.
 TEST_P(Limits, AcceptBacksOffWhileOutOfFileDescriptors) {
 #ifdef SIO_TEST_ASAN
   // The sanitizers' runtime needs fds of its own: UBSan probes memory through a pipe, so with
